@@ -1,0 +1,81 @@
+"""The one answer to "which schools may this actor see, inspect, manage or oversee".
+
+Every query of school-owned data in every package filters with `school_ids(actor, capability)`, a SQL
+sub-select, so scoping stays set-based and a list can never leak another school's rows. A school outside
+the actor's sight is 404; a visible school where the actor lacks the capability is 403.
+"""
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy import Select, false, or_, select
+
+from ..errors import Forbidden, NotFound
+from ..extensions import db
+from ..schools.models import Region, School
+from .models import Role, User
+
+
+class Capability(enum.StrEnum):
+    view = "view"          # read the school's points, inspections, hazards, drills, campaigns
+    inspect = "inspect"    # scan points and submit inspections
+    manage = "manage"      # run the school: points, classes, hazards, drills, campaign reports
+    oversee = "oversee"    # an office's powers: escalation actions, verification of major hazards
+
+
+ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
+    Role.admin: frozenset(Capability),
+    Role.safety_office: frozenset(Capability),
+    Role.principal: frozenset({Capability.view, Capability.inspect, Capability.manage}),
+    Role.inspector: frozenset({Capability.view, Capability.inspect}),
+}
+
+
+def _assignments(actor: User, capability: Capability):
+    return [a for a in actor.roles if capability in ROLE_CAPABILITIES[a.role]]
+
+
+def region_ids(actor: User, capability: Capability = Capability.view) -> Select:
+    """Regions at or below the actor's region assignments (all regions for an admin)."""
+    assignments = _assignments(actor, capability)
+    if any(a.role == Role.admin for a in assignments):
+        return select(Region.id)
+    paths = [a.region.path for a in assignments if a.region_id]
+    if not paths:
+        return select(Region.id).where(false())
+    return select(Region.id).where(or_(*(Region.path.startswith(p, autoescape=True) for p in paths)))
+
+
+def school_ids(actor: User, capability: Capability = Capability.view) -> Select:
+    """A sub-select of the ids of schools where the actor holds the capability."""
+    assignments = _assignments(actor, capability)
+    if any(a.role == Role.admin for a in assignments):
+        return select(School.id)
+    direct = [a.school_id for a in assignments if a.school_id]
+    conditions = []
+    if direct:
+        conditions.append(School.id.in_(direct))
+    if any(a.region_id for a in assignments):
+        conditions.append(School.region_id.in_(region_ids(actor, capability)))
+    return select(School.id).where(or_(*conditions) if conditions else false())
+
+
+def may(actor: User, capability: Capability, school_id: int) -> bool:
+    return db.session.scalar(school_ids(actor, capability).where(School.id == school_id).limit(1)) is not None
+
+
+def require_school(actor: User, school_id: int, capability: Capability = Capability.view) -> School:
+    """Load a school through the actor's scope: invisible → 404, visible but not allowed → 403."""
+    school = db.session.scalar(select(School).where(School.id == school_id,
+                                                    School.id.in_(school_ids(actor, Capability.view))))
+    if school is None:
+        raise NotFound()
+    if capability != Capability.view and not may(actor, capability, school_id):
+        raise Forbidden()
+    return school
+
+
+def require_in_scope(actor: User, school_id: int, capability: Capability) -> None:
+    """For an object already loaded through a visible query: 403 when the actor may only look."""
+    if not may(actor, capability, school_id):
+        raise Forbidden()

@@ -1,0 +1,58 @@
+"""The `safety` command: Flask's commands (run, routes, db …) plus ours."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+from .extensions import db
+
+
+def _create_app(*_args, **_kwargs):
+    from . import create_app
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, help="Campus safety inspection service.")
+def main():
+    pass
+
+
+@click.command("create-user")
+@click.option("--username", required=True)
+@click.option("--role", required=True, type=click.Choice(["admin", "safety_office", "principal", "inspector"]))
+@click.option("--school", "school_code", help="School code (principal, school inspector).")
+@click.option("--region", "region_code", help="Region code (safety office, district inspector).")
+@click.option("--display-name", default="")
+@click.password_option(prompt="Password", help="Prompted for when not given.")
+def create_user_command(username, role, school_code, region_code, display_name, password):
+    """Create a user with one role assignment."""
+    from .accounts.services import create_user
+    from .errors import ApiError
+    try:
+        user = create_user(None, username=username, password=password, display_name=display_name,
+                           roles=[{"role": role, "school_code": school_code, "region_code": region_code}])
+        db.session.commit()
+    except ApiError as error:
+        db.session.rollback()
+        details = "; ".join(f"{k}: {' '.join(v)}" for k, v in (error.fields or {}).items())
+        raise click.ClickException(f"{error.message} {details}".strip()) from None
+    click.echo(f"created user {user.username} ({role})")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Only when the database holds no schools yet.")
+def demo_command(if_empty):
+    """Load the demo city: districts, schools, classes, users, and everything later issues add."""
+    from .demo import build_demo_city, demo_loaded, print_logins
+    if if_empty and demo_loaded():
+        click.echo("demo city already loaded")
+    else:
+        build_demo_city(progress=click.echo)
+        db.session.commit()
+    print_logins(click.echo)
+
+
+def register_commands(app: Flask) -> None:
+    for command in (create_user_command, demo_command):
+        app.cli.add_command(command)

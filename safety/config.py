@@ -1,0 +1,64 @@
+"""Configuration read from the environment, with safe defaults for a zero-set-up SQLite install."""
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def _secret_key(instance_path: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in the instance folder."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(48))
+    return key_file.read_text().strip()
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept plain postgres:// URLs (as most hosting hands them out) and use psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def from_environment(instance_path: Path) -> dict:
+    """Everything the service reads from its environment, in one place (see README, Configuration)."""
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'safety.db'}"
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "PHOTO_STORAGE_DIR": os.environ.get("PHOTO_STORAGE_DIR", str(instance_path / "photos")),
+        "TOKEN_LIFETIME": timedelta(hours=_int("TOKEN_LIFETIME_HOURS", 12)),
+        "BABEL_DEFAULT_LOCALE": os.environ.get("DEFAULT_LOCALE", "zh_Hans_CN"),
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("DISPLAY_TIMEZONE", "Asia/Shanghai"),
+        "PASSWORD_MIN_LENGTH": _int("PASSWORD_MIN_LENGTH", 10),
+        "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
+        "LOGIN_LOCKOUT": timedelta(minutes=_int("LOGIN_LOCKOUT_MINUTES", 15)),
+        "MAX_CONTENT_LENGTH": _int("MAX_UPLOAD_MB", 25) * 1024 * 1024,
+        "CJK_FONT_PATH": os.environ.get("CJK_FONT_PATH"),
+    }
+
+
+# flask-smorest / OpenAPI; static so the document is the same on every node.
+API_SETTINGS = {
+    "API_TITLE": "Campus Safety Inspection API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "docs",
+    "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs/assets/",
+}

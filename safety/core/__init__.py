@@ -1,0 +1,1 @@
+"""Domain-free pieces every package uses: time, types, pagination, authentication, rate limits."""

@@ -1,0 +1,15 @@
+"""Paginate a SQLAlchemy select: count in SQL, fetch one page, set X-Total-Count."""
+from __future__ import annotations
+
+from flask import g
+from sqlalchemy import Select, func, select
+
+from ..extensions import db
+
+
+def paginate(query: Select, args: dict) -> dict:
+    page, per_page = args["page"], args["per_page"]
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    g.total_count = total
+    return {"items": items, "total": total, "page": page, "per_page": per_page}

@@ -1,0 +1,1 @@
+"""The organisation: regions in a tree (city → district), schools, and their classes."""

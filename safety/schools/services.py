@@ -1,0 +1,145 @@
+"""Regions, schools and classes: scoped reads and the rules for changing them."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, select
+
+from ..accounts.models import Role, User
+from ..accounts.scope import Capability, region_ids, require_school, school_ids
+from ..audit.services import record
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..extensions import db
+from .models import Region, RegionLevel, School, SchoolClass
+
+CHILD_LEVEL = {None: {RegionLevel.province, RegionLevel.city}, RegionLevel.province: {RegionLevel.city},
+               RegionLevel.city: {RegionLevel.district}, RegionLevel.district: set()}
+
+
+# --- regions --------------------------------------------------------------------------------------------
+
+def visible_regions(actor: User) -> Select:
+    """Regions the actor oversees, plus the regions their schools sit in."""
+    own_school_regions = select(School.region_id).where(School.id.in_(school_ids(actor)))
+    return select(Region).where(Region.id.in_(region_ids(actor)) | Region.id.in_(own_school_regions)) \
+        .order_by(Region.path)
+
+
+def get_region(actor: User, region_id: int) -> Region:
+    region = db.session.scalar(visible_regions(actor).where(Region.id == region_id))
+    if region is None:
+        raise NotFound()
+    return region
+
+
+def get_region_by_code(code: str) -> Region:
+    region = db.session.scalar(select(Region).where(Region.code == code))
+    if region is None:
+        raise Invalid(fields={"region": [_("No region with code %(c)s.", c=code)]})
+    return region
+
+
+def create_region(actor: User | None, *, code: str, name_zh: str, name_en: str = "", level: RegionLevel,
+                  parent: Region | None = None) -> Region:
+    """Admins create any region; an office may add districts below its own region."""
+    if actor is not None and not actor.has_role(Role.admin) and (
+            parent is None
+            or db.session.scalar(region_ids(actor, Capability.oversee).where(Region.id == parent.id)) is None):
+        raise Forbidden()
+    if level not in CHILD_LEVEL[parent.level if parent else None]:
+        raise Invalid(fields={"level": [_("A %(level)s cannot sit there in the region tree.", level=level.value)]})
+    if db.session.scalar(select(Region.id).where(Region.code == code)):
+        raise Conflict(_("Region code %(c)s is taken.", c=code), code="code_taken")
+    region = Region(code=code, name_zh=name_zh, name_en=name_en, level=level, parent=parent)
+    db.session.add(region)
+    db.session.flush()
+    region.path = f"{parent.path if parent else '/'}{region.id}/"
+    record("region.created", actor, object_type="region", object_id=region.id, region_id=region.id, code=code)
+    return region
+
+
+# --- schools --------------------------------------------------------------------------------------------
+
+def visible_schools(actor: User, filters: dict) -> Select:
+    query = select(School).where(School.id.in_(school_ids(actor)))
+    if region_id := filters.get("region_id"):
+        region = get_region(actor, region_id)
+        query = query.where(School.region_id.in_(select(Region.id).where(Region.path.startswith(region.path))))
+    if school_type := filters.get("type"):
+        query = query.where(School.type == school_type)
+    if q := filters.get("q"):
+        query = query.where(School.name_zh.contains(q, autoescape=True) | School.name_en.contains(q, autoescape=True)
+                            | School.code.contains(q, autoescape=True))
+    if "active" in filters:
+        query = query.where(School.active.is_(filters["active"]))
+    return query.order_by(School.code)
+
+
+def _check_district(actor: User | None, region: Region) -> None:
+    if region.level != RegionLevel.district:
+        raise Invalid(fields={"region": [_("A school belongs to a district.")]})
+    if actor is not None and db.session.scalar(
+            region_ids(actor, Capability.oversee).where(Region.id == region.id)) is None:
+        raise Forbidden()
+
+
+def create_school(actor: User | None, *, region: Region, code: str, **fields) -> School:
+    _check_district(actor, region)
+    if db.session.scalar(select(School.id).where(School.code == code)):
+        raise Conflict(_("School code %(c)s is taken.", c=code), code="code_taken")
+    school = School(code=code, region=region, **fields)
+    db.session.add(school)
+    db.session.flush()
+    record("school.created", actor, object_type="school", object_id=school.id, school_id=school.id, code=code)
+    return school
+
+
+def update_school(actor: User, school: School, changes: dict) -> School:
+    """Principals edit their school's facts; moving a school between districts is an office's act."""
+    if "region_id" in changes and changes["region_id"] != school.region_id:
+        if not actor.has_role(Role.admin, Role.safety_office):
+            raise Forbidden()
+        region = db.session.get(Region, changes.pop("region_id"))
+        if region is None:
+            raise Invalid(fields={"region_id": [_("No such region.")]})
+        _check_district(actor, region)
+        school.region = region
+    changes.pop("region_id", None)
+    for field, value in changes.items():
+        setattr(school, field, value)
+    record("school.updated", actor, object_type="school", object_id=school.id, school_id=school.id,
+           fields=sorted(changes))
+    db.session.flush()
+    return school
+
+
+# --- classes --------------------------------------------------------------------------------------------
+
+def school_classes(school: School) -> Select:
+    return select(SchoolClass).where(SchoolClass.school_id == school.id) \
+        .order_by(SchoolClass.grade, SchoolClass.name)
+
+
+def get_class(actor: User, class_id: int, capability: Capability = Capability.view) -> SchoolClass:
+    school_class = db.session.scalar(select(SchoolClass).where(
+        SchoolClass.id == class_id, SchoolClass.school_id.in_(school_ids(actor))))
+    if school_class is None:
+        raise NotFound()
+    require_school(actor, school_class.school_id, capability)
+    return school_class
+
+
+def add_class(actor: User | None, school: School, *, grade: int, name: str, student_count: int) -> SchoolClass:
+    if db.session.scalar(select(SchoolClass.id).where(SchoolClass.school_id == school.id,
+                                                      SchoolClass.grade == grade, SchoolClass.name == name)):
+        raise Conflict(_("That class already exists."), code="class_exists")
+    school_class = SchoolClass(school=school, grade=grade, name=name, student_count=student_count)
+    db.session.add(school_class)
+    db.session.flush()
+    return school_class
+
+
+def update_class(school_class: SchoolClass, changes: dict) -> SchoolClass:
+    for field, value in changes.items():
+        setattr(school_class, field, value)
+    db.session.flush()
+    return school_class

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# First README command: set up a fresh clone and run the service on SQLite with the demo city.
+#   bash scripts/start.sh            (PORT=5000 HOST=127.0.0.1 by default)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+ensure_venv
+install_system_fonts
+.venv/bin/pip install --quiet --disable-pip-version-check -e . 2> >(grep -v "^WARNING: Location" >&2)
+
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-5000}
+export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://$HOST:$PORT}
+
+step "applying database migrations"
+.venv/bin/safety db upgrade
+step "loading the demo city (only into an empty database)"
+.venv/bin/safety demo --if-empty
+
+step "starting the web service on $PUBLIC_BASE_URL (Ctrl-C stops everything)"
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT INT TERM
+if .venv/bin/safety --help 2>/dev/null | grep -q "^  scheduler"; then
+  .venv/bin/safety scheduler & pids+=($!)
+fi
+.venv/bin/gunicorn --config deploy/gunicorn.conf.py --bind "$HOST:$PORT" "safety:create_app()" & pids+=($!)
+sleep 2
+echo
+echo "Open $PUBLIC_BASE_URL/api/v1/docs (API docs) — log in with a demo user listed above."
+wait -n "${pids[@]}"

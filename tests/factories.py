@@ -1,0 +1,121 @@
+"""Factories (`create_*`) with sane defaults, and a small two-district world most API tests start from."""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import pytest
+
+from safety.accounts.models import ApiToken, Role, RoleAssignment, User
+from safety.accounts.passwords import hash_password
+from safety.core.auth import new_token
+from safety.core.clock import now
+from safety.extensions import db
+from safety.schools.models import Region, RegionLevel, School, SchoolClass, SchoolType
+
+PASSWORD = "correct-horse-battery"
+_seq = itertools.count(1)
+
+
+def create_region(code=None, level=RegionLevel.district, parent=None, name_zh=None) -> Region:
+    n = next(_seq)
+    region = Region(code=code or f"R{n}", name_zh=name_zh or f"测试区{n}", name_en=f"Test Region {n}",
+                    level=level, parent=parent)
+    db.session.add(region)
+    db.session.flush()
+    region.path = f"{parent.path if parent else '/'}{region.id}/"
+    return region
+
+
+def create_school(region: Region, code=None, type=SchoolType.primary, **fields) -> School:
+    n = next(_seq)
+    school = School(code=code or f"S{n}", name_zh=fields.pop("name_zh", f"测试学校{n}"),
+                    name_en=fields.pop("name_en", f"Test School {n}"), region=region, type=type, **fields)
+    db.session.add(school)
+    db.session.flush()
+    return school
+
+
+def create_class(school: School, grade=1, name=None, student_count=40) -> SchoolClass:
+    school_class = SchoolClass(school=school, grade=grade, name=name or f"{next(_seq)}班",
+                               student_count=student_count)
+    db.session.add(school_class)
+    db.session.flush()
+    return school_class
+
+
+def create_user(role: Role | str | None = None, *, school=None, region=None, username=None,
+                password=PASSWORD, active=True) -> User:
+    user = User(username=username or f"user{next(_seq)}", display_name="测试用户",
+                password_hash=hash_password(password), active=active)
+    if role is not None:
+        user.roles = [RoleAssignment(role=Role(role), school=school, region=region)]
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def auth_headers(user: User) -> dict:
+    """A fresh bearer token for the user, as a header dict."""
+    token, token_hash = new_token()
+    from flask import current_app
+    db.session.add(ApiToken(token_hash=token_hash, user_id=user.id,
+                            expires_at=now() + current_app.config["TOKEN_LIFETIME"]))
+    db.session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+@dataclass
+class World:
+    """city ─┬─ district_a ─┬─ school_a  (principal_a, officer_a)
+             │              └─ school_b  (principal_b)
+             └─ district_b ─── school_c  (principal_c)
+    plus admin, city_office, office_a, office_b and a district inspector for district_a."""
+
+    city: Region
+    district_a: Region
+    district_b: Region
+    school_a: School
+    school_b: School
+    school_c: School
+    admin: User
+    city_office: User
+    office_a: User
+    office_b: User
+    principal_a: User
+    principal_b: User
+    principal_c: User
+    officer_a: User
+    district_inspector_a: User
+
+    def headers(self, name: str) -> dict:
+        return auth_headers(getattr(self, name))
+
+
+def build_world() -> World:
+    city = create_region("CITY", RegionLevel.city, name_zh="测试市")
+    district_a = create_region("DA", parent=city, name_zh="甲区")
+    district_b = create_region("DB", parent=city, name_zh="乙区")
+    school_a = create_school(district_a, "SA", name_zh="甲区第一小学", name_en="District A No.1 Primary")
+    school_b = create_school(district_a, "SB", type=SchoolType.kindergarten)
+    school_c = create_school(district_b, "SC", type=SchoolType.junior_secondary)
+    world = World(
+        city=city, district_a=district_a, district_b=district_b,
+        school_a=school_a, school_b=school_b, school_c=school_c,
+        admin=create_user(Role.admin, username="admin"),
+        city_office=create_user(Role.safety_office, region=city, username="city_office"),
+        office_a=create_user(Role.safety_office, region=district_a, username="office_a"),
+        office_b=create_user(Role.safety_office, region=district_b, username="office_b"),
+        principal_a=create_user(Role.principal, school=school_a, username="principal_a"),
+        principal_b=create_user(Role.principal, school=school_b, username="principal_b"),
+        principal_c=create_user(Role.principal, school=school_c, username="principal_c"),
+        officer_a=create_user(Role.inspector, school=school_a, username="officer_a"),
+        district_inspector_a=create_user(Role.inspector, region=district_a, username="inspector_da"),
+    )
+    db.session.commit()
+    return world
+
+
+@pytest.fixture
+def world() -> World:
+    return build_world()
