@@ -1,0 +1,1 @@
+"""Checklist templates: ordered items in immutable versions, and the defaults shipped for every category."""

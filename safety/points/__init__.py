@@ -1,0 +1,1 @@
+"""Inspection points: the things a QR label is stuck on, with their codes, tokens and schedules."""

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..checklists.models import Category, ChecklistTemplate
+from ..core.models import Timestamped
+from ..core.types import UTCDateTime, enum_column
+from ..extensions import db
+from ..schools.models import School
+
+
+class Frequency(enum.StrEnum):
+    daily = "daily"
+    weekly = "weekly"
+    monthly = "monthly"
+    term = "term"
+
+
+FREQUENCY_INTERVAL = {
+    Frequency.daily: timedelta(days=1),
+    Frequency.weekly: timedelta(days=7),
+    Frequency.monthly: timedelta(days=30),
+    Frequency.term: timedelta(days=120),
+}
+
+
+def new_qr_token() -> str:
+    """192 random bits, URL-safe: unguessable, and short enough for a small QR code."""
+    return secrets.token_urlsafe(24)
+
+
+class Point(Timestamped, db.Model):
+    __tablename__ = "points"
+    __table_args__ = (
+        UniqueConstraint("school_id", "code"),
+        Index("ix_points_school_due", "school_id", "next_due_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    category: Mapped[Category] = mapped_column(enum_column(Category))
+    location: Mapped[str] = mapped_column(String(300), default="")
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    frequency: Mapped[Frequency] = mapped_column(enum_column(Frequency))
+    template_id: Mapped[int] = mapped_column(ForeignKey("checklist_templates.id"), index=True)
+    qr_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_qr_token)
+    qr_rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_inspected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the next inspection is due: last inspection (or creation) + the frequency's interval.
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    school: Mapped[School] = relationship()
+    template: Mapped[ChecklistTemplate] = relationship()
+
+    @property
+    def retired(self) -> bool:
+        return self.retired_at is not None
