@@ -16,6 +16,13 @@ BLUEPRINTS = (
     "safety.accounts.api",
     "safety.schools.api",
     "safety.audit.api",
+    "safety.checklists.api",
+    "safety.points.api",
+    "safety.photos.api",
+    "safety.inspections.api",
+    "safety.hazards.api",
+    "safety.imports.api",
+    "safety.labels.api",
 )
 
 
@@ -30,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     _init_extensions(app)
     _register_api(app)
+    _register_pages(app)
     _register_error_handlers(app)
     from .cli import register_commands
     register_commands(app)
@@ -38,7 +46,9 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from .core.i18n import init_i18n, select_locale
+    from .core.sqlite import init_sqlite
     db.init_app(app)
+    init_sqlite(app)
     migrate.init_app(app, db, directory=str(settings.PROJECT_ROOT / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=select_locale)
     init_i18n(app)
@@ -72,6 +82,13 @@ def _register_api(app: Flask) -> None:
         if (total := g.pop("total_count", None)) is not None:
             response.headers["X-Total-Count"] = str(total)
         return response
+
+
+def _register_pages(app: Flask) -> None:
+    from .core.schemas import is_chinese, localised
+    from .pages.views import bp
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(localised=localised, is_chinese=is_chinese)
 
 
 def _register_error_handlers(app: Flask) -> None:

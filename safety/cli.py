@@ -54,5 +54,7 @@ def demo_command(if_empty):
 
 
 def register_commands(app: Flask) -> None:
-    for command in (create_user_command, demo_command):
+    from .imports.cli import export_command, import_command
+    from .labels.cli import labels_command
+    for command in (create_user_command, demo_command, import_command, export_command, labels_command):
         app.cli.add_command(command)

@@ -47,7 +47,10 @@ def from_environment(instance_path: Path) -> dict:
         "PASSWORD_MIN_LENGTH": _int("PASSWORD_MIN_LENGTH", 10),
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCKOUT": timedelta(minutes=_int("LOGIN_LOCKOUT_MINUTES", 15)),
-        "MAX_CONTENT_LENGTH": _int("MAX_UPLOAD_MB", 25) * 1024 * 1024,
+        # Photos up to MAX_PHOTO_MB (413 beyond); a request body may carry a little form overhead on top.
+        "MAX_PHOTO_BYTES": _int("MAX_PHOTO_MB", 25) * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": (_int("MAX_PHOTO_MB", 25) + 1) * 1024 * 1024,
+        "PHOTO_STORAGE": os.environ.get("PHOTO_STORAGE", "folder"),
         "CJK_FONT_PATH": os.environ.get("CJK_FONT_PATH"),
     }
 

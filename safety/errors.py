@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 import marshmallow as ma
-from flask import Flask, current_app, jsonify, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
@@ -124,7 +124,17 @@ def _strip_location(messages: dict) -> dict:
     return merged
 
 
+def _wants_html() -> bool:
+    """Browsers on page addresses get an HTML error page; the API and everything else get JSON."""
+    if request.path.startswith("/api/"):
+        return False
+    return request.accept_mimetypes.accept_html and not request.accept_mimetypes.accept_json
+
+
 def error_response(status: int, code: str, message, fields: dict | None = None, headers: dict | None = None):
+    if _wants_html():
+        html = render_template("pages/error.html", status=status, code=code, message=str(message))
+        return current_app.response_class(html, status=status, headers=headers, mimetype="text/html")
     body = {"error": {"code": code, "message": str(message)}}
     if fields:
         body["error"]["fields"] = fields

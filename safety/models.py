@@ -1,7 +1,14 @@
 """Imports every model module so the metadata is complete (for Alembic and `create_all` in tests)."""
 from .accounts.models import ApiToken, RoleAssignment, User
 from .audit.models import AuditEvent
+from .checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 from .core.ratelimit import RateLimitHit
+from .hazards.models import Hazard, HazardEvent
+from .inspections.models import Inspection, InspectionResult
+from .photos.models import Photo, PhotoUse
+from .points.models import Point
 from .schools.models import Region, School, SchoolClass
 
-__all__ = ["ApiToken", "AuditEvent", "RateLimitHit", "Region", "RoleAssignment", "School", "SchoolClass", "User"]
+__all__ = ["ApiToken", "AuditEvent", "ChecklistItem", "ChecklistTemplate", "ChecklistVersion", "Hazard",
+           "HazardEvent", "Inspection", "InspectionResult", "Photo", "PhotoUse", "Point", "RateLimitHit", "Region",
+           "RoleAssignment", "School", "SchoolClass", "User"]

@@ -85,6 +85,7 @@ def _empty_tables() -> None:
         if conn.dialect.name == "postgresql":
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE"))
         else:
+            conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")  # templates ↔ versions point at each other
             for table in tables:
                 conn.execute(table.delete())
 

@@ -119,3 +119,68 @@ def build_world() -> World:
 @pytest.fixture
 def world() -> World:
     return build_world()
+
+
+# --- checklists and points ------------------------------------------------------------------------------
+
+SMALL_CHECKLIST = [
+    {"key": "gauge", "kind": "pass_fail", "text_zh": "压力表指针在绿区", "text_en": "Gauge in the green zone",
+     "photo_on_fail": True},
+    {"key": "pressure", "kind": "number", "text_zh": "压力读数", "text_en": "Pressure reading", "unit": "MPa",
+     "min_value": 0.8, "max_value": 1.4},
+    {"key": "access", "kind": "choice", "text_zh": "通道状况", "text_en": "Access",
+     "choices": [{"value": "clear", "zh": "畅通", "en": "clear"},
+                 {"value": "blocked", "zh": "堵塞", "en": "blocked", "fails": True}]},
+    {"key": "exit_locked", "kind": "pass_fail", "text_zh": "安全出口未上锁", "text_en": "Exit not locked",
+     "fail_grade": "major"},
+    {"key": "remarks", "kind": "text", "text_zh": "其他发现", "text_en": "Other findings"},
+]
+
+
+def create_template(category="fire_equipment", items=None, code=None, region=None):
+    from safety.checklists.models import Category
+    from safety.checklists.schemas import TemplateIn
+    from safety.checklists.services import create_template as create
+    data = TemplateIn().load({"code": code or f"t{next(_seq)}", "category": category, "name_zh": "测试检查表",
+                              "name_en": "Test checklist", "items": items or SMALL_CHECKLIST})
+    data["category"] = Category(data["category"])
+    return create(None, data, region)
+
+
+def create_point(school, template=None, code=None, category="fire_equipment", **fields):
+    from safety.checklists.models import Category
+    from safety.points.models import Frequency
+    from safety.points.services import create_point as create
+    template = template or create_template(category)
+    data = {"code": code or f"P-{next(_seq)}", "name_zh": fields.pop("name_zh", "一楼走廊灭火器"),
+            "name_en": "Ground floor extinguisher", "category": Category(category),
+            "frequency": fields.pop("frequency", Frequency.weekly), "template_id": template.id, **fields}
+    return create(None, school, data)
+
+
+def answers(version, **overrides):
+    """A passing answer for every item of a version; `overrides` by item key replace single answers."""
+    default = {"pass_fail": {"outcome": "pass"}, "number": {"outcome": "pass", "value": 1.0},
+               "choice": {"outcome": "pass", "value": "clear"}, "text": {"outcome": "pass", "value": "无"},
+               "photo": {"outcome": "pass", "photos": ["0" * 64]}}
+    return [{"item_id": item.id, **overrides.get(item.key, default[item.kind.value])} for item in version.items]
+
+
+def jpeg_bytes(size=(640, 480), colour=(200, 30, 30), seed: int = 0) -> bytes:
+    """A real JPEG; `seed` varies the content so each call can make distinct bytes."""
+    import io
+
+    from PIL import Image, ImageDraw
+    image = Image.new("RGB", size, colour)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((seed % 200, 20, seed % 200 + 120, 140), fill=(20, 20, 220))
+    draw.text((10, size[1] - 30), f"evidence {seed}", fill=(255, 255, 255))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def upload_photo(client, headers, data: bytes, name="photo.jpg"):
+    import io
+    return client.post("/api/v1/photos", data={"file": (io.BytesIO(data), name)}, headers=headers,
+                       content_type="multipart/form-data")

@@ -3,12 +3,14 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.models import Timestamped
 from ..core.types import UTCDateTime, enum_column
 from ..extensions import db
+from ..schools.models import Region
 
 
 class Category(enum.StrEnum):
@@ -54,6 +56,7 @@ class ChecklistTemplate(Timestamped, db.Model):
     current_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("checklist_versions.id", use_alter=True, name="fk_checklist_templates_current_version"))
 
+    region: Mapped[Region | None] = relationship()
     versions: Mapped[list[ChecklistVersion]] = relationship(
         back_populates="template", foreign_keys="ChecklistVersion.template_id", order_by="ChecklistVersion.number")
     current_version: Mapped[ChecklistVersion | None] = relationship(foreign_keys=[current_version_id],
@@ -103,3 +106,19 @@ class ChecklistItem(db.Model):
     fail_grade: Mapped[Grade] = mapped_column(enum_column(Grade), default=Grade.general)
 
     version: Mapped[ChecklistVersion] = relationship(back_populates="items")
+
+
+CATEGORY_NAMES = {
+    Category.fire_equipment: _l("Fire equipment"),
+    Category.evacuation_route: _l("Evacuation route"),
+    Category.electrical: _l("Electrical"),
+    Category.canteen: _l("Canteen and food"),
+    Category.water_body: _l("Water body"),
+    Category.gate_security: _l("Gate and security"),
+    Category.building: _l("Building structure"),
+    Category.laboratory: _l("Laboratory and chemicals"),
+    Category.dormitory: _l("Dormitory"),
+    Category.playground: _l("Playground and sports"),
+    Category.school_bus: _l("School bus"),
+    Category.other: _l("Other"),
+}

@@ -70,6 +70,7 @@ def current_actor():
 def _authenticate():
     # `g` lives on the app context, which a test (or a CLI command) may share across requests: start clean.
     g.actor = g.api_token = None
+    g.request_cache = {}
     if not request.path.startswith(API_PREFIX):
         return
     token = bearer_token()
@@ -83,3 +84,11 @@ def _authenticate():
 
 def init_auth(app: Flask) -> None:
     app.before_request(_authenticate)
+
+
+def request_cached(key: str, compute):
+    """A value computed once per request (e.g. the set of schools the caller manages)."""
+    cache = g.setdefault("request_cache", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]

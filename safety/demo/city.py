@@ -103,6 +103,8 @@ def build_demo_city(progress: Callable[[str], None] = lambda _m: None) -> None:
     db.session.flush()
     progress(f"users: admin, offices, inspectors, a principal and a safety officer per school; "
              f"password {DEMO_PASSWORD}")
+    from .activity import build_activity
+    build_activity(progress)
 
 
 def print_logins(echo: Callable[[str], None]) -> None:

@@ -59,11 +59,15 @@ def create_region(actor: User | None, *, code: str, name_zh: str, name_en: str =
 
 # --- schools --------------------------------------------------------------------------------------------
 
+def school_ids_in_region(region: Region) -> Select:
+    """Ids of the schools at or below a region."""
+    return select(School.id).join(Region, Region.id == School.region_id).where(Region.path.startswith(region.path))
+
+
 def visible_schools(actor: User, filters: dict) -> Select:
     query = select(School).where(School.id.in_(school_ids(actor)))
     if region_id := filters.get("region_id"):
-        region = get_region(actor, region_id)
-        query = query.where(School.region_id.in_(select(Region.id).where(Region.path.startswith(region.path))))
+        query = query.where(School.id.in_(school_ids_in_region(get_region(actor, region_id))))
     if school_type := filters.get("type"):
         query = query.where(School.type == school_type)
     if q := filters.get("q"):

@@ -1,0 +1,202 @@
+from datetime import timedelta
+
+from flask import Response, current_app, request
+from flask.views import MethodView
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from ..accounts.models import User
+from ..accounts.scope import Capability, require_school
+from ..audit.services import client_ip
+from ..core import ratelimit
+from ..core.auth import current_actor, public
+from ..core.pagination import paginate
+from ..core.schemas import page_of
+from ..errors import Invalid, NotFound
+from ..extensions import db
+from ..labels.fonts import FontMissing
+from ..photos.services import resolve_refs, upload
+from ..points.services import get_point, point_by_token
+from . import exports, services
+from .models import HazardSource
+from .schemas import (
+    AssignIn,
+    CountArgs,
+    DismissIn,
+    FiveFixedIn,
+    HazardArgs,
+    HazardIn,
+    HazardSchema,
+    HazardSummarySchema,
+    LedgerArgs,
+    NoteIn,
+    PublicReportIn,
+    PublicReportOut,
+    RectifyIn,
+    VerifyIn,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+blp = Blueprint("hazards", __name__, url_prefix="/api/v1", description="Hazards and their lifecycle")
+
+
+@blp.route("/hazards")
+class Hazards(MethodView):
+    @blp.arguments(HazardArgs, location="query")
+    @blp.response(200, page_of(HazardSummarySchema))
+    def get(self, args):
+        """Hazards the caller can see: open and overdue first, then by deadline"""
+        return paginate(services.visible_hazards(current_actor(), args), args)
+
+    @blp.arguments(HazardIn)
+    @blp.response(201, HazardSchema)
+    def post(self, data):
+        """Report a hazard directly (not from a checklist), with photos"""
+        actor = current_actor()
+        school = require_school(actor, data.pop("school_id"), Capability.inspect)
+        if point_id := data.pop("point_id", None):
+            data["point"] = get_point(actor, point_id)
+            if data["point"].school_id != school.id:
+                raise Invalid(fields={"point_id": [_("Not a point of this school.")]})
+        data["photos"] = resolve_refs(actor, data["photos"], "photos")
+        return services.present(services.report(actor, school, data, HazardSource.direct))
+
+
+@blp.route("/hazards/counts")
+class HazardCounts(MethodView):
+    @blp.arguments(CountArgs, location="query")
+    @blp.response(200, description="Hazard counts by status")
+    def get(self, args):
+        """How many visible hazards are in each status (same filters as the list)"""
+        return services.count_by_status(current_actor(), args)
+
+
+@blp.route("/hazards/ledger.xlsx")
+class HazardLedger(MethodView):
+    @blp.arguments(LedgerArgs, location="query")
+    @blp.response(200, description="The hazard ledger (隐患台账)", content_type=XLSX)
+    def get(self, args):
+        """The hazard ledger for a school or a district and a date range, as an office files it"""
+        actor = current_actor()
+        data = exports.ledger_xlsx(services.visible_hazards(actor, args))
+        scope = args.get("school_id") or args.get("region_id") or "all"
+        return Response(data, mimetype=XLSX, headers={
+            "Content-Disposition": f'attachment; filename="hazard-ledger-{scope}.xlsx"'})
+
+
+@blp.route("/hazards/<int:hazard_id>/notice.pdf")
+class HazardNotice(MethodView):
+    @blp.response(200, description="整改通知书 (PDF, Chinese)", content_type="application/pdf")
+    def get(self, hazard_id):
+        """A rectification notice for one hazard"""
+        hazard = services.get_hazard(current_actor(), hazard_id)
+        try:
+            pdf = exports.notice_pdf(hazard)
+        except FontMissing as error:
+            raise Invalid(str(error), code="font_missing") from None
+        return Response(pdf, mimetype="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="notice-H{hazard.id:06d}.pdf"'})
+
+
+@blp.route("/hazards/<int:hazard_id>")
+class HazardDetail(MethodView):
+    @blp.response(200, HazardSchema)
+    def get(self, hazard_id):
+        """One hazard with its whole history"""
+        return services.present(services.get_hazard(current_actor(), hazard_id))
+
+
+def _act(hazard_id, action, *args, **kwargs):
+    actor = current_actor()
+    hazard = services.get_hazard(actor, hazard_id)
+    return services.present(action(actor, hazard, *args, **kwargs))
+
+
+@blp.route("/hazards/<int:hazard_id>/assign")
+class HazardAssign(MethodView):
+    @blp.arguments(AssignIn)
+    @blp.response(200, HazardSchema)
+    def post(self, data, hazard_id):
+        """Assign someone at the school to rectify it (reported or assigned → assigned)"""
+        assignee = db.session.scalar(select(User).where(User.id == data["assignee_id"], User.active.is_(True)))
+        if assignee is None:
+            raise Invalid(fields={"assignee_id": [_("No such user.")]})
+        return _act(hazard_id, services.assign, assignee, data["note"])
+
+
+@blp.route("/hazards/<int:hazard_id>/five-fixed")
+class HazardFiveFixed(MethodView):
+    @blp.arguments(FiveFixedIn)
+    @blp.response(200, HazardSchema)
+    def post(self, data, hazard_id):
+        """Record the five-fixed plan (measures, person, funding, deadline, contingency) of a major hazard"""
+        return _act(hazard_id, services.record_five_fixed, data)
+
+
+@blp.route("/hazards/<int:hazard_id>/start")
+class HazardStart(MethodView):
+    @blp.arguments(NoteIn)
+    @blp.response(200, HazardSchema)
+    def post(self, data, hazard_id):
+        """Rectification has started (assigned → rectifying)"""
+        return _act(hazard_id, services.start, data["note"])
+
+
+@blp.route("/hazards/<int:hazard_id>/rectify")
+class HazardRectify(MethodView):
+    @blp.arguments(RectifyIn)
+    @blp.response(200, HazardSchema)
+    def post(self, data, hazard_id):
+        """Rectified, with a note and photo evidence (→ awaiting verification)"""
+        actor = current_actor()
+        hazard = services.get_hazard(actor, hazard_id)  # 404 before looking at the photos
+        photos = resolve_refs(actor, data["photos"], "photos")
+        return services.present(services.rectify(actor, hazard, data["note"], photos))
+
+
+@blp.route("/hazards/<int:hazard_id>/verify")
+class HazardVerify(MethodView):
+    @blp.arguments(VerifyIn)
+    @blp.response(200, HazardSchema)
+    def post(self, data, hazard_id):
+        """Accept (→ closed) or reject (→ rectifying) a rectification; not by the rectifier"""
+        return _act(hazard_id, services.verify, data["accepted"], data["note"])
+
+
+@blp.route("/hazards/<int:hazard_id>/dismiss")
+class HazardDismiss(MethodView):
+    @blp.arguments(DismissIn)
+    @blp.response(200, HazardSchema)
+    def post(self, data, hazard_id):
+        """Not a hazard after all (reported or assigned → dismissed), with the reason"""
+        return _act(hazard_id, services.dismiss, data["reason"])
+
+
+@blp.route("/public/reports/<string:qr_token>")
+@public
+class PublicReport(MethodView):
+    @blp.doc(security=[])
+    @blp.arguments(PublicReportIn, location="json_or_form")
+    @blp.response(202, PublicReportOut)
+    def post(self, data, qr_token):
+        """Anyone who scans a point's code reports a problem there (optional photo as multipart `file`).
+
+        It lands in that school's queue as an unverified report; nothing about the school is revealed.
+        """
+        limit = current_app.config.get("PUBLIC_REPORTS_PER_HOUR", 5)
+        keys = [f"ip:{client_ip()}"]
+        ratelimit.check("public_report", keys, limit, timedelta(hours=1))
+        point = point_by_token(qr_token)
+        if point is None:
+            raise NotFound()
+        ratelimit.hit("public_report", keys)
+        photos = []
+        if (file := request.files.get("file")) is not None:
+            photos = [upload(None, file.read())[0].sha256]
+        description = data["description"].strip()
+        hazard = services.report(None, point.school, {
+            "point": point, "title": description[:60], "description": description, "phone": data.get("phone"),
+            "photos": photos}, HazardSource.public)
+        return {"received": True, "reference": f"H{hazard.id:06d}"}

@@ -1,0 +1,131 @@
+import marshmallow as ma
+from marshmallow import validate
+from webargs.fields import DelimitedList
+
+from ..checklists.models import Category, Grade
+from ..core.schemas import IdField, PageArgs, StrictSchema
+from ..photos.schemas import PhotoRef
+from .models import HazardSource, HazardStatus
+
+
+class HazardSummarySchema(ma.Schema):
+    id = ma.fields.Integer()
+    school_id = ma.fields.Integer()
+    point_id = ma.fields.Integer(allow_none=True)
+    category = ma.fields.Enum(Category, by_value=True)
+    item_key = ma.fields.String(allow_none=True)
+    source = ma.fields.Enum(HazardSource, by_value=True)
+    grade = ma.fields.Enum(Grade, by_value=True)
+    status = ma.fields.Enum(HazardStatus, by_value=True)
+    title = ma.fields.String()
+    level = ma.fields.Integer()
+    deadline = ma.fields.AwareDateTime(allow_none=True)
+    interim_deadline = ma.fields.AwareDateTime(allow_none=True)
+    overdue = ma.fields.Boolean()
+    recurrences = ma.fields.Integer()
+    assignee_id = ma.fields.Integer(allow_none=True)
+    created_at = ma.fields.AwareDateTime()
+    updated_at = ma.fields.AwareDateTime()
+    closed_at = ma.fields.AwareDateTime(allow_none=True)
+
+
+class EventSchema(ma.Schema):
+    id = ma.fields.Integer()
+    at = ma.fields.AwareDateTime()
+    actor_id = ma.fields.Integer(allow_none=True)
+    actor = ma.fields.Function(lambda e: e.actor.display_name if e.actor else None)
+    action = ma.fields.String()
+    from_status = ma.fields.String(allow_none=True)
+    to_status = ma.fields.String(allow_none=True)
+    note = ma.fields.String()
+    inspection_id = ma.fields.Integer(allow_none=True)
+    data = ma.fields.Dict()
+    photos = ma.fields.List(ma.fields.Dict())
+
+
+class HazardSchema(HazardSummarySchema):
+    description = ma.fields.String()
+    inspection_id = ma.fields.Integer(allow_none=True)
+    reporter_id = ma.fields.Integer(allow_none=True)
+    reporter_phone = ma.fields.String(allow_none=True)
+    rectifier_id = ma.fields.Integer(allow_none=True)
+    five_fixed = ma.fields.Dict(allow_none=True)
+    events = ma.fields.List(ma.fields.Nested(EventSchema))
+
+
+class HazardArgs(PageArgs):
+    school_id = IdField()
+    region_id = IdField()
+    point_id = IdField()
+    status = DelimitedList(ma.fields.Enum(HazardStatus, by_value=True))
+    severity = ma.fields.Enum(Grade, by_value=True, metadata={"description": "the hazard grade"})
+    level = ma.fields.Integer(validate=validate.Range(0, 2))
+    category = ma.fields.Enum(Category, by_value=True)
+    source = ma.fields.Enum(HazardSource, by_value=True)
+    overdue = ma.fields.Boolean()
+    open = ma.fields.Boolean()
+    since = ma.fields.AwareDateTime()
+    until = ma.fields.AwareDateTime()
+
+
+class CountArgs(HazardArgs):
+    class Meta:
+        exclude = ("page", "per_page", "status")
+
+
+class LedgerArgs(HazardArgs):
+    class Meta:
+        exclude = ("page", "per_page")
+
+
+class HazardIn(StrictSchema):
+    school_id = IdField(required=True)
+    point_id = IdField()
+    category = ma.fields.Enum(Category, by_value=True)
+    grade = ma.fields.Enum(Grade, by_value=True, load_default=Grade.general)
+    title = ma.fields.String(required=True, validate=validate.Length(min=1, max=300))
+    description = ma.fields.String(load_default="", validate=validate.Length(max=4000))
+    photos = ma.fields.List(PhotoRef(), load_default=list, validate=validate.Length(max=20))
+
+
+class AssignIn(StrictSchema):
+    assignee_id = IdField(required=True)
+    note = ma.fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class NoteIn(StrictSchema):
+    note = ma.fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class RectifyIn(StrictSchema):
+    note = ma.fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    photos = ma.fields.List(PhotoRef(), required=True, validate=validate.Length(min=1, max=20))
+
+
+class VerifyIn(StrictSchema):
+    accepted = ma.fields.Boolean(required=True)
+    note = ma.fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class DismissIn(StrictSchema):
+    reason = ma.fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class FiveFixedIn(StrictSchema):
+    """五定: 定措施、定责任人、定资金、定时限、定预案."""
+
+    measures = ma.fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    responsible_person = ma.fields.String(required=True, validate=validate.Length(min=1, max=100))
+    funding = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
+    deadline = ma.fields.AwareDateTime(required=True)
+    contingency_plan = ma.fields.String(required=True, validate=validate.Length(min=1, max=4000))
+
+
+class PublicReportIn(StrictSchema):
+    description = ma.fields.String(required=True, validate=validate.Length(min=4, max=2000))
+    phone = ma.fields.String(validate=validate.Regexp(r"^\+?[0-9 \-]{5,20}$"))
+
+
+class PublicReportOut(ma.Schema):
+    received = ma.fields.Boolean()
+    reference = ma.fields.String()

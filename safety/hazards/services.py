@@ -1,0 +1,229 @@
+"""The hazard lifecycle: opening (from failures, reports), transitions with history, scoped lists."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.models import User
+from ..accounts.scope import Capability, may, school_ids
+from ..audit.services import record
+from ..checklists.models import Category, ChecklistItem, Grade
+from ..core.clock import now
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..extensions import db
+from ..photos.models import PhotoSubject
+from ..photos.services import attach_photos
+from ..points.models import Point
+from ..schools.models import School
+from ..schools.services import get_region, school_ids_in_region
+from .models import OPEN_STATUSES, Hazard, HazardEvent, HazardSource, HazardStatus
+from .policy import TRANSITIONS, deadlines
+
+# --- reading --------------------------------------------------------------------------------------------
+
+def visible_hazards(actor: User, filters: dict) -> Select:
+    query = select(Hazard).where(Hazard.school_id.in_(school_ids(actor)))
+    for field in ("school_id", "point_id", "level", "category", "source"):
+        if (value := filters.get(field)) is not None:
+            query = query.where(getattr(Hazard, field) == value)
+    if statuses := filters.get("status"):
+        query = query.where(Hazard.status.in_(statuses))
+    if grade := filters.get("severity"):
+        query = query.where(Hazard.grade == grade)
+    if filters.get("open"):
+        query = query.where(Hazard.status.in_(OPEN_STATUSES))
+    if (overdue := filters.get("overdue")) is not None:
+        late = Hazard.status.in_(OPEN_STATUSES) & (Hazard.deadline < now())
+        query = query.where(late if overdue else ~late)
+    if since := filters.get("since"):
+        query = query.where(Hazard.created_at >= since)
+    if until := filters.get("until"):
+        query = query.where(Hazard.created_at < until)
+    if region_id := filters.get("region_id"):
+        query = query.where(Hazard.school_id.in_(school_ids_in_region(get_region(actor, region_id))))
+    open_first = case((Hazard.status.in_(OPEN_STATUSES), 0), else_=1)
+    overdue_first = case((Hazard.deadline < now(), 0), else_=1)
+    return query.order_by(open_first, overdue_first, Hazard.deadline.is_(None), Hazard.deadline, Hazard.id.desc())
+
+
+def count_by_status(actor: User, filters: dict) -> dict[str, int]:
+    """Counts for dashboards, in one GROUP BY over the same scoped, filtered query."""
+    base = visible_hazards(actor, filters).order_by(None).subquery()
+    rows = db.session.execute(select(base.c.status, func.count()).group_by(base.c.status)).all()
+    counts = {status.value: 0 for status in HazardStatus}
+    counts.update({status: n for status, n in rows})
+    return counts
+
+
+def get_hazard(actor: User, hazard_id: int) -> Hazard:
+    hazard = db.session.scalar(select(Hazard).where(Hazard.id == hazard_id, Hazard.school_id.in_(school_ids(actor))))
+    if hazard is None:
+        raise NotFound()
+    return hazard
+
+
+# --- opening --------------------------------------------------------------------------------------------
+
+def _event(hazard: Hazard, actor: User | None, action: str, *, before: HazardStatus | None = None,
+           note: str = "", photos: list[str] = (), inspection_id: int | None = None, **data) -> HazardEvent:
+    event = HazardEvent(hazard=hazard, actor_id=actor.id if actor else None, action=action, at=now(),
+                        from_status=before.value if before else None, to_status=hazard.status.value, note=note,
+                        inspection_id=inspection_id, data=data)
+    db.session.add(event)
+    db.session.flush()
+    if photos:
+        attach_photos(photos, hazard.school_id, PhotoSubject.hazard, hazard.id, event.id)
+    hazard.updated_at = event.at
+    record(f"hazard.{action}", actor, object_type="hazard", object_id=hazard.id, school_id=hazard.school_id,
+           from_status=event.from_status, to_status=event.to_status)
+    return event
+
+
+def _new_hazard(*, school_id: int, grade: Grade, category: Category, source: HazardSource, title: str,
+                **fields) -> Hazard:
+    opened = now()
+    deadline, interim = deadlines(grade, opened)
+    hazard = Hazard(school_id=school_id, grade=grade, category=category, source=source, title=title,
+                    status=HazardStatus.reported, level=0, created_at=opened, updated_at=opened,
+                    deadline=deadline, interim_deadline=interim, **fields)
+    db.session.add(hazard)
+    return hazard
+
+
+def open_from_failure(actor: User, point: Point, item: ChecklistItem, inspection_id: int, note: str,
+                      photos: list[str]) -> tuple[Hazard, bool]:
+    """A failed item opens a hazard at the point, or adds an observation to the open one for that item.
+
+    The partial unique index (one open hazard per point and item) settles concurrent inspections.
+    Returns (hazard, opened).
+    """
+    existing = _open_for_item(point.id, item.key)
+    if existing is None:
+        try:
+            with db.session.begin_nested():
+                hazard = _new_hazard(school_id=point.school_id, grade=item.fail_grade, category=point.category,
+                                     source=HazardSource.inspection, title=item.text_zh, description=note,
+                                     point_id=point.id, item_key=item.key, item_id=item.id,
+                                     inspection_id=inspection_id, reporter_id=actor.id)
+                db.session.flush()
+            _event(hazard, actor, "opened", note=note, photos=photos, inspection_id=inspection_id)
+            return hazard, True
+        except IntegrityError:
+            existing = _open_for_item(point.id, item.key)
+    existing.recurrences = Hazard.recurrences + 1  # in SQL: concurrent observations must not lose a count
+    _event(existing, actor, "observed_again", before=existing.status, note=note, photos=photos,
+           inspection_id=inspection_id)
+    return existing, False
+
+
+def _open_for_item(point_id: int, item_key: str) -> Hazard | None:
+    return db.session.scalar(select(Hazard).where(Hazard.point_id == point_id, Hazard.item_key == item_key,
+                                                  Hazard.status.in_(OPEN_STATUSES)))
+
+
+def report(actor: User | None, school: School, data: dict, source: HazardSource) -> Hazard:
+    """A hazard reported directly (in the app, or by anyone through a point's code)."""
+    point = data.get("point")
+    hazard = _new_hazard(school_id=school.id, grade=data.get("grade", Grade.general),
+                         category=data.get("category") or (point.category if point else Category.other),
+                         source=source, title=data["title"], description=data.get("description", ""),
+                         point_id=point.id if point else None, reporter_id=actor.id if actor else None,
+                         reporter_phone=data.get("phone"))
+    db.session.flush()
+    _event(hazard, actor, "opened", note=data.get("description", ""), photos=data.get("photos", []),
+           source=source.value)
+    return hazard
+
+
+# --- transitions ----------------------------------------------------------------------------------------
+
+def _move(hazard: Hazard, actor: User, action: str, note: str = "", photos: list[str] = (), **data) -> Hazard:
+    transition = TRANSITIONS[action]
+    if hazard.status not in transition.sources:
+        raise Conflict(_("A hazard that is %(status)s cannot be %(action)s.", status=hazard.status.value,
+                         action=action), code="wrong_state")
+    before, hazard.status = hazard.status, transition.target
+    if hazard.status == HazardStatus.closed or hazard.status == HazardStatus.dismissed:
+        hazard.closed_at = now()
+    _event(hazard, actor, action, before=before, note=note, photos=photos, **data)
+    return hazard
+
+
+def _require(actor: User, hazard: Hazard, capability: Capability) -> None:
+    if not may(actor, capability, hazard.school_id):
+        raise Forbidden()
+
+
+def assign(actor: User, hazard: Hazard, assignee: User, note: str = "") -> Hazard:
+    _require(actor, hazard, Capability.manage)
+    if not may(assignee, Capability.view, hazard.school_id):
+        raise Invalid(fields={"assignee_id": [_("That person has no access to this school.")]})
+    hazard.assignee_id = assignee.id
+    return _move(hazard, actor, "assign", note, assignee_id=assignee.id, assignee=assignee.display_name)
+
+
+def _may_work_on(actor: User, hazard: Hazard) -> None:
+    if hazard.assignee_id != actor.id:
+        _require(actor, hazard, Capability.manage)
+
+
+def record_five_fixed(actor: User, hazard: Hazard, plan: dict) -> Hazard:
+    """五定 for a major hazard: measures, responsible person, funding, deadline, contingency plan."""
+    _may_work_on(actor, hazard)
+    if not hazard.is_open:
+        raise Conflict(_("The hazard is no longer open."), code="wrong_state")
+    hazard.five_fixed = {**plan, "deadline": plan["deadline"].isoformat()}
+    hazard.deadline = plan["deadline"]
+    _event(hazard, actor, "five_fixed", before=hazard.status, note=plan.get("measures", ""),
+           deadline=plan["deadline"].isoformat())
+    return hazard
+
+
+def _require_five_fixed(hazard: Hazard) -> None:
+    if hazard.grade == Grade.major and not hazard.five_fixed:
+        raise Conflict(_("A major hazard needs its five-fixed plan before rectification."),
+                       code="five_fixed_required")
+
+
+def start(actor: User, hazard: Hazard, note: str = "") -> Hazard:
+    _may_work_on(actor, hazard)
+    _require_five_fixed(hazard)
+    return _move(hazard, actor, "start", note)
+
+
+def rectify(actor: User, hazard: Hazard, note: str, photos: list[str]) -> Hazard:
+    """Rectification needs a note and photo evidence; whoever records it may not verify it."""
+    _may_work_on(actor, hazard)
+    _require_five_fixed(hazard)
+    hazard.rectifier_id = actor.id
+    return _move(hazard, actor, "rectify", note, photos)
+
+
+def verify(actor: User, hazard: Hazard, accepted: bool, note: str = "") -> Hazard:
+    """General hazards at school level: the principal; major or escalated ones: the safety office."""
+    needs = Capability.oversee if hazard.grade == Grade.major or hazard.level > 0 else Capability.manage
+    _require(actor, hazard, needs)
+    if hazard.rectifier_id == actor.id:
+        raise Forbidden(_("Someone other than the rectifier must verify."), code="same_person")
+    return _move(hazard, actor, "accept" if accepted else "reject", note)
+
+
+def dismiss(actor: User, hazard: Hazard, reason: str) -> Hazard:
+    _require(actor, hazard, Capability.manage)
+    return _move(hazard, actor, "dismiss", reason)
+
+
+def present(hazard: Hazard) -> Hazard:
+    """Attach each event's photos for the API."""
+    from ..photos.services import photos_of
+    photos = photos_of(PhotoSubject.hazard, hazard.id)
+    for event in hazard.events:
+        event.photos = photos.get(event.id, [])
+    return hazard
+
+
+def visible_hazards_at(point: Point) -> list[Hazard]:
+    """Open hazards at a point (the caller has already been allowed to see the point)."""
+    return list(db.session.scalars(select(Hazard).where(Hazard.point_id == point.id, Hazard.status.in_(OPEN_STATUSES))
+                                   .order_by(Hazard.id)))

@@ -1,0 +1,112 @@
+import marshmallow as ma
+from marshmallow import validate
+
+from ..core.schemas import IdField, PageArgs, StrictSchema
+from ..hazards.schemas import HazardSummarySchema
+from ..photos.schemas import PhotoRef
+from .models import InspectionStatus, Outcome
+
+
+class ResultIn(StrictSchema):
+    item_id = IdField(required=True)
+    outcome = ma.fields.Enum(Outcome, by_value=True, required=True)
+    value = ma.fields.Raw(allow_none=True, load_default=None,
+                          metadata={"description": "number (number items), choice value, or text"})
+    note = ma.fields.String(load_default="", validate=validate.Length(max=2000))
+    photos = ma.fields.List(PhotoRef(), load_default=list, validate=validate.Length(max=20))
+
+
+class LocationIn(StrictSchema):
+    latitude = ma.fields.Float(required=True, validate=validate.Range(-90, 90), allow_nan=False)
+    longitude = ma.fields.Float(required=True, validate=validate.Range(-180, 180), allow_nan=False)
+    accuracy = ma.fields.Float(validate=validate.Range(0, 100_000), allow_nan=False)
+
+
+class InspectionIn(StrictSchema):
+    client_uuid = ma.fields.UUID(required=True)
+    qr_token = ma.fields.String(validate=validate.Length(min=1, max=64))
+    point_id = IdField()
+    template_version_id = IdField(required=True)
+    started_at = ma.fields.AwareDateTime(required=True)
+    submitted_at = ma.fields.AwareDateTime(required=True)
+    location = ma.fields.Nested(LocationIn, allow_none=True)
+    note = ma.fields.String(load_default="", validate=validate.Length(max=2000))
+    results = ma.fields.List(ma.fields.Nested(ResultIn), required=True, validate=validate.Length(min=1, max=200))
+
+    @ma.validates_schema
+    def _one_point(self, data, **_kwargs):
+        if ("qr_token" in data) == ("point_id" in data):
+            raise ma.ValidationError("Give either qr_token or point_id.", "point_id")
+
+    @ma.post_load
+    def _uuid_text(self, data, **_kwargs):
+        data["client_uuid"] = str(data["client_uuid"])
+        return data
+
+
+class ResultSchema(ma.Schema):
+    id = ma.fields.Integer()
+    item_id = ma.fields.Integer()
+    position = ma.fields.Integer()
+    outcome = ma.fields.Enum(Outcome, by_value=True)
+    value_number = ma.fields.Float(allow_none=True)
+    value_text = ma.fields.String(allow_none=True)
+    note = ma.fields.String()
+    photos = ma.fields.List(ma.fields.Dict())
+
+
+class InspectionSchema(ma.Schema):
+    id = ma.fields.Integer()
+    client_uuid = ma.fields.String()
+    point_id = ma.fields.Integer()
+    school_id = ma.fields.Integer()
+    template_version_id = ma.fields.Integer()
+    inspector_id = ma.fields.Integer()
+    inspector = ma.fields.String(attribute="inspector.display_name")
+    started_at = ma.fields.AwareDateTime()
+    submitted_at = ma.fields.AwareDateTime()
+    received_at = ma.fields.AwareDateTime()
+    latitude = ma.fields.Float(allow_none=True)
+    longitude = ma.fields.Float(allow_none=True)
+    status = ma.fields.Enum(InspectionStatus, by_value=True)
+    failed_count = ma.fields.Integer()
+    flags = ma.fields.List(ma.fields.String(), attribute="flag_list")
+    note = ma.fields.String()
+    missing_photos = ma.fields.List(ma.fields.String(), metadata={"description": "SHA-256s still expected"})
+
+
+class InspectionDetailSchema(InspectionSchema):
+    results = ma.fields.List(ma.fields.Nested(ResultSchema))
+    hazards = ma.fields.List(ma.fields.Nested(HazardSummarySchema))
+
+
+class InspectionArgs(PageArgs):
+    school_id = IdField()
+    point_id = IdField()
+    inspector_id = IdField()
+    status = ma.fields.Enum(InspectionStatus, by_value=True)
+    since = ma.fields.AwareDateTime()
+    until = ma.fields.AwareDateTime()
+    with_failures = ma.fields.Boolean()
+    flagged = ma.fields.Boolean()
+
+
+class SyncIn(StrictSchema):
+    # Items are validated one by one so one bad submission cannot sink the rest.
+    inspections = ma.fields.List(ma.fields.Raw(), required=True, validate=validate.Length(min=1, max=100))
+
+
+class SyncItemSchema(ma.Schema):
+    index = ma.fields.Integer()
+    client_uuid = ma.fields.String(allow_none=True)
+    outcome = ma.fields.String(metadata={"description": "created | already_had | rejected"})
+    status = ma.fields.Integer()
+    inspection = ma.fields.Nested(InspectionDetailSchema, allow_none=True)
+    error = ma.fields.Dict(allow_none=True)
+
+
+class SyncOut(ma.Schema):
+    results = ma.fields.List(ma.fields.Nested(SyncItemSchema))
+    created = ma.fields.Integer()
+    already_had = ma.fields.Integer()
+    rejected = ma.fields.Integer()

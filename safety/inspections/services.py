@@ -1,0 +1,216 @@
+"""Submitting inspections exactly once, reading them back, and what they found."""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import Select, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.models import User
+from ..accounts.scope import Capability, school_ids
+from ..checklists.models import ChecklistVersion
+from ..core.clock import now
+from ..errors import Conflict, Invalid, NotFound
+from ..extensions import db
+from ..hazards.models import Hazard, HazardEvent
+from ..hazards.services import open_from_failure
+from ..photos.models import Photo, PhotoSubject
+from ..photos.services import attach_photos, missing_hashes, resolve_refs
+from ..points.models import FREQUENCY_INTERVAL, Point
+from ..points.services import point_by_token
+from ..schools.models import School
+from .models import Inspection, InspectionResult, InspectionStatus, Outcome
+from .validation import check_results
+
+FUTURE_TOLERANCE = timedelta(minutes=10)  # phone clocks drift; beyond this a time is not believable
+
+
+@dataclass
+class Submission:
+    inspection: Inspection
+    created: bool
+    hazards: list[Hazard] = field(default_factory=list)
+
+
+def content_hash(data: dict) -> str:
+    """A fingerprint of what the phone sent, to tell an honest replay from a reused client_uuid."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
+
+
+def _by_uuid(client_uuid: str) -> Inspection | None:
+    return db.session.scalar(select(Inspection).where(Inspection.client_uuid == client_uuid))
+
+
+def _replay(actor: User, existing: Inspection, fingerprint: str) -> Submission:
+    if existing.content_hash != fingerprint or existing.inspector_id != actor.id:
+        raise Conflict(_("This client_uuid was already used for a different submission."),
+                       code="client_uuid_reused")
+    return Submission(existing, created=False, hazards=found_hazards(existing))
+
+
+def _point_for(actor: User, data: dict) -> Point:
+    if data.get("qr_token"):
+        point = point_by_token(data["qr_token"])
+    else:
+        point = db.session.scalar(select(Point).where(Point.id == data.get("point_id"), Point.retired_at.is_(None)))
+    if point is None or db.session.scalar(
+            school_ids(actor, Capability.inspect).where(School.id == point.school_id)) is None:
+        raise NotFound(_("No such point, or not one you may inspect."))
+    return point
+
+
+def _version_for(point: Point, version_id: int) -> ChecklistVersion:
+    """Any version of the point's template is accepted: an offline phone may hold an older one."""
+    version = db.session.get(ChecklistVersion, version_id)
+    if version is None or version.template_id != point.template_id:
+        raise Invalid(fields={"template_version_id": [_("Not a version of this point's checklist.")]})
+    return version
+
+
+def _check_times(data: dict) -> None:
+    latest = now() + FUTURE_TOLERANCE
+    problems = {name: [_("This time is in the future.")] for name in ("started_at", "submitted_at")
+                if data[name] > latest}
+    if data["started_at"] > data["submitted_at"]:
+        problems.setdefault("started_at", []).append(_("Started after it was submitted."))
+    if problems:
+        raise Invalid(fields=problems)
+
+
+def _distance_m(lat1, lon1, lat2, lon2) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6_371_000 * 2 * math.asin(math.sqrt(a))
+
+
+def doubts(point: Point, inspection: Inspection, hashes: list[str]) -> list[str]:
+    """Flags for offices (never a rejection): submitted far from the point, or photos taken long before."""
+    config, flags = current_app.config, []
+    if None not in (inspection.latitude, point.latitude):
+        distance = _distance_m(inspection.latitude, inspection.longitude, point.latitude, point.longitude)
+        if distance > config.get("INSPECTION_MAX_DISTANCE_M", 500):
+            flags.append("far_from_point")
+    oldest_allowed = inspection.started_at - timedelta(hours=config.get("PHOTO_MAX_AGE_HOURS", 24))
+    if hashes and db.session.scalar(select(Photo.id).where(Photo.sha256.in_(hashes), Photo.taken_at < oldest_allowed)
+                                    .limit(1)):
+        flags.append("old_photos")
+    return flags
+
+
+def submit(actor: User, data: dict) -> Submission:
+    """Record a phone's inspection exactly once; open or update hazards for failed items."""
+    fingerprint = content_hash(data)
+    if existing := _by_uuid(data["client_uuid"]):
+        return _replay(actor, existing, fingerprint)
+    point = _point_for(actor, data)
+    version = _version_for(point, data["template_version_id"])
+    _check_times(data)
+    check_results(version, data["results"])
+    photo_lists = [resolve_refs(actor, r.get("photos") or [], f"results.{i}.photos")
+                   for i, r in enumerate(data["results"])]
+    location = data.get("location") or {}
+    inspection = Inspection(client_uuid=data["client_uuid"], content_hash=fingerprint, point_id=point.id,
+                            school_id=point.school_id, template_version_id=version.id, inspector_id=actor.id,
+                            started_at=data["started_at"], submitted_at=data["submitted_at"], received_at=now(),
+                            latitude=location.get("latitude"), longitude=location.get("longitude"),
+                            note=data.get("note", ""), status=InspectionStatus.complete)
+    try:
+        with db.session.begin_nested():  # the unique client_uuid settles replays that arrive together
+            db.session.add(inspection)
+    except IntegrityError:
+        return _replay(actor, _by_uuid(data["client_uuid"]), fingerprint)
+    hazards = _record_results(actor, point, version, inspection, data["results"], photo_lists)
+    all_hashes = [h for hashes in photo_lists for h in hashes]
+    if missing_hashes(all_hashes):
+        inspection.status = InspectionStatus.awaiting_photos
+    inspection.flags = ",".join(doubts(point, inspection, all_hashes))
+    _mark_inspected(point, inspection.submitted_at)
+    return Submission(inspection, created=True, hazards=hazards)
+
+
+def _result_row(inspection: Inspection, item, result: dict) -> InspectionResult:
+    value = result.get("value")
+    number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+    return InspectionResult(inspection=inspection, item_id=item.id, position=item.position, outcome=result["outcome"],
+                            note=result.get("note", ""), value_number=number,
+                            value_text=value if isinstance(value, str) else None)
+
+
+def _record_results(actor, point, version, inspection, results, photo_lists) -> list[Hazard]:
+    items = {item.id: item for item in version.items}
+    rows = [_result_row(inspection, items[r["item_id"]], r) for r in results]
+    db.session.add_all(rows)
+    db.session.flush()
+    hazards = []
+    for row, hashes in zip(rows, photo_lists, strict=True):
+        attach_photos(hashes, point.school_id, PhotoSubject.inspection, inspection.id, row.id)
+        if row.outcome == Outcome.failed:
+            hazard, _opened = open_from_failure(actor, point, items[row.item_id], inspection.id, row.note, hashes)
+            hazards.append(hazard)
+    inspection.failed_count = sum(row.outcome == Outcome.failed for row in rows)
+    return hazards
+
+
+def _mark_inspected(point: Point, at) -> None:
+    """Newest inspection wins, in one guarded UPDATE, so concurrent inspections cannot move it back."""
+    db.session.execute(
+        update(Point).where(Point.id == point.id,
+                            (Point.last_inspected_at.is_(None)) | (Point.last_inspected_at < at))
+        .values(last_inspected_at=at, next_due_at=at + FREQUENCY_INTERVAL[point.frequency])
+        .execution_options(synchronize_session=False))
+    db.session.refresh(point)
+
+
+def found_hazards(inspection: Inspection) -> list[Hazard]:
+    """Hazards this inspection opened or observed again."""
+    ids = select(HazardEvent.hazard_id).where(HazardEvent.inspection_id == inspection.id).distinct()
+    return list(db.session.scalars(select(Hazard).where(Hazard.id.in_(ids)).order_by(Hazard.id)))
+
+
+# --- reading --------------------------------------------------------------------------------------------
+
+def visible_inspections(actor: User, filters: dict) -> Select:
+    query = select(Inspection).where(Inspection.school_id.in_(school_ids(actor)))
+    for name in ("school_id", "point_id", "inspector_id", "status"):
+        if (value := filters.get(name)) is not None:
+            query = query.where(getattr(Inspection, name) == value)
+    if since := filters.get("since"):
+        query = query.where(Inspection.submitted_at >= since)
+    if until := filters.get("until"):
+        query = query.where(Inspection.submitted_at < until)
+    if (failures := filters.get("with_failures")) is not None:
+        query = query.where(Inspection.failed_count > 0 if failures else Inspection.failed_count == 0)
+    if (flagged := filters.get("flagged")) is not None:
+        query = query.where(Inspection.flags != "" if flagged else Inspection.flags == "")
+    return query.order_by(Inspection.submitted_at.desc(), Inspection.id.desc())
+
+
+def get_inspection(actor: User, inspection_id: int) -> Inspection:
+    inspection = db.session.scalar(visible_inspections(actor, {}).where(Inspection.id == inspection_id))
+    if inspection is None:
+        raise NotFound()
+    return inspection
+
+
+def last_inspection(point: Point) -> Inspection | None:
+    return db.session.scalar(select(Inspection).where(Inspection.point_id == point.id)
+                             .order_by(Inspection.submitted_at.desc(), Inspection.id.desc()).limit(1))
+
+
+def present(inspection: Inspection, with_details: bool = True) -> Inspection:
+    """Attach what the API shows beside the columns: photos per result, photos still expected, hazards found."""
+    from ..photos.services import photos_of
+    photos = photos_of(PhotoSubject.inspection, inspection.id)
+    inspection.missing_photos = [p["sha256"] for refs in photos.values() for p in refs if not p["uploaded"]]
+    if with_details:
+        for result in inspection.results:
+            result.photos = photos.get(result.id, [])
+        inspection.hazards = found_hazards(inspection)
+    return inspection

@@ -1,0 +1,1 @@
+"""Photo evidence: validation, derived copies, storage."""

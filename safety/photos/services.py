@@ -1,0 +1,118 @@
+"""Photo evidence: upload (idempotent by content), references by id or SHA-256, who may see what."""
+from __future__ import annotations
+
+import hashlib
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import exists, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.models import User
+from ..accounts.scope import school_ids
+from ..errors import Invalid, NotFound
+from ..extensions import db
+from .models import Photo, PhotoSubject, PhotoUse
+
+SIZES = ("thumb", "display", "original")
+
+
+def storage():
+    from .storage import storage_from_config
+    return storage_from_config(current_app.config)
+
+
+def upload(actor: User, data: bytes) -> tuple[Photo, bool]:
+    """Store a photo; the same bytes again return the existing photo. Returns (photo, created)."""
+    from .processing import process_photo
+    from .storage import photo_keys
+    digest = hashlib.sha256(data).hexdigest()
+    if existing := db.session.scalar(select(Photo).where(Photo.sha256 == digest)):
+        return existing, False
+    processed = process_photo(data, max_bytes=current_app.config["MAX_PHOTO_BYTES"])
+    keys, store = photo_keys(digest), storage()
+    # Files first, row second: a request that dies in between leaves only orphan files, which a job removes.
+    store.put(keys["original"], data)
+    store.put(keys["display"], processed.display)
+    store.put(keys["thumb"], processed.thumbnail)
+    photo = Photo(sha256=digest, format=processed.format, mime=processed.mime, width=processed.width,
+                  height=processed.height, byte_size=processed.byte_size, taken_at=processed.taken_at,
+                  latitude=processed.latitude, longitude=processed.longitude, phash=processed.phash,
+                  uploaded_by_id=actor.id if actor else None)
+    try:
+        with db.session.begin_nested():
+            db.session.add(photo)
+    except IntegrityError:  # the same bytes uploaded concurrently: theirs won, ours is the same photo
+        return db.session.scalar(select(Photo).where(Photo.sha256 == digest)), False
+    return photo, True
+
+
+def resolve_refs(actor: User, refs: list[int | str], field: str) -> list[str]:
+    """Photo ids and SHA-256s (as the schemas load them) to SHA-256s. Ids must be photos the actor may see;
+    a SHA-256 may name a photo still to come from an offline phone."""
+    hashes, problems = [], {}
+    for index, ref in enumerate(refs):
+        if isinstance(ref, str):
+            hashes.append(ref)
+        elif (photo := _visible(actor, ref)) is not None:
+            hashes.append(photo.sha256)
+        else:
+            problems[f"{field}.{index}"] = [_("No photo with this id that you may use.")]
+    if problems:
+        raise Invalid(fields=problems)
+    return list(dict.fromkeys(hashes))
+
+
+def attach_photos(hashes: list[str], school_id: int, subject: PhotoSubject, subject_id: int,
+                  part_id: int | None = None) -> None:
+    db.session.add_all(PhotoUse(sha256=h, school_id=school_id, subject_type=subject, subject_id=subject_id,
+                                part_id=part_id) for h in hashes)
+
+
+def photos_of(subject: PhotoSubject, subject_id: int) -> dict[int | None, list[dict]]:
+    """Photos named by a subject, grouped by part (result, event), in the order they were named."""
+    rows = db.session.execute(
+        select(PhotoUse.part_id, PhotoUse.sha256, Photo.id).outerjoin(Photo, Photo.sha256 == PhotoUse.sha256)
+        .where(PhotoUse.subject_type == subject, PhotoUse.subject_id == subject_id).order_by(PhotoUse.id)).all()
+    grouped: dict[int | None, list[dict]] = {}
+    for part_id, sha256, photo_id in rows:
+        grouped.setdefault(part_id, []).append({"sha256": sha256, "id": photo_id, "uploaded": photo_id is not None})
+    return grouped
+
+
+def _visible(actor: User, photo_id: int) -> Photo | None:
+    used_where_visible = exists().where(PhotoUse.sha256 == Photo.sha256,
+                                        PhotoUse.school_id.in_(school_ids(actor)))
+    return db.session.scalar(select(Photo).where(Photo.id == photo_id,
+                                                 (Photo.uploaded_by_id == actor.id) | used_where_visible))
+
+
+def get_visible(actor: User, photo_id: int) -> Photo:
+    """Visible to its uploader and to anyone who may see an inspection or hazard that uses it."""
+    photo = _visible(actor, photo_id)
+    if photo is None:
+        raise NotFound()
+    return photo
+
+
+def open_copy(photo: Photo, size: str):
+    from .storage import photo_keys
+    return storage().open(photo_keys(photo.sha256)[size])
+
+
+def missing_hashes(hashes: list[str]) -> list[str]:
+    present = set(db.session.scalars(select(Photo.sha256).where(Photo.sha256.in_(hashes))))
+    return [h for h in hashes if h not in present]
+
+
+def complete_waiting(sha256: str) -> int:
+    """An arriving photo completes every inspection that waited only for photos now present (one UPDATE)."""
+    from ..inspections.models import Inspection, InspectionStatus
+    still_missing = exists().where(PhotoUse.subject_type == PhotoSubject.inspection,
+                                   PhotoUse.subject_id == Inspection.id,
+                                   ~exists().where(Photo.sha256 == PhotoUse.sha256))
+    named_here = exists().where(PhotoUse.subject_type == PhotoSubject.inspection,
+                                PhotoUse.subject_id == Inspection.id, PhotoUse.sha256 == sha256)
+    return db.session.execute(
+        update(Inspection).where(Inspection.status == InspectionStatus.awaiting_photos, named_here, ~still_missing)
+        .values(status=InspectionStatus.complete).execution_options(synchronize_session=False)).rowcount
