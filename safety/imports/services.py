@@ -254,14 +254,8 @@ def _plan_schools(run: _Run, records: list[_Record]) -> list[Callable]:
         changes = run.changes(school, record, "code", "district")
         if region.id != school.region_id:
             changes["region_id"] = region.id
-        _count(run, actions, partial(_update_school, actor, school, changes, region) if changes else None)
+        _count(run, actions, partial(update_school, actor, school, changes) if changes else None)
     return actions
-
-
-def _update_school(actor: User | None, school: School, changes: dict, region: Region) -> None:
-    if actor is None and changes.pop("region_id", None) is not None:
-        school.region = region  # update_school asks a user whether they may move a school; the operator may
-    update_school(actor, school, changes)
 
 
 def _schools_to_manage(run: _Run, records: list[_Record]) -> dict[str, School]:

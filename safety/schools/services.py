@@ -97,19 +97,21 @@ def create_school(actor: User | None, *, region: Region, code: str, **fields) ->
     return school
 
 
-def update_school(actor: User, school: School, changes: dict) -> School:
-    """Principals edit their school's facts; moving a school between districts is an office's act."""
-    if "region_id" in changes and changes["region_id"] != school.region_id:
-        if not actor.has_role(Role.admin, Role.safety_office):
+def update_school(actor: User | None, school: School, changes: dict) -> School:
+    """Principals edit their school's facts; moving a school between districts is an office's (or operator's) act."""
+    changes = dict(changes)
+    if (region_id := changes.pop("region_id", school.region_id)) != school.region_id:
+        if actor is not None and not actor.has_role(Role.admin, Role.safety_office):
             raise Forbidden()
-        region = db.session.get(Region, changes.pop("region_id"))
+        region = db.session.get(Region, region_id)
         if region is None:
             raise Invalid(fields={"region_id": [_("No such region.")]})
         _check_district(actor, region)
         school.region = region
-    changes.pop("region_id", None)
+        changes["region_id"] = region_id  # recorded below
     for field, value in changes.items():
-        setattr(school, field, value)
+        if field != "region_id":
+            setattr(school, field, value)
     record("school.updated", actor, object_type="school", object_id=school.id, school_id=school.id,
            fields=sorted(changes))
     db.session.flush()

@@ -69,7 +69,7 @@ def test_scan_upload_submit_assign_rectify_reject_rectify_verify_closed(client, 
     assert [p["id"] for p in history["events"][0]["photos"]] == [photo["id"]]
     assert [p["id"] for p in history["events"][4]["photos"]] == [fix2["id"]]
     assert all(e["at"] for e in history["events"]) and history["deadline"] == deadline
-    audit = client.get(f"/api/v1/audit?action=hazard.accept", headers=world.headers("admin")).json["items"]
+    audit = client.get("/api/v1/audit?action=hazard.accept", headers=world.headers("admin")).json["items"]
     assert audit[0]["object_id"] == str(hid)
     # the evidence is visible to the office in scope, not to other schools
     with client.get(f"/api/v1/photos/{fix2['id']}?size=thumb", headers=world.headers("office_a")) as shown:

@@ -83,7 +83,8 @@ def test_rotating_the_token_kills_the_old_label_and_is_audited(client, world, po
     response = client.post(f"/api/v1/points/{point.id}/rotate-qr", headers=world.headers("principal_a"))
     assert response.status_code == 200 and response.json["qr_token"] != old
     assert client.get(f"/api/v1/scan/{old}", headers=world.headers("officer_a")).status_code == 404
-    assert client.get(f"/api/v1/scan/{response.json['qr_token']}", headers=world.headers("officer_a")).status_code == 200
+    new = response.json["qr_token"]
+    assert client.get(f"/api/v1/scan/{new}", headers=world.headers("officer_a")).status_code == 200
     events = client.get("/api/v1/audit?action=point.qr_rotated", headers=world.headers("admin")).json["items"]
     assert events[0]["object_id"] == str(point.id) and events[0]["actor"] == "principal_a"
     assert old not in str(events)

@@ -458,6 +458,19 @@ def test_the_same_shot_as_jpeg_matches_the_heic(samples, iphone_heic):
     assert difference(opened(photo.display), opened(iphone_heic.display)) < 4
 
 
+def test_an_iphones_display_p3_colours_are_converted_to_srgb(samples):
+    data = (samples / "iphone13-gps.jpg").read_bytes()
+    display = opened(process(data).display)
+    original = Image.open(io.BytesIO(data))
+    original.draft("RGB", (756, 1008))
+    p3 = ImageCms.ImageCmsProfile(io.BytesIO(original.info["icc_profile"]))
+    assert ImageCms.getProfileDescription(p3).startswith("Display P3")
+    srgb = ImageCms.profileToProfile(original, p3, ImageCms.createProfile("sRGB"), outputMode="RGB")
+    ours, converted, raw = (ImageStat.Stat(image).mean for image in (display, srgb, original))
+    assert near(ours, converted, tolerance=0.3)  # the average colour lcms gives
+    assert not near(ours, raw, tolerance=1)  # not the P3 numbers shown as if sRGB
+
+
 def test_sample_landscapes_in_every_orientation_look_like_the_unrotated_one(samples):
     reference = opened(process((samples / "orientation-Landscape_1.jpg").read_bytes()).display)
     assert reference.size == (1600, 1067)
