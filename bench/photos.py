@@ -29,6 +29,9 @@ MAX_BYTES = 25 * 2**20
 CANNOT_DECODE = 3  # a child's exit status when libvips cannot read the file
 
 
+# The pipelines import inside functions: this process must stay small until the memory children are forked.
+
+
 def ours(path: Path, storage) -> None:
     from safety.photos.processing import process_photo
     from safety.photos.storage import photo_keys

@@ -23,6 +23,7 @@ BLUEPRINTS = (
     "safety.hazards.api",
     "safety.imports.api",
     "safety.labels.api",
+    "safety.escalations.api",
 )
 
 

@@ -5,10 +5,32 @@ from .checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersio
 from .core.ratelimit import RateLimitHit
 from .hazards.models import Hazard, HazardEvent
 from .inspections.models import Inspection, InspectionResult
+from .notifications.models import Notification
 from .photos.models import Photo, PhotoUse
 from .points.models import Point
+from .scheduler.models import JobLease, JobRun
 from .schools.models import Region, School, SchoolClass
 
-__all__ = ["ApiToken", "AuditEvent", "ChecklistItem", "ChecklistTemplate", "ChecklistVersion", "Hazard",
-           "HazardEvent", "Inspection", "InspectionResult", "Photo", "PhotoUse", "Point", "RateLimitHit", "Region",
-           "RoleAssignment", "School", "SchoolClass", "User"]
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "ChecklistItem",
+    "ChecklistTemplate",
+    "ChecklistVersion",
+    "Hazard",
+    "HazardEvent",
+    "Inspection",
+    "InspectionResult",
+    "JobLease",
+    "JobRun",
+    "Notification",
+    "Photo",
+    "PhotoUse",
+    "Point",
+    "RateLimitHit",
+    "Region",
+    "RoleAssignment",
+    "School",
+    "SchoolClass",
+    "User",
+]

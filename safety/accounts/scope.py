@@ -13,7 +13,7 @@ from sqlalchemy import Select, false, or_, select
 from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..schools.models import Region, School
-from .models import Role, User
+from .models import Role, RoleAssignment, User
 
 
 class Capability(enum.StrEnum):
@@ -79,3 +79,21 @@ def require_in_scope(actor: User, school_id: int, capability: Capability) -> Non
     """For an object already loaded through a visible query: 403 when the actor may only look."""
     if not may(actor, capability, school_id):
         raise Forbidden()
+
+
+def people_at_schools(role: Role, level=None, through_regions: bool = True) -> Select:
+    """(user_id, school_id) for every active user holding `role` at a school, directly or through a region above
+    it (`level` narrows region roles to offices of that level, e.g. district). For set-based notifications."""
+    direct = select(RoleAssignment.user_id, RoleAssignment.school_id.label("school_id")) \
+        .join(User, User.id == RoleAssignment.user_id) \
+        .where(RoleAssignment.role == role, RoleAssignment.school_id.is_not(None), User.active.is_(True))
+    office_region, school_region = db.aliased(Region), db.aliased(Region)
+    through_region = select(RoleAssignment.user_id, School.id.label("school_id")) \
+        .join(User, User.id == RoleAssignment.user_id) \
+        .join(office_region, office_region.id == RoleAssignment.region_id) \
+        .join(school_region, school_region.path.startswith(office_region.path)) \
+        .join(School, School.region_id == school_region.id) \
+        .where(RoleAssignment.role == role, User.active.is_(True))
+    if level is not None:
+        through_region = through_region.where(office_region.level == level)
+    return direct.union_all(through_region) if through_regions else direct

@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
-_frozen: datetime | None = None
+# A context variable, not a global: scheduler jobs run in threads, each frozen at its own moment.
+_frozen: ContextVar[datetime | None] = ContextVar("frozen_now", default=None)
 
 
 def now() -> datetime:
-    """Aware UTC now; honours a frozen time (tests) or SAFETY_FROZEN_NOW (a test server process)."""
-    if _frozen is not None:
-        return _frozen
+    """Aware UTC now; honours a frozen time (tests, jobs) or SAFETY_FROZEN_NOW (a test server process)."""
+    if (frozen_at := _frozen.get()) is not None:
+        return frozen_at
     if env := os.environ.get("SAFETY_FROZEN_NOW"):
         return parse_aware(env)
     return datetime.now(UTC)
@@ -25,9 +27,8 @@ def parse_aware(text: str) -> datetime:
 @contextmanager
 def frozen(at: datetime):
     """Run a block as if the time were `at` (aware)."""
-    global _frozen
-    previous, _frozen = _frozen, at.astimezone(UTC)
+    token = _frozen.set(at.astimezone(UTC))
     try:
-        yield _frozen
+        yield _frozen.get()
     finally:
-        _frozen = previous
+        _frozen.reset(token)

@@ -44,6 +44,7 @@ class Hazard(db.Model):
               postgresql_where=text("status NOT IN ('closed', 'dismissed') AND item_key IS NOT NULL")),
         Index("ix_hazards_school_status", "school_id", "status"),
         Index("ix_hazards_status_deadline", "status", "deadline"),
+        Index("ix_hazards_level_status", "level", "status"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
@@ -59,6 +60,14 @@ class Hazard(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     # Escalation level: 0 school, 1 district office, 2 city office.
     level: Mapped[int] = mapped_column(Integer, default=0)
+    # When it reached its current level (for an overdue hazard: when it became overdue), the clock for the next.
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # 挂牌督办: supervised by an office, with a named supervising officer.
+    supervised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    supervisor: Mapped[str | None] = mapped_column(String(100))
+    extensions: Mapped[int] = mapped_column(Integer, default=0)
     deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     interim_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -2,20 +2,21 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.exc import IntegrityError
 
-from ..accounts.models import User
-from ..accounts.scope import Capability, may, school_ids
+from ..accounts.models import Role, User
+from ..accounts.scope import Capability, may, people_at_schools, school_ids
 from ..audit.services import record
 from ..checklists.models import Category, ChecklistItem, Grade
 from ..core.clock import now
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
+from ..notifications.services import enqueue_select
 from ..photos.models import PhotoSubject
 from ..photos.services import attach_photos
 from ..points.models import Point
-from ..schools.models import School
+from ..schools.models import RegionLevel, School
 from ..schools.services import get_region, school_ids_in_region
 from .models import OPEN_STATUSES, Hazard, HazardEvent, HazardSource, HazardStatus
 from .policy import TRANSITIONS, deadlines
@@ -65,7 +66,7 @@ def get_hazard(actor: User, hazard_id: int) -> Hazard:
 
 # --- opening --------------------------------------------------------------------------------------------
 
-def _event(hazard: Hazard, actor: User | None, action: str, *, before: HazardStatus | None = None,
+def add_event(hazard: Hazard, actor: User | None, action: str, *, before: HazardStatus | None = None,
            note: str = "", photos: list[str] = (), inspection_id: int | None = None, **data) -> HazardEvent:
     event = HazardEvent(hazard=hazard, actor_id=actor.id if actor else None, action=action, at=now(),
                         from_status=before.value if before else None, to_status=hazard.status.value, note=note,
@@ -91,6 +92,18 @@ def _new_hazard(*, school_id: int, grade: Grade, category: Category, source: Haz
     return hazard
 
 
+def _report_major_to_district(hazard: Hazard) -> None:
+    """A major hazard is the district office's business from the moment it is found (level 1)."""
+    if hazard.grade != Grade.major:
+        return
+    hazard.level, hazard.escalated_at = 1, hazard.created_at
+    add_event(hazard, None, "escalated", before=hazard.status, level=1, reason="major")
+    offices = people_at_schools(Role.safety_office, RegionLevel.district).subquery()
+    enqueue_select("hazard_major_reported", "hazard",
+                   select(offices.c.user_id, literal(hazard.id), literal(hazard.school_id))
+                   .where(offices.c.school_id == hazard.school_id))
+
+
 def open_from_failure(actor: User, point: Point, item: ChecklistItem, inspection_id: int, note: str,
                       photos: list[str]) -> tuple[Hazard, bool]:
     """A failed item opens a hazard at the point, or adds an observation to the open one for that item.
@@ -107,12 +120,13 @@ def open_from_failure(actor: User, point: Point, item: ChecklistItem, inspection
                                      point_id=point.id, item_key=item.key, item_id=item.id,
                                      inspection_id=inspection_id, reporter_id=actor.id)
                 db.session.flush()
-            _event(hazard, actor, "opened", note=note, photos=photos, inspection_id=inspection_id)
+            add_event(hazard, actor, "opened", note=note, photos=photos, inspection_id=inspection_id)
+            _report_major_to_district(hazard)
             return hazard, True
         except IntegrityError:
             existing = _open_for_item(point.id, item.key)
     existing.recurrences = Hazard.recurrences + 1  # in SQL: concurrent observations must not lose a count
-    _event(existing, actor, "observed_again", before=existing.status, note=note, photos=photos,
+    add_event(existing, actor, "observed_again", before=existing.status, note=note, photos=photos,
            inspection_id=inspection_id)
     return existing, False
 
@@ -131,8 +145,9 @@ def report(actor: User | None, school: School, data: dict, source: HazardSource)
                          point_id=point.id if point else None, reporter_id=actor.id if actor else None,
                          reporter_phone=data.get("phone"))
     db.session.flush()
-    _event(hazard, actor, "opened", note=data.get("description", ""), photos=data.get("photos", []),
+    add_event(hazard, actor, "opened", note=data.get("description", ""), photos=data.get("photos", []),
            source=source.value)
+    _report_major_to_district(hazard)
     return hazard
 
 
@@ -146,7 +161,7 @@ def _move(hazard: Hazard, actor: User, action: str, note: str = "", photos: list
     before, hazard.status = hazard.status, transition.target
     if hazard.status == HazardStatus.closed or hazard.status == HazardStatus.dismissed:
         hazard.closed_at = now()
-    _event(hazard, actor, action, before=before, note=note, photos=photos, **data)
+    add_event(hazard, actor, action, before=before, note=note, photos=photos, **data)
     return hazard
 
 
@@ -175,7 +190,7 @@ def record_five_fixed(actor: User, hazard: Hazard, plan: dict) -> Hazard:
         raise Conflict(_("The hazard is no longer open."), code="wrong_state")
     hazard.five_fixed = {**plan, "deadline": plan["deadline"].isoformat()}
     hazard.deadline = plan["deadline"]
-    _event(hazard, actor, "five_fixed", before=hazard.status, note=plan.get("measures", ""),
+    add_event(hazard, actor, "five_fixed", before=hazard.status, note=plan.get("measures", ""),
            deadline=plan["deadline"].isoformat())
     return hazard
 

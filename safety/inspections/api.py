@@ -8,7 +8,16 @@ from ..core.schemas import page_of
 from ..errors import ApiError, Invalid, flatten_fields
 from ..extensions import db
 from . import services
-from .schemas import InspectionArgs, InspectionDetailSchema, InspectionIn, InspectionSchema, SyncIn, SyncOut
+from .schemas import (
+    CoverageArgs,
+    CoverageSchema,
+    InspectionArgs,
+    InspectionDetailSchema,
+    InspectionIn,
+    InspectionSchema,
+    SyncIn,
+    SyncOut,
+)
 
 blp = Blueprint("inspections", __name__, url_prefix="/api/v1", description="Inspections from the phone")
 
@@ -29,7 +38,16 @@ class Inspections(MethodView):
     def post(self, data):
         """Submit a checklist, exactly once per `client_uuid`; failed items open hazards"""
         submission = services.submit(current_actor(), data)
-        return services.present(submission.inspection), 201 if submission.created else 200
+        return services.present(submission.inspection, submission=submission), 201 if submission.created else 200
+
+
+@blp.route("/inspections/coverage")
+class Coverage(MethodView):
+    @blp.arguments(CoverageArgs, location="query")
+    @blp.response(200, CoverageSchema)
+    def get(self, args):
+        """Inspection coverage (% of due inspections done) per school, district and overall, for a date range"""
+        return services.coverage(current_actor(), args)
 
 
 @blp.route("/inspections/<int:inspection_id>")
@@ -61,7 +79,8 @@ def _sync_one(actor, index: int, raw: dict) -> dict:
         with db.session.begin_nested():
             submission = services.submit(actor, InspectionIn().load(raw))
         return {**item, "outcome": "created" if submission.created else "already_had",
-                "status": 201 if submission.created else 200, "inspection": services.present(submission.inspection)}
+                "status": 201 if submission.created else 200,
+                "inspection": services.present(submission.inspection, submission=submission)}
     except ValidationError as error:
         return {**item, "outcome": "rejected", "status": 422, "error": {
             "code": Invalid.code, "message": str(Invalid.default_message), "fields": flatten_fields(error.messages)}}

@@ -1,4 +1,5 @@
 import marshmallow as ma
+from flask_babel import gettext as _
 from marshmallow import validate
 
 from ..core.schemas import IdField, PageArgs, StrictSchema
@@ -110,3 +111,41 @@ class SyncOut(ma.Schema):
     created = ma.fields.Integer()
     already_had = ma.fields.Integer()
     rejected = ma.fields.Integer()
+
+
+class CoverageArgs(StrictSchema):
+    since = ma.fields.AwareDateTime(metadata={"description": "default: 30 days before `until`"})
+    until = ma.fields.AwareDateTime(metadata={"description": "default: now"})
+    school_id = IdField()
+    region_id = IdField()
+
+    @ma.post_load
+    def _defaults(self, data, **_kwargs):
+        from datetime import timedelta
+
+        from ..core.clock import now
+        data.setdefault("until", now())
+        data.setdefault("since", data["until"] - timedelta(days=30))
+        if data["since"] >= data["until"]:
+            raise ma.ValidationError({"since": [_("Must be before until.")]})
+        return data
+
+
+class CoverageRowSchema(ma.Schema):
+    school_id = ma.fields.Integer()
+    region_id = ma.fields.Integer()
+    code = ma.fields.String()
+    name = ma.fields.String()
+    district_id = ma.fields.Integer()
+    points = ma.fields.Integer()
+    due = ma.fields.Integer(metadata={"description": "inspections the points' frequencies asked for"})
+    done = ma.fields.Integer(metadata={"description": "of those, done (at most one per due slot)"})
+    coverage = ma.fields.Float(allow_none=True)
+
+
+class CoverageSchema(ma.Schema):
+    since = ma.fields.AwareDateTime()
+    until = ma.fields.AwareDateTime()
+    schools = ma.fields.List(ma.fields.Nested(CoverageRowSchema))
+    districts = ma.fields.List(ma.fields.Nested(CoverageRowSchema))
+    total = ma.fields.Nested(CoverageRowSchema)

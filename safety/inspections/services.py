@@ -23,8 +23,6 @@ from ..hazards.services import open_from_failure
 from ..photos.models import Photo, PhotoSubject
 from ..photos.services import attach_photos, missing_hashes, resolve_refs
 from ..points.models import FREQUENCY_INTERVAL, Point
-from ..points.services import point_by_token
-from ..schools.models import School
 from .models import Inspection, InspectionResult, InspectionStatus, Outcome
 from .validation import check_results
 
@@ -36,6 +34,7 @@ class Submission:
     inspection: Inspection
     created: bool
     hazards: list[Hazard] = field(default_factory=list)
+    photos: bool = True  # whether it names photos (a fresh submission knows; a replay looks them up)
 
 
 def content_hash(data: dict) -> str:
@@ -55,12 +54,11 @@ def _replay(actor: User, existing: Inspection, fingerprint: str) -> Submission:
 
 
 def _point_for(actor: User, data: dict) -> Point:
-    if data.get("qr_token"):
-        point = point_by_token(data["qr_token"])
-    else:
-        point = db.session.scalar(select(Point).where(Point.id == data.get("point_id"), Point.retired_at.is_(None)))
-    if point is None or db.session.scalar(
-            school_ids(actor, Capability.inspect).where(School.id == point.school_id)) is None:
+    """The live point named by token or id, at a school the actor may inspect (one query)."""
+    named = Point.qr_token == data["qr_token"] if data.get("qr_token") else Point.id == data.get("point_id")
+    point = db.session.scalar(select(Point).where(named, Point.retired_at.is_(None),
+                                                  Point.school_id.in_(school_ids(actor, Capability.inspect))))
+    if point is None:
         raise NotFound(_("No such point, or not one you may inspect."))
     return point
 
@@ -128,11 +126,11 @@ def submit(actor: User, data: dict) -> Submission:
         return _replay(actor, _by_uuid(data["client_uuid"]), fingerprint)
     hazards = _record_results(actor, point, version, inspection, data["results"], photo_lists)
     all_hashes = [h for hashes in photo_lists for h in hashes]
-    if missing_hashes(all_hashes):
+    if all_hashes and missing_hashes(all_hashes):
         inspection.status = InspectionStatus.awaiting_photos
     inspection.flags = ",".join(doubts(point, inspection, all_hashes))
     _mark_inspected(point, inspection.submitted_at)
-    return Submission(inspection, created=True, hazards=hazards)
+    return Submission(inspection, created=True, hazards=hazards, photos=bool(all_hashes))
 
 
 def _result_row(inspection: Inspection, item, result: dict) -> InspectionResult:
@@ -165,7 +163,7 @@ def _mark_inspected(point: Point, at) -> None:
                             (Point.last_inspected_at.is_(None)) | (Point.last_inspected_at < at))
         .values(last_inspected_at=at, next_due_at=at + FREQUENCY_INTERVAL[point.frequency])
         .execution_options(synchronize_session=False))
-    db.session.refresh(point)
+    db.session.expire(point, ["last_inspected_at", "next_due_at"])
 
 
 def found_hazards(inspection: Inspection) -> list[Hazard]:
@@ -204,13 +202,64 @@ def last_inspection(point: Point) -> Inspection | None:
                              .order_by(Inspection.submitted_at.desc(), Inspection.id.desc()).limit(1))
 
 
-def present(inspection: Inspection, with_details: bool = True) -> Inspection:
-    """Attach what the API shows beside the columns: photos per result, photos still expected, hazards found."""
+def present(inspection: Inspection, with_details: bool = True, submission: Submission | None = None) -> Inspection:
+    """Attach what the API shows beside the columns: photos per result, photos still expected, hazards found.
+
+    A fresh submission already knows its hazards and whether it named photos, which spares the look-ups.
+    """
     from ..photos.services import photos_of
-    photos = photos_of(PhotoSubject.inspection, inspection.id)
+    named_photos = submission is None or submission.photos
+    photos = photos_of(PhotoSubject.inspection, inspection.id) if named_photos else {}
     inspection.missing_photos = [p["sha256"] for refs in photos.values() for p in refs if not p["uploaded"]]
     if with_details:
         for result in inspection.results:
             result.photos = photos.get(result.id, [])
-        inspection.hazards = found_hazards(inspection)
+        inspection.hazards = submission.hazards if submission else found_hazards(inspection)
     return inspection
+
+
+def coverage(actor: User, filters: dict) -> dict:
+    """Inspection coverage for a date range: of the inspections each live point's frequency asked for,
+    how many were done (at most one counted per due slot), per school, per district and overall."""
+    from sqlalchemy import case, func, literal
+
+    from ..points.models import Frequency
+    from ..schools.models import Region, School
+    since, until = filters["since"], filters["until"]
+    days = max(1, (until - since).days)
+    interval = case(*((Point.frequency == f, FREQUENCY_INTERVAL[f].days) for f in Frequency), else_=7)
+    slots = case((literal(days) / interval < 1, 1), else_=literal(days) / interval)
+    done_counts = select(Inspection.point_id, func.count().label("n")) \
+        .where(Inspection.submitted_at >= since, Inspection.submitted_at < until).group_by(Inspection.point_id) \
+        .subquery()
+    done = func.coalesce(done_counts.c.n, 0)
+    capped = case((done > slots, slots), else_=done)
+    query = select(School.id, School.code, School.name_zh, Region.id, Region.name_zh, func.count(Point.id),
+                   func.sum(slots), func.sum(capped)) \
+        .join(Point, Point.school_id == School.id).join(Region, Region.id == School.region_id) \
+        .outerjoin(done_counts, done_counts.c.point_id == Point.id) \
+        .where(School.id.in_(school_ids(actor)), Point.created_at < until,
+               Point.retired_at.is_(None) | (Point.retired_at > since)) \
+        .group_by(School.id, School.code, School.name_zh, Region.id, Region.name_zh).order_by(School.code)
+    if school_id := filters.get("school_id"):
+        query = query.where(School.id == school_id)
+    if region_id := filters.get("region_id"):
+        from ..schools.services import get_region, school_ids_in_region
+        query = query.where(School.id.in_(school_ids_in_region(get_region(actor, region_id))))
+    schools, districts, total = [], {}, {"points": 0, "due": 0, "done": 0}
+    for school_id_, code, name, district_id, district, points, due, made in db.session.execute(query):
+        schools.append(_rate({"school_id": school_id_, "code": code, "name": name, "district_id": district_id,
+                              "points": points, "due": int(due), "done": int(made)}))
+        entry = districts.setdefault(district_id, {"region_id": district_id, "name": district, "points": 0,
+                                                   "due": 0, "done": 0})
+        for bucket in (entry, total):
+            bucket["points"] += points
+            bucket["due"] += int(due)
+            bucket["done"] += int(made)
+    return {"since": since, "until": until, "schools": schools,
+            "districts": [_rate(d) for d in districts.values()], "total": _rate(total)}
+
+
+def _rate(bucket: dict) -> dict:
+    bucket["coverage"] = round(bucket["done"] / bucket["due"], 4) if bucket["due"] else None
+    return bucket

@@ -1,0 +1,32 @@
+"""SQL pieces that differ between SQLite and PostgreSQL, compiled per dialect so queries stay set-based."""
+from __future__ import annotations
+
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+
+from .types import UTCDateTime
+
+
+class add_days(FunctionElement):  # noqa: N801 (reads as the SQL function it is)
+    """`timestamp + n days`, with `n` a column or a number."""
+
+    type = UTCDateTime()
+    inherit_cache = True
+    name = "add_days"
+
+    def __init__(self, moment: ColumnElement, days):
+        super().__init__(moment, days)
+
+
+@compiles(add_days, "postgresql")
+def _add_days_pg(element, compiler, **kw):
+    moment, days = element.clauses
+    return f"({compiler.process(moment, **kw)} + make_interval(days => {compiler.process(days, **kw)}))"
+
+
+@compiles(add_days, "sqlite")
+def _add_days_sqlite(element, compiler, **kw):
+    moment, days = element.clauses
+    # UTCDateTime stores 'YYYY-MM-DD HH:MM:SS.ffffff' on SQLite; keep that format so comparisons stay textual.
+    return (f"strftime('%Y-%m-%d %H:%M:%f000', {compiler.process(moment, **kw)}, "
+            f"'+' || ({compiler.process(days, **kw)}) || ' days')")

@@ -1,0 +1,1 @@
+"""Emergency drills: the compliance calendar, assignment, reports and compliance figures."""

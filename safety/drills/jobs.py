@@ -1,0 +1,173 @@
+"""Scheduler jobs of this domain (see safety/scheduler): assignment from the calendar, reminders, overdue.
+
+Both compute from state and `as_of`, never from how often they ran: after a week of scheduler downtime one run
+catches up, a second run changes nothing, and two schedulers at once never duplicate a drill (the unique
+(school, requirement, period) with INSERT … SELECT … WHERE NOT EXISTS, ON CONFLICT DO NOTHING) nor a
+notification (rows are claimed by a conditional UPDATE before anyone is told).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import Select, String, case, exists, false, insert, literal, or_, select, update
+
+from ..accounts.models import Role
+from ..accounts.scope import people_at_schools
+from ..core.clock import now
+from ..core.types import UTCDateTime
+from ..extensions import db
+from ..notifications.services import enqueue_select
+from ..scheduler.registry import job
+from ..schools.models import Region, RegionLevel, School
+from .models import CalendarPeriod, Drill, DrillStatus
+from .rules import (
+    CADENCES,
+    Rules,
+    SchoolCalendar,
+    Window,
+    bus_windows,
+    current_rules,
+    due_windows,
+    evacuation_windows,
+    local_day,
+    window_bounds,
+)
+from .services import period_of
+
+CHUNK = 500  # ids per IN list (SQLite allows 32,766 variables; PostgreSQL has no practical limit)
+INSERT_COLUMNS = ["school_id", "kind", "requirement", "period_key", "window_start", "window_end", "status", "notes",
+                  "flags", "created_at"]
+
+
+@job("assign_drills", "cron", "Create every school's drill windows from the compliance calendar", hour=1, minute=5)
+def assign_drills(as_of: datetime) -> int:
+    """Windows opened by `as_of` and the next upcoming one, for every active school, per calendar region."""
+    rules = current_rules()
+    today = local_day(rules, as_of)
+    created = 0
+    for region, periods, deeper in _calendar_regions(rules, today):
+        school_calendar = SchoolCalendar(periods)
+        following = _schools_following(region, deeper)
+        for cadence in CADENCES:
+            condition = _cadence_condition(rules, cadence)
+            for window in due_windows(rules, evacuation_windows(rules, school_calendar, cadence), today):
+                created += _insert(rules, window, following, condition)
+        for window in due_windows(rules, bus_windows(rules, school_calendar), today):
+            created += _insert(rules, window, following, School.has_school_bus.is_(True))
+    return created
+
+
+@job("drill_reminders_and_overdue", "interval", "Remind schools of closing drill windows; mark missed drills overdue",
+     minutes=30)
+def drill_reminders_and_overdue(as_of: datetime) -> int:
+    rules = current_rules()
+    # Overdue first: a window that closed while the scheduler was down gets an overdue notice, not a reminder.
+    # overdue_at is when the window closed, so escalation timing does not depend on when this job ran.
+    overdue = db.session.scalars(
+        update(Drill).where(Drill.status == DrillStatus.assigned, Drill.window_end < as_of)
+        .values(status=DrillStatus.overdue, overdue_at=Drill.window_end).returning(Drill.id)
+        .execution_options(synchronize_session=False)).all()
+    lead = timedelta(days=rules.reminder_days)
+    reminded = db.session.scalars(
+        update(Drill).where(Drill.status == DrillStatus.assigned, Drill.reminded_at.is_(None),
+                            Drill.window_start <= as_of, Drill.window_end <= as_of + lead)
+        .values(reminded_at=as_of).returning(Drill.id).execution_options(synchronize_session=False)).all()
+    changed = len(overdue) + len(reminded)
+    principals, district_offices = people_at_schools(Role.principal), \
+        people_at_schools(Role.safety_office, RegionLevel.district)
+    for chunk in _chunks(reminded):
+        changed += enqueue_select("drill_due", "drill", _recipients(principals, chunk))
+    for chunk in _chunks(overdue):
+        changed += enqueue_select("drill_overdue", "drill", _recipients(principals, chunk))
+        changed += enqueue_select("drill_overdue", "drill", _recipients(district_offices, chunk))
+    return changed
+
+
+# --- pieces -----------------------------------------------------------------------------------------------
+
+def _calendar_regions(rules: Rules, today):
+    """(region, its periods, paths of deeper regions with their own calendar) for each region with periods.
+
+    Periods that ended long before the backfill horizon cannot shape a window still to be created.
+    """
+    horizon = today - timedelta(days=rules.backfill_days + 120)
+    periods = db.session.scalars(select(CalendarPeriod).where(CalendarPeriod.ends_on >= horizon)).all()
+    by_region: dict[int, list] = {}
+    for period in periods:
+        by_region.setdefault(period.region_id, []).append(period_of(period))
+    regions = db.session.scalars(select(Region).where(Region.id.in_(by_region)).order_by(Region.path)).all()
+    for region in regions:
+        deeper = [r.path for r in regions if r.id != region.id and r.path.startswith(region.path)]
+        yield region, by_region[region.id], deeper
+
+
+def _schools_following(region: Region, deeper: Sequence[str]) -> Select:
+    """Schools whose nearest region with a calendar is `region` (a deeper calendar overrides it)."""
+    return select(School.id).join(Region, Region.id == School.region_id).where(
+        Region.path.startswith(region.path, autoescape=True),
+        *(~Region.path.startswith(path, autoescape=True) for path in deeper))
+
+
+def _cadence_condition(rules: Rules, cadence: str):
+    intensive = School.type.in_(rules.intensive_types)
+    if rules.intensive_when_boarding:
+        intensive = intensive | School.boarding.is_(True)
+    base_types = [t for t, c in rules.cadence.items() if c == cadence]
+    condition = School.type.in_(base_types) & ~intensive if base_types else false()
+    if cadence == rules.intensive_cadence:
+        condition = condition | intensive
+    return condition
+
+
+def _kind_expression(window: Window):
+    if not window.regional:
+        return literal(window.kind.value, String)
+    codes = {code for _kind, region_codes in window.regional for code in region_codes}
+    paths = dict(db.session.execute(select(Region.code, Region.path).where(Region.code.in_(codes))).all())
+    whens = []
+    for kind, region_codes in window.regional:
+        enabled = [paths[c] for c in region_codes if c in paths]
+        if enabled:
+            below = select(Region.id).where(or_(*(Region.path.startswith(p, autoescape=True) for p in enabled)))
+            whens.append((School.region_id.in_(below), literal(kind.value, String)))
+    if not whens:
+        return literal(window.kind.value, String)
+    return case(*whens, else_=literal(window.kind.value, String))
+
+
+def _insert(rules: Rules, window: Window, following: Select, condition) -> int:
+    start, end = window_bounds(rules, window)
+    taken = exists().where(Drill.school_id == School.id, Drill.requirement == window.requirement,
+                           Drill.period_key == window.period_key)
+    rows = select(School.id, _kind_expression(window), literal(window.requirement, String),
+                  literal(window.period_key, String), literal(start, UTCDateTime), literal(end, UTCDateTime),
+                  literal(DrillStatus.assigned.value, String), literal("", String), literal("", String),
+                  literal(now(), UTCDateTime)) \
+        .where(School.id.in_(following), School.active.is_(True), condition,
+               School.created_at < end,  # a school registered later owes nothing for windows before it existed
+               ~taken)
+    return db.session.execute(_insert_ignoring_conflicts(rows)).rowcount
+
+
+def _insert_ignoring_conflicts(rows: Select):
+    """INSERT … SELECT that skips rows a concurrent transaction inserted first (NOT EXISTS cannot see those)."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:
+        return insert(Drill).from_select(INSERT_COLUMNS, rows)
+    return dialect_insert(Drill).from_select(INSERT_COLUMNS, rows).on_conflict_do_nothing()
+
+
+def _recipients(people: Select, drill_ids: Sequence[int]) -> Select:
+    people = people.subquery()
+    return select(people.c.user_id, Drill.id, Drill.school_id) \
+        .join(people, people.c.school_id == Drill.school_id).where(Drill.id.in_(drill_ids))
+
+
+def _chunks(ids: Sequence[int]):
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]

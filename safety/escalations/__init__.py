@@ -1,0 +1,1 @@
+"""The escalation ladder (school → district → city) and the offices' queue."""

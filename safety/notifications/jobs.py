@@ -1,0 +1,1 @@
+"""Scheduler jobs of this domain (see safety/scheduler)."""

@@ -1,0 +1,6 @@
+"""Every module that declares jobs, imported once so the registry is complete."""
+from ..drills import jobs as drill_jobs  # noqa: F401
+from ..escalations import jobs as escalation_jobs  # noqa: F401
+from ..notifications import jobs as notification_jobs  # noqa: F401
+from ..points import jobs as point_jobs  # noqa: F401
+from . import housekeeping  # noqa: F401
