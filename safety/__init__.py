@@ -23,7 +23,9 @@ BLUEPRINTS = (
     "safety.hazards.api",
     "safety.imports.api",
     "safety.labels.api",
+    "safety.notifications.api",
     "safety.escalations.api",
+    "safety.drills.api",
 )
 
 
@@ -87,8 +89,8 @@ def _register_api(app: Flask) -> None:
 
 def _register_pages(app: Flask) -> None:
     from .core.schemas import is_chinese, localised
-    from .pages.views import bp
-    app.register_blueprint(bp)
+    from .pages import init_pages
+    init_pages(app)  # the pages blueprint, its session cookie, CSRF, CSP and the pages' language switch
     app.jinja_env.globals.update(localised=localised, is_chinese=is_chinese)
 
 

@@ -56,7 +56,8 @@ def demo_command(if_empty):
 def register_commands(app: Flask) -> None:
     from .imports.cli import export_command, import_command
     from .labels.cli import labels_command
+    from .ops.cli import backup_command, restore_command
     from .scheduler.cli import jobs_group, scheduler_command
     for command in (create_user_command, demo_command, import_command, export_command, labels_command,
-                    scheduler_command, jobs_group):
+                    scheduler_command, jobs_group, backup_command, restore_command):
         app.cli.add_command(command)

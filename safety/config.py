@@ -32,13 +32,23 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def _engine_options(database_url: str) -> dict:
+    """pre_ping: a restarted PostgreSQL costs one failed health check, not a restart of the app."""
+    options = {"pool_pre_ping": True}
+    if database_url.startswith("postgresql"):
+        # Per web worker process: workers × (pool + overflow) must stay under PostgreSQL's max_connections.
+        options.update(pool_size=_int("DB_POOL_SIZE", 5), max_overflow=_int("DB_MAX_OVERFLOW", 5),
+                       pool_timeout=_int("DB_POOL_TIMEOUT", 10), pool_recycle=_int("DB_POOL_RECYCLE", 1800))
+    return options
+
+
 def from_environment(instance_path: Path) -> dict:
     """Everything the service reads from its environment, in one place (see README, Configuration)."""
-    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'safety.db'}"
+    database_url = normalise_database_url(os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'safety.db'}")
     return {
         "SECRET_KEY": _secret_key(instance_path),
-        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "PHOTO_STORAGE_DIR": os.environ.get("PHOTO_STORAGE_DIR", str(instance_path / "photos")),
         "TOKEN_LIFETIME": timedelta(hours=_int("TOKEN_LIFETIME_HOURS", 12)),
@@ -51,6 +61,9 @@ def from_environment(instance_path: Path) -> dict:
         "MAX_PHOTO_BYTES": _int("MAX_PHOTO_MB", 25) * 1024 * 1024,
         "MAX_CONTENT_LENGTH": (_int("MAX_PHOTO_MB", 25) + 1) * 1024 * 1024,
         "PHOTO_STORAGE": os.environ.get("PHOTO_STORAGE", "folder"),
+        **{name: os.environ.get(name) for name in ("S3_BUCKET", "S3_PREFIX", "S3_ENDPOINT_URL", "S3_REGION",
+                                                    "S3_ACCESS_KEY", "S3_SECRET_KEY") if os.environ.get(name)},
+        "PHOTO_ORPHAN_GRACE_HOURS": _int("PHOTO_ORPHAN_GRACE_HOURS", 24),
         "CJK_FONT_PATH": os.environ.get("CJK_FONT_PATH"),
     }
 

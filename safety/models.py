@@ -3,6 +3,7 @@ from .accounts.models import ApiToken, RoleAssignment, User
 from .audit.models import AuditEvent
 from .checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 from .core.ratelimit import RateLimitHit
+from .drills.models import CalendarPeriod, Drill
 from .hazards.models import Hazard, HazardEvent
 from .inspections.models import Inspection, InspectionResult
 from .notifications.models import Notification
@@ -14,9 +15,11 @@ from .schools.models import Region, School, SchoolClass
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "CalendarPeriod",
     "ChecklistItem",
     "ChecklistTemplate",
     "ChecklistVersion",
+    "Drill",
     "Hazard",
     "HazardEvent",
     "Inspection",

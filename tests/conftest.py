@@ -72,7 +72,8 @@ def app(database_url, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _app_context(app):
+def _app_context(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "PHOTO_STORAGE_DIR", str(tmp_path / "photos"))  # files, like rows, per test
     with app.app_context():
         yield
         db.session.remove()

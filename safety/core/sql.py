@@ -7,7 +7,7 @@ from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from .types import UTCDateTime
 
 
-class add_days(FunctionElement):  # noqa: N801 (reads as the SQL function it is)
+class add_days(FunctionElement):
     """`timestamp + n days`, with `n` a column or a number."""
 
     type = UTCDateTime()

@@ -27,8 +27,11 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def enum_column(enum_cls, **kwargs):
-    """A portable enum: a VARCHAR with a named CHECK, storing the value (readable in SQL and exports)."""
+def enum_column(enum_cls, name: str | None = None, **kwargs):
+    """A portable enum: a VARCHAR with a named CHECK, storing the value (readable in SQL and exports).
+
+    `name` names the CHECK; give one when a table has two columns of the same enum.
+    """
     return Enum(enum_cls, native_enum=False, length=32, validate_strings=True,
-                values_callable=lambda e: [m.value for m in e], name=enum_cls.__name__.lower(),
+                values_callable=lambda e: [m.value for m in e], name=name or enum_cls.__name__.lower(),
                 create_constraint=True, **kwargs)

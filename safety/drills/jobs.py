@@ -147,7 +147,8 @@ def _insert(rules: Rules, window: Window, following: Select, condition) -> int:
         .where(School.id.in_(following), School.active.is_(True), condition,
                School.created_at < end,  # a school registered later owes nothing for windows before it existed
                ~taken)
-    return db.session.execute(_insert_ignoring_conflicts(rows)).rowcount
+    statement = _insert_ignoring_conflicts(rows).execution_options(preserve_rowcount=True)
+    return db.session.execute(statement).rowcount
 
 
 def _insert_ignoring_conflicts(rows: Select):
@@ -158,8 +159,8 @@ def _insert_ignoring_conflicts(rows: Select):
     elif dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
     else:
-        return insert(Drill).from_select(INSERT_COLUMNS, rows)
-    return dialect_insert(Drill).from_select(INSERT_COLUMNS, rows).on_conflict_do_nothing()
+        return insert(Drill.__table__).from_select(INSERT_COLUMNS, rows)
+    return dialect_insert(Drill.__table__).from_select(INSERT_COLUMNS, rows).on_conflict_do_nothing()
 
 
 def _recipients(people: Select, drill_ids: Sequence[int]) -> Select:

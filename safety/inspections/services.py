@@ -161,7 +161,7 @@ def _mark_inspected(point: Point, at) -> None:
     db.session.execute(
         update(Point).where(Point.id == point.id,
                             (Point.last_inspected_at.is_(None)) | (Point.last_inspected_at < at))
-        .values(last_inspected_at=at, next_due_at=at + FREQUENCY_INTERVAL[point.frequency])
+        .values(last_inspected_at=at, next_due_at=at + FREQUENCY_INTERVAL[point.effective_frequency])
         .execution_options(synchronize_session=False))
     db.session.expire(point, ["last_inspected_at", "next_due_at"])
 
@@ -223,11 +223,12 @@ def coverage(actor: User, filters: dict) -> dict:
     how many were done (at most one counted per due slot), per school, per district and overall."""
     from sqlalchemy import case, func, literal
 
-    from ..points.models import Frequency
+    from ..points.models import interval_days
     from ..schools.models import Region, School
     since, until = filters["since"], filters["until"]
     days = max(1, (until - since).days)
-    interval = case(*((Point.frequency == f, FREQUENCY_INTERVAL[f].days) for f in Frequency), else_=7)
+    # Judged by the rhythm in force now (a season's stricter one included).
+    interval = interval_days(func.coalesce(Point.frequency_override, Point.frequency))
     slots = case((literal(days) / interval < 1, 1), else_=literal(days) / interval)
     done_counts = select(Inspection.point_id, func.count().label("n")) \
         .where(Inspection.submitted_at >= since, Inspection.submitted_at < until).group_by(Inspection.point_id) \

@@ -29,7 +29,12 @@ MAX_RESPONSE = 64 * 1024
 
 
 class ChannelError(Exception):
-    """The message did not go out; the text is kept as the delivery's last error."""
+    """The message did not go out; the text is kept as the delivery's last error. `unreachable`: the server
+    could not be reached at all, so the other messages for it in this batch need not wait for their timeouts."""
+
+    def __init__(self, message: str, *, unreachable: bool = False):
+        super().__init__(message)
+        self.unreachable = unreachable
 
 
 # --- e-mail ----------------------------------------------------------------------------------------------
@@ -98,9 +103,12 @@ class Mailer:
         return smtp
 
     def send(self, email: Email) -> None:
-        try:
-            if self._smtp is None:
+        if self._smtp is None:
+            try:
                 self._smtp = self._connect()
+            except (smtplib.SMTPException, OSError) as error:
+                raise ChannelError(f"SMTP: {type(error).__name__}: {error}"[:500], unreachable=True) from error
+        try:
             self._smtp.send_message(build_email(email, self.sender))
         except (smtplib.SMTPException, OSError, UnicodeError) as error:
             self.close()  # the connection may be in any state; the next message starts afresh
@@ -137,21 +145,21 @@ def dingtalk_signed_url(url: str, secret: str, timestamp_ms: int) -> str:
     return f"{url}{'&' if urllib.parse.urlsplit(url).query else '?'}{query}"
 
 
-def markdown(title: str, body: str, link: str | None, link_text: str) -> str:
-    text = f"### {title}\n\n{body}"
-    return f"{text}\n\n[{link_text}]({link})" if link else text
+def markdown(title: str, body: str) -> str:
+    """Robots show markdown to people in a group chat; the API link (which needs a token) is left out."""
+    return f"### {title}\n\n{body}"
 
 
 def build_webhook_post(*, url: str, secret: str, format: str, title: str, body: str, link: str | None,
-                       link_text: str, event: dict) -> WebhookPost:
+                       event: dict) -> WebhookPost:
     """The request for one message in the webhook's format. Timestamps are the real time: receivers check
     them against their own clocks (DingTalk rejects a `timestamp` more than an hour off)."""
     timestamp = time.time()
     if format == "wecom":
-        payload = {"msgtype": "markdown", "markdown": {"content": markdown(title, body, link, link_text)}}
+        payload = {"msgtype": "markdown", "markdown": {"content": markdown(title, body)}}
     elif format == "dingtalk":
         payload = {"msgtype": "markdown",
-                   "markdown": {"title": title, "text": markdown(title, body, link, link_text)}}
+                   "markdown": {"title": title, "text": markdown(title, body)}}
         if secret:
             url = dingtalk_signed_url(url, secret, int(timestamp * 1000))
     else:
@@ -185,7 +193,7 @@ def post_webhook(post: WebhookPost) -> None:
         raise ChannelError(f"HTTP {error.code}") from None
     except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as error:
         reason = getattr(error, "reason", error)
-        raise ChannelError(f"{type(error).__name__}: {reason}"[:500]) from None
+        raise ChannelError(f"{type(error).__name__}: {reason}"[:500], unreachable=True) from None
     if not 200 <= status < 300:
         raise ChannelError(f"HTTP {status}")
     if post.robot:

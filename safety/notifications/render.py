@@ -7,6 +7,7 @@ that module in RENDERER_MODULES. Renderers load their subject with `subject(noti
 from __future__ import annotations
 
 import importlib
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ RENDERERS: dict[str, Renderer] = {}
 # subject_type → model, so a page of notifications loads its subjects in one query per type.
 SUBJECT_MODELS: dict[str, type] = {"hazard": Hazard, "school": School, "point": Point}
 # Modules of other domains that register renderers (imported on first use, like the scheduler's job list).
-RENDERER_MODULES: tuple[str, ...] = ()
+RENDERER_MODULES: tuple[str, ...] = ("safety.drills.render",)
 _loaded = False
 
 
@@ -106,13 +107,22 @@ def _school_name(school: School | None) -> str:
     return localised(school) if school is not None else ""
 
 
+def _escalated_to(notification: Notification, hazard: Hazard) -> int:
+    """The level this notification announced; the hazard may have gone further since. Set-based enqueueing
+    stores no data, so the escalation job's dedupe suffix (":level2") is the record of it."""
+    if (level := (notification.data or {}).get("level")) is not None:
+        return int(level)
+    if match := re.search(r":level(\d)$", notification.dedupe_key or ""):
+        return int(match[1])
+    return hazard.level
+
+
 @renders("hazard_escalated")
 def hazard_escalated(notification: Notification) -> Message | None:
     hazard = subject(notification, Hazard)
     if hazard is None:
         return None
-    # The level it was escalated to when this was sent; the hazard may have gone further since.
-    level = (notification.data or {}).get("level", hazard.level)
+    level = _escalated_to(notification, hazard)
     names = {"school": _school_name(hazard.school), "title": hazard.title}
     if level >= 2:
         title = _("Hazard escalated to the city office")

@@ -1,7 +1,7 @@
 """Where photo files live.
 
-Callers see only the PhotoStorage protocol and `storage_from_config`, so S3-compatible object storage can be added
-next to FolderStorage without changing them.
+Callers see only the PhotoStorage protocol and `storage_from_config`: the folder store (default) and S3-compatible
+object storage (safety/photos/s3.py) are chosen by configuration alone.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-SUPPORTED = ("folder",)
+SUPPORTED = ("folder", "s3")
 MAX_KEY_LENGTH = 512
 # Segments of lower-case letters, digits, ".", "_" and "-", never starting with ".": no "." or ".." segment, no
 # hidden files, no absolute path, no backslash; whatever a key came from, it stays under the storage root.
@@ -59,10 +59,13 @@ def photo_keys(sha256: str) -> dict[str, str]:
 
 
 def storage_from_config(config: Mapping) -> PhotoStorage:
-    """The storage named by PHOTO_STORAGE ("folder" unless set): a FolderStorage at PHOTO_STORAGE_DIR."""
+    """The storage named by PHOTO_STORAGE: "folder" (default, PHOTO_STORAGE_DIR) or "s3" (S3_* settings)."""
     kind = config.get("PHOTO_STORAGE", "folder")
     if kind == "folder":
         return FolderStorage(config["PHOTO_STORAGE_DIR"])
+    if kind == "s3":
+        from .s3 import S3Storage
+        return S3Storage.from_config(config)
     raise ValueError(f"PHOTO_STORAGE={kind!r} is not supported; supported: {', '.join(SUPPORTED)}")
 
 

@@ -29,6 +29,12 @@ FREQUENCY_INTERVAL = {
 }
 
 
+def interval_days(frequency_column):
+    """The frequency's interval in days, as SQL (for set-based scheduling and coverage)."""
+    from sqlalchemy import case
+    return case(*((frequency_column == f, d.days) for f, d in FREQUENCY_INTERVAL.items()), else_=7)
+
+
 def new_qr_token() -> str:
     """192 random bits, URL-safe: unguessable, and short enough for a small QR code."""
     return secrets.token_urlsafe(24)
@@ -50,6 +56,8 @@ class Point(Timestamped, db.Model):
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     frequency: Mapped[Frequency] = mapped_column(enum_column(Frequency))
+    # A season's stricter rhythm (e.g. water bodies in the drowning season), set and cleared by a campaign job.
+    frequency_override: Mapped[Frequency | None] = mapped_column(enum_column(Frequency, "frequency_override"))
     template_id: Mapped[int] = mapped_column(ForeignKey("checklist_templates.id"), index=True)
     qr_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_qr_token)
     qr_rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -64,3 +72,7 @@ class Point(Timestamped, db.Model):
     @property
     def retired(self) -> bool:
         return self.retired_at is not None
+
+    @property
+    def effective_frequency(self) -> Frequency:
+        return self.frequency_override or self.frequency

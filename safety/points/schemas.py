@@ -45,6 +45,8 @@ class PointSchema(ma.Schema):
     latitude = ma.fields.Float(allow_none=True)
     longitude = ma.fields.Float(allow_none=True)
     frequency = ma.fields.Enum(Frequency, by_value=True)
+    frequency_override = ma.fields.Enum(Frequency, by_value=True, allow_none=True,
+                                        metadata={"description": "a season's stricter rhythm, when in force"})
     template_id = ma.fields.Integer()
     last_inspected_at = ma.fields.AwareDateTime(allow_none=True)
     next_due_at = ma.fields.AwareDateTime(allow_none=True)

@@ -58,7 +58,8 @@ def _template_for(school: School, category, template_id: int | None) -> Checklis
 
 def _schedule(point: Point) -> None:
     """Next due = last inspection (or when the point was set up) + the frequency's interval."""
-    point.next_due_at = (point.last_inspected_at or point.created_at or now()) + FREQUENCY_INTERVAL[point.frequency]
+    point.next_due_at = (point.last_inspected_at or point.created_at or now()) \
+        + FREQUENCY_INTERVAL[point.effective_frequency]
 
 
 def create_point(actor: User | None, school: School, data: dict) -> Point:
@@ -137,3 +138,16 @@ def scan_result(point: Point) -> dict:
     last = last_inspection(point)
     return {"point": point, "school": point.school, "checklist": point.template.current_version,
             "open_hazards": visible_hazards_at(point), "last_inspection": present(last, False) if last else None}
+
+
+def reschedule(points_condition) -> int:
+    """Recompute next_due_at for the points matching a condition, in one UPDATE (after a frequency change)."""
+    from sqlalchemy import func, update
+
+    from ..core.sql import add_days
+    from .models import interval_days
+    base = func.coalesce(Point.last_inspected_at, Point.created_at)
+    frequency = func.coalesce(Point.frequency_override, Point.frequency)
+    return db.session.execute(update(Point).where(points_condition)
+                              .values(next_due_at=add_days(base, interval_days(frequency)))
+                              .execution_options(synchronize_session=False)).rowcount

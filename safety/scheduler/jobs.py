@@ -2,5 +2,6 @@
 from ..drills import jobs as drill_jobs  # noqa: F401
 from ..escalations import jobs as escalation_jobs  # noqa: F401
 from ..notifications import jobs as notification_jobs  # noqa: F401
+from ..photos import jobs as photo_jobs  # noqa: F401
 from ..points import jobs as point_jobs  # noqa: F401
 from . import housekeeping  # noqa: F401

@@ -148,5 +148,5 @@ def test_storage_from_config_is_a_folder_by_default(tmp_path):
 
 
 def test_storage_from_config_names_the_supported_kinds():
-    with pytest.raises(ValueError, match="'s3' is not supported; supported: folder"):
-        storage_from_config({"PHOTO_STORAGE": "s3", "PHOTO_STORAGE_DIR": "/tmp/x"})
+    with pytest.raises(ValueError, match="'ftp' is not supported; supported: folder, s3"):
+        storage_from_config({"PHOTO_STORAGE": "ftp", "PHOTO_STORAGE_DIR": "/tmp/x"})

@@ -1,0 +1,154 @@
+"""Campaign definitions as data: the shipped defaults (`defaults/*.toml`) and the ones offices write."""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from sqlalchemy import Select, or_, select
+
+from ..accounts.models import Role, User
+from ..accounts.scope import Capability, region_ids
+from ..audit.services import record
+from ..core.clock import now
+from ..errors import Conflict, Forbidden, NotFound, flatten_fields
+from ..extensions import db
+from ..schools.models import Region
+from ..schools.services import get_region, visible_regions
+from .models import ActivityRequirement, Campaign, CampaignDefinition
+from .schemas import DefinitionIn
+
+DEFAULTS_DIR = Path(__file__).resolve().parent / "defaults"
+FIELDS = ("name_zh", "name_en", "description_zh", "description_en", "cadence", "season_start", "season_end",
+          "lag_margin", "reminder_days", "late_report_days", "active")
+REQUIREMENT_FIELDS = ("key", "kind", "unit", "name_zh", "name_en", "description_zh", "description_en", "due_days",
+                      "season_frequency", "holiday_frequency")
+
+
+def load_default_definitions(directory: Path | str | None = None) -> list[dict]:
+    """Every ``*.toml`` definition in `directory` (default: `DEFAULTS_DIR`), validated by `DefinitionIn`.
+
+    Raises ValueError naming each file and the dotted path of each problem, so one run shows everything to fix.
+    Needs an application context (the validators translate their messages).
+    """
+    folder = Path(directory) if directory is not None else DEFAULTS_DIR
+    definitions, problems, codes = [], [], set()
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            with path.open("rb") as f:
+                data = DefinitionIn().load(tomllib.load(f))
+        except tomllib.TOMLDecodeError as error:
+            problems.append(f"{path.name}: not valid TOML: {error}")
+            continue
+        except ValidationError as error:
+            problems.extend(f"{path.name}: {field}: {'; '.join(messages)}"
+                            for field, messages in flatten_fields(error.messages).items())
+            continue
+        if data["code"] in codes or data.get("region_id") is not None:
+            problems.append(f"{path.name}: code: {data['code']!r} is shipped twice, or names a region")
+            continue
+        codes.add(data["code"])
+        definitions.append(data)
+    if problems:
+        raise ValueError("invalid campaign definitions:\n" + "\n".join(problems))
+    return definitions
+
+
+def _build(data: dict, region_id: int | None, actor: User | None, is_default: bool) -> CampaignDefinition:
+    definition = CampaignDefinition(code=data["code"], region_id=region_id, is_default=is_default,
+                                    created_by_id=actor.id if actor else None,
+                                    **{f: data[f] for f in FIELDS if f in data})
+    definition.requirements = [ActivityRequirement(position=i, **{f: r.get(f) for f in REQUIREMENT_FIELDS
+                                                                  if r.get(f) is not None})
+                               for i, r in enumerate(data["requirements"])]
+    return definition
+
+
+def sync_default_definitions() -> int:
+    """Install shipped definitions that are not in the database yet (edited ones are left as they are)."""
+    installed = set(db.session.scalars(select(CampaignDefinition.code).where(CampaignDefinition.region_id.is_(None))))
+    created = 0
+    for data in load_default_definitions():
+        if data["code"] not in installed:
+            db.session.add(_build(data, None, None, is_default=True))
+            created += 1
+    if created:
+        db.session.flush()
+    return created
+
+
+# --- reading --------------------------------------------------------------------------------------------
+
+
+def _readable_regions(actor: User) -> Select:
+    """Regions at or above one the actor sees: a principal reads the district's and the city's definitions."""
+    seen = visible_regions(actor).order_by(None).subquery()
+    return select(Region.id).join(seen, seen.c.path.startswith(Region.path))
+
+
+def visible_definitions(actor: User, filters: dict) -> Select:
+    query = select(CampaignDefinition).where(or_(CampaignDefinition.region_id.is_(None),
+                                                 CampaignDefinition.region_id.in_(_readable_regions(actor))))
+    if region_id := filters.get("region_id"):
+        query = query.where(CampaignDefinition.region_id == get_region(actor, region_id).id)
+    return query.order_by(CampaignDefinition.code, CampaignDefinition.region_id.is_not(None),
+                          CampaignDefinition.id)
+
+
+def get_definition(actor: User, definition_id: int) -> CampaignDefinition:
+    definition = db.session.scalar(visible_definitions(actor, {}).where(CampaignDefinition.id == definition_id))
+    if definition is None:
+        raise NotFound()
+    return definition
+
+
+# --- writing --------------------------------------------------------------------------------------------
+
+
+def _require_office(actor: User, region_id: int | None) -> None:
+    """A region's definitions are its offices' (and admins'); shipped ones are the admins'."""
+    if actor.has_role(Role.admin):
+        return
+    if region_id is None or db.session.scalar(
+            region_ids(actor, Capability.oversee).where(Region.id == region_id)) is None:
+        raise Forbidden()
+
+
+def create_definition(actor: User, data: dict) -> CampaignDefinition:
+    """An office's campaign for its region; with the code of a shipped one, it replaces that one there."""
+    region_id = data.get("region_id")
+    if region_id is not None:
+        get_region(actor, region_id)  # not visible: 404
+    _require_office(actor, region_id)
+    taken = select(CampaignDefinition.id).where(CampaignDefinition.code == data["code"],
+                                                CampaignDefinition.region_id.is_(None) if region_id is None
+                                                else CampaignDefinition.region_id == region_id)
+    if db.session.scalar(taken):
+        raise Conflict(_("This region already has a campaign with code %(code)s.", code=data["code"]),
+                       code="code_taken")
+    definition = _build(data, region_id, actor, is_default=False)
+    db.session.add(definition)
+    db.session.flush()
+    record("campaign_definition.created", actor, object_type="campaign_definition", object_id=definition.id,
+           region_id=region_id, code=definition.code)
+    return definition
+
+
+def update_definition(actor: User, definition: CampaignDefinition, changes: dict) -> CampaignDefinition:
+    """Names, season, margins and `active`; a changed season or margin shapes runs still to open and the lagging
+    check from its next run. Campaigns already open keep their dates."""
+    _require_office(actor, definition.region_id)
+    if ("season_start" in changes or "season_end" in changes) and definition.season_start is None:
+        raise Conflict(_("Only a seasonal campaign has season dates."), code="wrong_cadence")
+    for field, value in changes.items():
+        setattr(definition, field, value)
+    definition.updated_at = now()
+    db.session.flush()
+    record("campaign_definition.updated", actor, object_type="campaign_definition", object_id=definition.id,
+           region_id=definition.region_id, fields=sorted(changes))
+    return definition
+
+
+def has_runs(definition: CampaignDefinition) -> bool:
+    return db.session.scalar(select(Campaign.id).where(Campaign.definition_id == definition.id).limit(1)) is not None

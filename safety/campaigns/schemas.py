@@ -1,0 +1,500 @@
+import calendar
+
+import marshmallow as ma
+from flask_babel import gettext as _
+from marshmallow import validate
+from webargs.fields import DelimitedList
+
+from ..core.schemas import IdField, Localised, PageArgs, StrictSchema, is_chinese, localised
+from ..photos.schemas import PhotoRef, PhotoRefSchema
+from ..points.models import Frequency
+from .models import (
+    ActivityKind,
+    Cadence,
+    CampaignStatus,
+    CommitteeRole,
+    IncidentStatus,
+    LagStatus,
+    RiskGrade,
+    TaskStatus,
+    TaskUnit,
+)
+
+# Which units each kind of activity may be required per.
+KIND_UNITS = {
+    ActivityKind.lesson: (TaskUnit.school_class, TaskUnit.school),
+    ActivityKind.parent_letter: (TaskUnit.school_class,),
+    ActivityKind.holiday_reminder: (TaskUnit.holiday,),
+    ActivityKind.water_patrol: (TaskUnit.water_body,),
+    ActivityKind.committee_meeting: (TaskUnit.school,),
+    ActivityKind.survey: (TaskUnit.school,),
+    ActivityKind.incident_log: (TaskUnit.none,),
+    ActivityKind.custom: (TaskUnit.school_class, TaskUnit.school),
+}
+
+
+def _name(row) -> str:
+    zh, en = (row["name_zh"], row["name_en"]) if isinstance(row, dict) else (row.name_zh, row.name_en)
+    return (zh or en) if is_chinese() else (en or zh)
+
+
+def valid_month_day(value: str) -> bool:
+    """"MM-DD" of a real day (29 February allowed: it is clamped to the 28th in other years)."""
+    try:
+        month, day = (int(part) for part in value.split("-"))
+    except ValueError:
+        return False
+    return len(value) == 5 and 1 <= month <= 12 and 1 <= day <= calendar.monthrange(2024, month)[1]
+
+
+# --- definitions ----------------------------------------------------------------------------------------
+
+class RequirementIn(StrictSchema):
+    key = ma.fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,47}$"))
+    kind = ma.fields.Enum(ActivityKind, by_value=True, required=True)
+    unit = ma.fields.Enum(TaskUnit, by_value=True, required=True)
+    name_zh = ma.fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name_en = ma.fields.String(load_default="", validate=validate.Length(max=100))
+    description_zh = ma.fields.String(load_default="", validate=validate.Length(max=2000))
+    description_en = ma.fields.String(load_default="", validate=validate.Length(max=2000))
+    due_days = ma.fields.Integer(load_default=30, validate=validate.Range(min=1, max=366))
+    season_frequency = ma.fields.Enum(Frequency, by_value=True, load_default=None, allow_none=True)
+    holiday_frequency = ma.fields.Enum(Frequency, by_value=True, load_default=None, allow_none=True)
+
+    @ma.validates_schema
+    def _fits(self, data, **_kwargs):
+        if data["unit"] not in KIND_UNITS[data["kind"]]:
+            allowed = ", ".join(u.value for u in KIND_UNITS[data["kind"]])
+            raise ma.ValidationError({"unit": [_("This kind of activity is required per: %(units)s.", units=allowed)]})
+        if data["kind"] == ActivityKind.water_patrol and data.get("season_frequency") is None:
+            raise ma.ValidationError({"season_frequency": [_("Required for water patrols.")]})
+
+
+class DefinitionIn(StrictSchema):
+    code = ma.fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,47}$"))
+    region_id = IdField(metadata={"description": "the region whose schools it is for (offices); none: shipped"})
+    name_zh = ma.fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name_en = ma.fields.String(load_default="", validate=validate.Length(max=100))
+    description_zh = ma.fields.String(load_default="", validate=validate.Length(max=4000))
+    description_en = ma.fields.String(load_default="", validate=validate.Length(max=4000))
+    cadence = ma.fields.Enum(Cadence, by_value=True, required=True)
+    season_start = ma.fields.String(load_default=None, allow_none=True, metadata={"description": "MM-DD"})
+    season_end = ma.fields.String(load_default=None, allow_none=True, metadata={"description": "MM-DD, inclusive"})
+    lag_margin = ma.fields.Float(load_default=0.2, validate=validate.Range(min=0, max=1))
+    reminder_days = ma.fields.Integer(load_default=3, validate=validate.Range(min=0, max=60))
+    late_report_days = ma.fields.Integer(load_default=7, validate=validate.Range(min=0, max=120))
+    active = ma.fields.Boolean(load_default=True)
+    requirements = ma.fields.List(ma.fields.Nested(RequirementIn), required=True,
+                                  validate=validate.Length(min=1, max=20))
+
+    @ma.validates_schema
+    def _consistent(self, data, **_kwargs):
+        problems = {}
+        if data["cadence"] == Cadence.season:
+            for field in ("season_start", "season_end"):
+                if not data.get(field) or not valid_month_day(data[field]):
+                    problems[field] = [_("A season needs a month and day as MM-DD.")]
+        keys = [r["key"] for r in data.get("requirements", [])]
+        for index, key in enumerate(keys):
+            if key in keys[:index]:
+                problems[f"requirements.{index}.key"] = [_("Each requirement needs its own key.")]
+        if problems:
+            raise ma.ValidationError(problems)
+
+
+def _month_day(value: str) -> None:
+    if not valid_month_day(value):
+        raise ma.ValidationError(_("A season needs a month and day as MM-DD."))
+
+
+class DefinitionPatch(StrictSchema):
+    """What an office may change on a definition in force (requirements are fixed once tasks exist)."""
+
+    name_zh = ma.fields.String(validate=validate.Length(min=1, max=100))
+    name_en = ma.fields.String(validate=validate.Length(max=100))
+    description_zh = ma.fields.String(validate=validate.Length(max=4000))
+    description_en = ma.fields.String(validate=validate.Length(max=4000))
+    season_start = ma.fields.String(validate=_month_day)
+    season_end = ma.fields.String(validate=_month_day)
+    lag_margin = ma.fields.Float(validate=validate.Range(min=0, max=1))
+    reminder_days = ma.fields.Integer(validate=validate.Range(min=0, max=60))
+    late_report_days = ma.fields.Integer(validate=validate.Range(min=0, max=120))
+    active = ma.fields.Boolean()
+
+
+class DefinitionArgs(StrictSchema):
+    region_id = IdField()
+
+
+class RequirementSchema(ma.Schema):
+    id = ma.fields.Integer()
+    key = ma.fields.String()
+    kind = ma.fields.Enum(ActivityKind, by_value=True)
+    unit = ma.fields.Enum(TaskUnit, by_value=True)
+    name = Localised()
+    name_zh = ma.fields.String()
+    name_en = ma.fields.String()
+    description = Localised("description")
+    due_days = ma.fields.Integer()
+    season_frequency = ma.fields.Enum(Frequency, by_value=True, allow_none=True)
+    holiday_frequency = ma.fields.Enum(Frequency, by_value=True, allow_none=True)
+
+
+class DefinitionSchema(ma.Schema):
+    id = ma.fields.Integer()
+    code = ma.fields.String()
+    region_id = ma.fields.Integer(allow_none=True)
+    is_default = ma.fields.Boolean()
+    name = Localised()
+    name_zh = ma.fields.String()
+    name_en = ma.fields.String()
+    description = Localised("description")
+    cadence = ma.fields.Enum(Cadence, by_value=True)
+    season_start = ma.fields.String(allow_none=True)
+    season_end = ma.fields.String(allow_none=True)
+    lag_margin = ma.fields.Float()
+    reminder_days = ma.fields.Integer()
+    late_report_days = ma.fields.Integer()
+    active = ma.fields.Boolean()
+    requirements = ma.fields.List(ma.fields.Nested(RequirementSchema))
+
+
+# --- campaigns and tasks --------------------------------------------------------------------------------
+
+class CampaignArgs(PageArgs):
+    status = ma.fields.Enum(CampaignStatus, by_value=True)
+    code = ma.fields.String(validate=validate.Length(max=48), metadata={"description": "definition code"})
+    region_id = IdField(metadata={"description": "campaigns that schools of this region take part in"})
+
+
+class CampaignSchema(ma.Schema):
+    id = ma.fields.Integer()
+    code = ma.fields.Function(lambda c: c.definition.code)
+    definition_id = ma.fields.Integer()
+    region_id = ma.fields.Integer()
+    period_key = ma.fields.String(metadata={"description": "2027 (a season), 2027-spring (a term)"})
+    name = Localised()
+    name_zh = ma.fields.String()
+    name_en = ma.fields.String()
+    cadence = ma.fields.Function(lambda c: c.definition.cadence.value)
+    starts_on = ma.fields.Date()
+    ends_on = ma.fields.Date(metadata={"description": "inclusive"})
+    status = ma.fields.Enum(CampaignStatus, by_value=True)
+    closed_at = ma.fields.AwareDateTime(allow_none=True)
+    requirements = ma.fields.Function(
+        lambda c: RequirementSchema(many=True).dump(c.definition.requirements))
+
+
+class TaskArgs(PageArgs):
+    school_id = IdField()
+    class_id = IdField()
+    activity = ma.fields.String(validate=validate.Length(max=48), metadata={"description": "requirement key"})
+    status = DelimitedList(ma.fields.Enum(TaskStatus, by_value=True))
+
+
+class TaskSchema(ma.Schema):
+    id = ma.fields.Integer()
+    campaign_id = ma.fields.Integer()
+    activity = ma.fields.Function(lambda t: t.requirement.key)
+    kind = ma.fields.Function(lambda t: t.requirement.kind.value)
+    activity_name = ma.fields.Function(lambda t: localised(t.requirement))
+    school_id = ma.fields.Integer()
+    class_id = ma.fields.Integer(allow_none=True)
+    class_name = ma.fields.Function(lambda t: t.school_class.name if t.school_class else None)
+    holiday_id = ma.fields.Integer(allow_none=True)
+    opens_on = ma.fields.Date()
+    due_at = ma.fields.AwareDateTime()
+    status = ma.fields.Enum(TaskStatus, by_value=True)
+    reminded_at = ma.fields.AwareDateTime(allow_none=True)
+    done_at = ma.fields.AwareDateTime(allow_none=True)
+
+
+# --- activities -----------------------------------------------------------------------------------------
+
+class CountsIn(StrictSchema):
+    participants = ma.fields.Integer(validate=validate.Range(min=0, max=100_000))
+    letters = ma.fields.Integer(validate=validate.Range(min=0, max=100_000),
+                                metadata={"description": "parent_letter: letters handed out"})
+    surveyed = ma.fields.Integer(validate=validate.Range(min=0, max=100_000))
+    enrolled = ma.fields.Integer(validate=validate.Range(min=0, max=100_000))
+
+
+class ActivityIn(StrictSchema):
+    school_id = IdField(required=True)
+    activity = ma.fields.String(required=True, validate=validate.Length(min=1, max=48),
+                                metadata={"description": "the requirement's key: lesson, parent_letter, …"})
+    class_id = IdField(metadata={"description": "for activities required per class"})
+    holiday_id = IdField(metadata={"description": "holiday reminders: which holiday (default: the next one owed)"})
+    held_on = ma.fields.Date(required=True, metadata={"description": "the local day it took place"})
+    counts = ma.fields.Nested(CountsIn, load_default=dict)
+    minutes = ma.fields.String(load_default="", validate=validate.Length(max=20_000),
+                               metadata={"description": "committee meetings: the minutes"})
+    notes = ma.fields.String(load_default="", validate=validate.Length(max=4000))
+    photo_ids = ma.fields.List(PhotoRef(), load_default=list, validate=validate.Length(max=20))
+
+
+class ActivityArgs(PageArgs):
+    school_id = IdField()
+    activity = ma.fields.String(validate=validate.Length(max=48))
+    flagged = ma.fields.Boolean(metadata={"description": "only reports with doubts (true) or without (false)"})
+
+
+class CountsSchema(ma.Schema):
+    participants = ma.fields.Integer(allow_none=True)
+    letters = ma.fields.Integer(allow_none=True)
+    surveyed = ma.fields.Integer(allow_none=True)
+    enrolled = ma.fields.Integer(allow_none=True)
+
+
+class ActivitySchema(ma.Schema):
+    id = ma.fields.Integer()
+    campaign_id = ma.fields.Integer()
+    task_id = ma.fields.Integer()
+    activity = ma.fields.Function(lambda a: a.requirement.key)
+    kind = ma.fields.Enum(ActivityKind, by_value=True)
+    school_id = ma.fields.Integer()
+    class_id = ma.fields.Integer(allow_none=True)
+    held_on = ma.fields.Date()
+    counts = ma.fields.Function(lambda a: CountsSchema().dump(a))
+    minutes = ma.fields.String()
+    notes = ma.fields.String()
+    flags = ma.fields.List(ma.fields.String(), attribute="flag_list", metadata={
+        "description": "reused_photo, similar_photo, photo_predates, outside_period, late_report"})
+    flag_details = ma.fields.Dict(metadata={"description": "flag → ids of the other activities concerned"})
+    reported_at = ma.fields.AwareDateTime(metadata={"description": "the server's clock"})
+    reported_by_id = ma.fields.Integer(allow_none=True)
+    photos = ma.fields.List(ma.fields.Nested(PhotoRefSchema))
+
+
+# --- receipts -------------------------------------------------------------------------------------------
+
+class LetterArgs(StrictSchema):
+    school_id = IdField(required=True)
+
+
+class LetterLabelArgs(LetterArgs):
+    template = ma.fields.String(load_default="parent-letter-receipt", validate=validate.Length(max=64))
+
+
+class LetterSchema(ma.Schema):
+    id = ma.fields.Integer()
+    class_id = ma.fields.Integer()
+    class_name = ma.fields.String()
+    grade = ma.fields.Integer()
+    students = ma.fields.Integer()
+    online_receipts = ma.fields.Integer()
+    paper_receipts = ma.fields.Integer()
+    received = ma.fields.Integer(metadata={"description": "online + paper, at most the class size"})
+    rate = ma.fields.Float(allow_none=True)
+    url = ma.fields.String(metadata={"description": "what the QR code on the letter opens"})
+
+
+class PaperReceiptsIn(StrictSchema):
+    count = ma.fields.Integer(required=True, validate=validate.Range(min=0, max=10_000),
+                              metadata={"description": "signed paper slips collected so far (replaces the count)"})
+
+
+class ReceiptSchema(ma.Schema):
+    child = ma.fields.String()
+    signer = ma.fields.String()
+    received_at = ma.fields.AwareDateTime()
+
+
+class PublicReceiptIn(StrictSchema):
+    child = ma.fields.String(required=True, validate=validate.Length(min=1, max=64),
+                             metadata={"description": "the child's name or student number"})
+    signer = ma.fields.String(load_default="", validate=validate.Length(max=50),
+                              metadata={"description": "the parent's name, as a signature"})
+
+
+class PublicLetterSchema(ma.Schema):
+    """What a parent sees: the letter's school, class and campaign, never anything about other children."""
+
+    confirmed = ma.fields.Boolean(metadata={"description": "true once this child's receipt is recorded"})
+    school = ma.fields.String()
+    class_name = ma.fields.String()
+    campaign = ma.fields.String()
+    open = ma.fields.Boolean(metadata={"description": "false once the campaign has closed"})
+
+
+# --- anti-bullying --------------------------------------------------------------------------------------
+
+class MemberIn(StrictSchema):
+    name = ma.fields.String(required=True, validate=validate.Length(min=1, max=50))
+    role = ma.fields.Enum(CommitteeRole, by_value=True, required=True)
+    position = ma.fields.String(load_default="", validate=validate.Length(max=100))
+
+
+class MemberSchema(ma.Schema):
+    id = ma.fields.Integer()
+    school_id = ma.fields.Integer()
+    name = ma.fields.String()
+    role = ma.fields.Enum(CommitteeRole, by_value=True)
+    position = ma.fields.String()
+    created_at = ma.fields.AwareDateTime()
+
+
+class IncidentIn(StrictSchema):
+    school_id = IdField(required=True)
+    class_id = IdField()
+    occurred_on = ma.fields.Date(required=True)
+    summary = ma.fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    students_involved = ma.fields.Integer(load_default=0, validate=validate.Range(min=0, max=1000))
+
+
+class IncidentArgs(PageArgs):
+    school_id = IdField()
+    status = DelimitedList(ma.fields.Enum(IncidentStatus, by_value=True))
+
+
+class IncidentStatusIn(StrictSchema):
+    status = ma.fields.Enum(IncidentStatus, by_value=True, required=True)
+    note = ma.fields.String(load_default="", validate=validate.Length(max=4000))
+    handling = ma.fields.String(validate=validate.Length(max=4000),
+                                metadata={"description": "the measures taken (replaces the account so far)"})
+
+
+class IncidentEventSchema(ma.Schema):
+    at = ma.fields.AwareDateTime()
+    actor_id = ma.fields.Integer(allow_none=True)
+    from_status = ma.fields.String(allow_none=True)
+    to_status = ma.fields.String()
+    note = ma.fields.String()
+
+
+class IncidentSchema(ma.Schema):
+    id = ma.fields.Integer()
+    school_id = ma.fields.Integer()
+    campaign_id = ma.fields.Integer(allow_none=True)
+    class_id = ma.fields.Integer(allow_none=True)
+    occurred_on = ma.fields.Date()
+    summary = ma.fields.String()
+    students_involved = ma.fields.Integer()
+    status = ma.fields.Enum(IncidentStatus, by_value=True)
+    handling = ma.fields.String()
+    created_at = ma.fields.AwareDateTime()
+    updated_at = ma.fields.AwareDateTime()
+    closed_at = ma.fields.AwareDateTime(allow_none=True)
+    events = ma.fields.List(ma.fields.Nested(IncidentEventSchema))
+
+
+# --- progress -------------------------------------------------------------------------------------------
+
+class ProgressArgs(StrictSchema):
+    region_id = IdField()
+    school_id = IdField()
+
+
+class Figures(ma.Schema):
+    schools = ma.fields.Integer()
+    tasks = ma.fields.Integer()
+    due = ma.fields.Integer(metadata={"description": "tasks due by now"})
+    done = ma.fields.Integer()
+    overdue = ma.fields.Integer(metadata={"description": "past due and not done (incl. missed)"})
+    completion_rate = ma.fields.Float(allow_none=True, metadata={"description": "% of tasks done"})
+    expected_rate = ma.fields.Float(allow_none=True, metadata={"description": "% of tasks due by now"})
+    classes = ma.fields.Integer(metadata={"description": "classes owing a themed lesson"})
+    classes_covered = ma.fields.Integer()
+    students = ma.fields.Integer(metadata={"description": "students of classes owing a letter"})
+    receipts = ma.fields.Integer(metadata={"description": "online + paper, at most each class's size"})
+    receipt_rate = ma.fields.Float(allow_none=True)
+    water_bodies = ma.fields.Integer()
+    water_bodies_on_time = ma.fields.Integer(metadata={"description": "patrolled within their interval"})
+    patrols = ma.fields.Integer(metadata={"description": "inspections of water bodies in the campaign"})
+    patrol_rate = ma.fields.Float(allow_none=True)
+    surveyed = ma.fields.Integer()
+    enrolled = ma.fields.Integer()
+    survey_coverage = ma.fields.Float(allow_none=True)
+    committees = ma.fields.Integer(metadata={"description": "schools with a committee on record (with a chair)"})
+    committees_met = ma.fields.Integer(metadata={"description": "… that have met in this campaign"})
+    lagging = ma.fields.Integer(metadata={"description": "schools flagged lagging"})
+
+
+class DistrictFigures(Figures):
+    region_id = ma.fields.Integer()
+    code = ma.fields.String()
+    name = ma.fields.Function(_name)
+
+
+class SchoolFigures(Figures):
+    school_id = ma.fields.Integer()
+    code = ma.fields.String()
+    name = ma.fields.Function(_name)
+    region_id = ma.fields.Integer()
+    committee_status = ma.fields.String(allow_none=True, metadata={"description": "none, constituted, active"})
+    lag_status = ma.fields.Enum(LagStatus, by_value=True, allow_none=True)
+
+
+class RequirementFigures(ma.Schema):
+    key = ma.fields.String()
+    kind = ma.fields.Enum(ActivityKind, by_value=True)
+    name = ma.fields.Function(_name)
+    tasks = ma.fields.Integer()
+    done = ma.fields.Integer()
+    overdue = ma.fields.Integer()
+    missed = ma.fields.Integer()
+
+
+class ClassFigures(ma.Schema):
+    class_id = ma.fields.Integer()
+    grade = ma.fields.Integer()
+    name = ma.fields.String()
+    students = ma.fields.Integer()
+    lesson_done = ma.fields.Boolean(allow_none=True)
+    receipts = ma.fields.Integer(allow_none=True)
+    receipt_rate = ma.fields.Float(allow_none=True)
+
+
+class ProgressSchema(ma.Schema):
+    campaign = ma.fields.Nested(CampaignSchema(exclude=("requirements",)))
+    as_of = ma.fields.AwareDateTime()
+    overall = ma.fields.Nested(Figures)
+    districts = ma.fields.List(ma.fields.Nested(DistrictFigures))
+    schools = ma.fields.List(ma.fields.Nested(SchoolFigures))
+    requirements = ma.fields.List(ma.fields.Nested(RequirementFigures))
+    classes = ma.fields.List(ma.fields.Nested(ClassFigures), metadata={"description": "with school_id only"})
+
+
+class LedgerArgs(StrictSchema):
+    region_id = IdField()
+
+
+# --- the dangerous-waters ledger ------------------------------------------------------------------------
+
+class WaterArgs(PageArgs):
+    school_id = IdField()
+    region_id = IdField()
+    risk_grade = ma.fields.Enum(RiskGrade, by_value=True)
+
+
+class WaterLedgerArgs(StrictSchema):
+    region_id = IdField()
+    school_id = IdField()
+
+
+class WaterBodyIn(StrictSchema):
+    risk_grade = ma.fields.Enum(RiskGrade, by_value=True)
+    water_type = ma.fields.String(validate=validate.Length(max=32))
+    distance_m = ma.fields.Integer(allow_none=True, validate=validate.Range(min=0, max=100_000))
+    responsible_person = ma.fields.String(validate=validate.Length(max=50))
+    responsible_phone = ma.fields.String(validate=validate.Regexp(r"^[0-9+\-() ]{0,32}$"))
+    notes = ma.fields.String(validate=validate.Length(max=4000))
+
+
+class WaterBodySchema(ma.Schema):
+    point_id = ma.fields.Integer()
+    school_id = ma.fields.Integer()
+    code = ma.fields.String()
+    name = ma.fields.String()
+    location = ma.fields.String()
+    frequency = ma.fields.Enum(Frequency, by_value=True)
+    effective_frequency = ma.fields.Enum(Frequency, by_value=True)
+    next_due_at = ma.fields.AwareDateTime(allow_none=True)
+    last_inspected_at = ma.fields.AwareDateTime(allow_none=True)
+    risk_grade = ma.fields.Enum(RiskGrade, by_value=True, allow_none=True)
+    water_type = ma.fields.String(allow_none=True)
+    distance_m = ma.fields.Integer(allow_none=True)
+    responsible_person = ma.fields.String(allow_none=True)
+    responsible_phone = ma.fields.String(allow_none=True)
+    notes = ma.fields.String(allow_none=True)
+    on_ledger = ma.fields.Boolean(metadata={"description": "false until the school fills in the ledger facts"})

@@ -1,0 +1,87 @@
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from ..core.auth import current_actor
+from ..core.pagination import paginate
+from ..core.schemas import page_of
+from ..schools.services import get_region
+from . import services
+from .schemas import (
+    CalendarArgs,
+    CalendarPeriodIn,
+    CalendarPeriodSchema,
+    ComplianceArgs,
+    ComplianceSchema,
+    DrillArgs,
+    DrillReportIn,
+    DrillReportOut,
+    DrillSchema,
+    DrillSummarySchema,
+)
+
+blp = Blueprint("drills", __name__, url_prefix="/api/v1", description="Emergency drills and their compliance calendar")
+
+
+@blp.route("/drills")
+class Drills(MethodView):
+    @blp.arguments(DrillArgs, location="query")
+    @blp.response(200, page_of(DrillSummarySchema))
+    def get(self, args):
+        """Drills of the schools the caller can see: overdue first, then those due soonest"""
+        return paginate(services.visible_drills(current_actor(), args), args)
+
+
+@blp.route("/drills/compliance")
+class DrillCompliance(MethodView):
+    @blp.arguments(ComplianceArgs, location="query")
+    @blp.response(200, ComplianceSchema)
+    def get(self, args):
+        """Share of required drills held on time, per school and per district, over a range of days"""
+        return services.compliance(current_actor(), args)
+
+
+@blp.route("/drills/<int:drill_id>")
+class DrillDetail(MethodView):
+    @blp.response(200, DrillSchema)
+    def get(self, drill_id):
+        """One drill with its report and photos"""
+        return services.present(services.get_drill(current_actor(), drill_id))
+
+
+@blp.route("/drills/<int:drill_id>/report")
+class DrillReport(MethodView):
+    @blp.arguments(DrillReportIn)
+    @blp.response(200, DrillReportOut)
+    def post(self, data, drill_id):
+        """Report a drill: when, who took part, evacuation time, notes, photos; problems found open hazards"""
+        actor = current_actor()
+        drill, hazards = services.report(actor, services.get_drill(actor, drill_id), data)
+        services.present(drill).hazards = hazards
+        return drill
+
+
+@blp.route("/calendars")
+class Calendars(MethodView):
+    @blp.arguments(CalendarArgs, location="query")
+    @blp.response(200, CalendarPeriodSchema(many=True))
+    def get(self, args):
+        """School calendar periods (terms, holidays) of a region, of the calendar a school follows, or all readable"""
+        return services.calendar_periods(current_actor(), args)
+
+    @blp.arguments(CalendarPeriodIn)
+    @blp.response(201, CalendarPeriodSchema)
+    def post(self, data):
+        """Add a term or holiday to a region's school calendar (offices in scope)"""
+        actor = current_actor()
+        region = get_region(actor, data.pop("region_id"))
+        return services.create_period(actor, region, data)
+
+
+@blp.route("/calendars/<int:period_id>")
+class CalendarPeriodDetail(MethodView):
+    @blp.response(204)
+    def delete(self, period_id):
+        """Remove a period from a calendar (drills already created keep their windows)"""
+        actor = current_actor()
+        services.delete_period(actor, services.get_period(actor, period_id))
+

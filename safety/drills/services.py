@@ -1,0 +1,250 @@
+"""Drills: scoped reads, reports (with flags, photos and hazards), compliance figures, school calendars."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, and_, case, func, select, update
+from sqlalchemy.orm import joinedload
+
+from ..accounts.models import User
+from ..accounts.scope import Capability, region_ids, require_in_scope, require_school, school_ids
+from ..audit.services import record
+from ..checklists.models import Category
+from ..core.clock import now
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..extensions import db
+from ..hazards import services as hazards
+from ..hazards.models import Hazard, HazardSource
+from ..photos.models import PhotoSubject
+from ..photos.services import attach_photos, photos_of, resolve_refs
+from ..schools.models import Region, School
+from ..schools.services import get_region, school_ids_in_region, visible_regions
+from .models import REPORTABLE, CalendarKind, CalendarPeriod, Drill, DrillStatus
+from .rules import Period, current_rules, day_start, local_day, slow_evacuation_threshold
+
+SLOW_EVACUATION = "slow_evacuation"  # slower than the threshold for the school's building height
+LATE = "late"                        # held after its window closed: not on time
+LATE_REPORT = "late_report"          # reported after its window closed (it had gone overdue)
+CLOCK_SKEW = timedelta(minutes=10)   # a phone's clock may run a little ahead
+
+# --- reading --------------------------------------------------------------------------------------------
+
+def visible_drills(actor: User, filters: dict) -> Select:
+    """Drills of schools the actor sees; open ones first (overdue, then due soonest)."""
+    query = select(Drill).where(Drill.school_id.in_(school_ids(actor)))
+    for field in ("school_id", "kind", "requirement"):
+        if (value := filters.get(field)) is not None:
+            query = query.where(getattr(Drill, field) == value)
+    if statuses := filters.get("status"):
+        query = query.where(Drill.status.in_(statuses))
+    if region_id := filters.get("region_id"):
+        query = query.where(Drill.school_id.in_(school_ids_in_region(get_region(actor, region_id))))
+    rules = current_rules()
+    if since := filters.get("since"):  # windows overlapping [since, until], in local days
+        query = query.where(Drill.window_end > day_start(rules, since))
+    if until := filters.get("until"):
+        query = query.where(Drill.window_start < day_start(rules, until + timedelta(days=1)))
+    open_first = case((Drill.status == DrillStatus.overdue, 0), (Drill.status == DrillStatus.assigned, 1), else_=2)
+    return query.options(joinedload(Drill.school)).order_by(open_first, Drill.window_end, Drill.id)
+
+
+def get_drill(actor: User, drill_id: int) -> Drill:
+    drill = db.session.scalar(select(Drill).where(Drill.id == drill_id, Drill.school_id.in_(school_ids(actor))))
+    if drill is None:
+        raise NotFound()
+    return drill
+
+
+def present(drill: Drill) -> Drill:
+    """Attach the drill's photos for the API."""
+    drill.photos = photos_of(PhotoSubject.drill, drill.id).get(None, [])
+    return drill
+
+
+# --- reporting ------------------------------------------------------------------------------------------
+
+def report(actor: User, drill: Drill, data: dict) -> tuple[Drill, list[Hazard]]:
+    """Record how a drill went. The school's managers and its inspectors may report; a drill reported already
+    is 409. An overdue drill may still be reported: it is flagged late_report (and late when it was held
+    after its window). Each entry of `problems` opens a hazard at the school. Returns (drill, hazards)."""
+    require_in_scope(actor, drill.school_id, Capability.inspect)
+    if drill.status not in REPORTABLE:
+        raise Conflict(_("This drill has already been reported."), code="wrong_state")
+    moment, conducted_at = now(), data["conducted_at"]
+    if conducted_at < drill.window_start:
+        raise Invalid(fields={"conducted_at": [_("A drill held before its window opened does not count for it.")]})
+    if conducted_at > moment + CLOCK_SKEW:
+        raise Invalid(fields={"conducted_at": [_("A drill cannot be reported before it was held.")]})
+    photos = resolve_refs(actor, data.get("photo_ids", []), "photo_ids")
+    problems = [{**problem, "photos": resolve_refs(actor, problem.get("photo_ids", []), f"problems.{i}.photo_ids")}
+                for i, problem in enumerate(data.get("problems", []))]
+    flags = []
+    threshold = slow_evacuation_threshold(current_rules(), drill.school.max_building_floors)
+    if threshold is not None and data["evacuation_seconds"] > threshold:
+        flags.append(SLOW_EVACUATION)
+    if conducted_at >= drill.window_end:
+        flags.append(LATE)
+    if drill.status == DrillStatus.overdue or moment >= drill.window_end:
+        flags.append(LATE_REPORT)
+    before = drill.status
+    # Conditional on the state, so two reports racing each other cannot both win.
+    claimed = db.session.execute(
+        update(Drill).where(Drill.id == drill.id, Drill.status.in_(REPORTABLE))
+        .values(status=DrillStatus.reported, reported_at=moment, reported_by_id=actor.id, conducted_at=conducted_at,
+                participants=data["participants"], evacuation_seconds=data["evacuation_seconds"],
+                notes=data.get("notes", ""), flags=",".join(flags))
+        .execution_options(synchronize_session=False)).rowcount
+    if not claimed:
+        raise Conflict(_("This drill has already been reported."), code="wrong_state")
+    db.session.refresh(drill)
+    if photos:
+        attach_photos(photos, drill.school_id, PhotoSubject.drill, drill.id)
+    opened = [hazards.report(actor, drill.school, {
+        "title": problem["title"], "description": problem.get("description", ""), "photos": problem["photos"],
+        "grade": problem["grade"], "category": problem.get("category") or Category.evacuation_route,
+    }, HazardSource.drill) for problem in problems]
+    record("drill.reported", actor, object_type="drill", object_id=drill.id, school_id=drill.school_id,
+           from_status=before.value, to_status=drill.status.value, flags=drill.flag_list,
+           hazards=[h.id for h in opened])
+    return drill, opened
+
+
+# --- compliance -----------------------------------------------------------------------------------------
+
+def compliance(actor: User, filters: dict) -> dict:
+    """Share of required drills held on time, per school and per district, for a range of local days.
+
+    Required: drills whose window ended inside the range (and has ended by now). On time: reported with
+    `conducted_at` inside the window. Counted with GROUP BY in SQL.
+    """
+    rules = current_rules()
+    today = local_day(rules, now())
+    until: date = filters.get("until") or today
+    since: date = filters.get("since") or until - timedelta(days=365)
+    if since > until:
+        raise Invalid(fields={"since": [_("The range starts after it ends.")]})
+    schools = school_ids(actor)
+    if school_id := filters.get("school_id"):
+        schools = select(require_school(actor, school_id).id)
+    if region_id := filters.get("region_id"):
+        schools = schools.where(School.id.in_(school_ids_in_region(get_region(actor, region_id))))
+    counted = and_(Drill.window_end > day_start(rules, since),
+                   Drill.window_end <= min(day_start(rules, until + timedelta(days=1)), now()))
+    on_time = and_(Drill.status == DrillStatus.reported, Drill.conducted_at >= Drill.window_start,
+                   Drill.conducted_at < Drill.window_end)
+    figures = (func.count(Drill.id).label("required"),
+               func.count(case((on_time, Drill.id))).label("on_time"),
+               func.count(case((and_(Drill.status == DrillStatus.reported, ~on_time), Drill.id))).label("late"),
+               func.count(case((Drill.status != DrillStatus.reported, Drill.id))).label("missed"))
+    school_rows = db.session.execute(
+        select(School.id, School.code, School.name_zh, School.name_en, School.region_id, *figures)
+        .select_from(School).outerjoin(Drill, and_(Drill.school_id == School.id, counted))
+        .where(School.id.in_(schools))
+        .group_by(School.id, School.code, School.name_zh, School.name_en, School.region_id, School.active)
+        .having(School.active.is_(True) | (func.count(Drill.id) > 0))
+        .order_by(School.code)).all()
+    district_rows = db.session.execute(
+        select(Region.id, Region.code, Region.name_zh, Region.name_en, *figures)
+        .select_from(Drill).join(School, School.id == Drill.school_id).join(Region, Region.id == School.region_id)
+        .where(School.id.in_(schools), counted)
+        .group_by(Region.id, Region.code, Region.name_zh, Region.name_en).order_by(Region.code)).all()
+    districts = [{"region_id": r.id, "code": r.code, "name_zh": r.name_zh, "name_en": r.name_en, **_figures(r)}
+                 for r in district_rows]
+    overall = {key: sum(d[key] for d in districts) for key in ("required", "on_time", "late", "missed")}
+    return {
+        "since": since, "until": until,
+        "overall": {**overall, "rate": _rate(overall["on_time"], overall["required"])},
+        "districts": districts,
+        "schools": [{"school_id": r.id, "code": r.code, "name_zh": r.name_zh, "name_en": r.name_en,
+                     "region_id": r.region_id, **_figures(r)} for r in school_rows],
+    }
+
+
+def _figures(row) -> dict:
+    return {"required": row.required, "on_time": row.on_time, "late": row.late, "missed": row.missed,
+            "rate": _rate(row.on_time, row.required)}
+
+
+def _rate(on_time: int, required: int) -> float | None:
+    return round(100 * on_time / required, 1) if required else None
+
+
+# --- school calendars -----------------------------------------------------------------------------------
+
+def period_of(row: CalendarPeriod) -> Period:
+    return Period(row.kind, row.starts_on, row.ends_on)
+
+
+def _visible_calendar_regions(actor: User) -> Select:
+    """Regions at or above a region the actor sees: offices read the city calendar their schools follow."""
+    seen = visible_regions(actor).order_by(None).subquery()
+    return select(Region.id).join(seen, seen.c.path.startswith(Region.path))
+
+
+def calendar_periods(actor: User, filters: dict) -> list[CalendarPeriod]:
+    """Periods of one region (`region_id`), the calendar a school follows (`school_id`), or all readable ones."""
+    query = select(CalendarPeriod)
+    if school_id := filters.get("school_id"):
+        region = effective_calendar_region(require_school(actor, school_id))
+        query = query.where(CalendarPeriod.region_id == (region.id if region else None))
+    if region_id := filters.get("region_id"):
+        query = query.where(CalendarPeriod.region_id == get_region(actor, region_id).id)
+    if not filters.get("school_id") and not filters.get("region_id"):
+        query = query.where(CalendarPeriod.region_id.in_(_visible_calendar_regions(actor)))
+    return list(db.session.scalars(query.order_by(CalendarPeriod.region_id, CalendarPeriod.starts_on,
+                                                  CalendarPeriod.id)))
+
+
+def effective_calendar_region(school: School) -> Region | None:
+    """The nearest region up the school's tree that has calendar periods (a district overrides its city)."""
+    ancestors = [int(part) for part in school.region.path.strip("/").split("/") if part]
+    with_periods = set(db.session.scalars(
+        select(CalendarPeriod.region_id).where(CalendarPeriod.region_id.in_(ancestors)).distinct()))
+    nearest = next((rid for rid in reversed(ancestors) if rid in with_periods), None)
+    return db.session.get(Region, nearest) if nearest else None
+
+
+def _require_office(actor: User | None, region: Region) -> None:
+    if actor is not None and db.session.scalar(
+            region_ids(actor, Capability.oversee).where(Region.id == region.id)) is None:
+        raise Forbidden()
+
+
+def create_period(actor: User | None, region: Region, data: dict) -> CalendarPeriod:
+    """An office adds a term or holiday to its region's calendar (periods of one kind may not overlap)."""
+    _require_office(actor, region)
+    kind = CalendarKind(data["kind"])
+    if data["starts_on"] > data["ends_on"]:
+        raise Invalid(fields={"ends_on": [_("The period ends before it starts.")]})
+    clash = db.session.scalar(select(CalendarPeriod.id).where(
+        CalendarPeriod.region_id == region.id, CalendarPeriod.kind == kind,
+        CalendarPeriod.starts_on <= data["ends_on"], CalendarPeriod.ends_on >= data["starts_on"]).limit(1))
+    if clash is not None:
+        raise Conflict(_("It overlaps another period of the same kind in this calendar."), code="overlap")
+    period = CalendarPeriod(region_id=region.id, kind=kind, name_zh=data["name_zh"],
+                            name_en=data.get("name_en", ""), starts_on=data["starts_on"], ends_on=data["ends_on"])
+    db.session.add(period)
+    db.session.flush()
+    record("calendar.created", actor, object_type="calendar_period", object_id=period.id, region_id=region.id,
+           kind=period.kind.value, starts_on=period.starts_on.isoformat(), ends_on=period.ends_on.isoformat())
+    return period
+
+
+def get_period(actor: User, period_id: int) -> CalendarPeriod:
+    period = db.session.scalar(select(CalendarPeriod).where(
+        CalendarPeriod.id == period_id, CalendarPeriod.region_id.in_(_visible_calendar_regions(actor))))
+    if period is None:
+        raise NotFound()
+    return period
+
+
+def delete_period(actor: User, period: CalendarPeriod) -> None:
+    """Drills already created keep their windows; the calendar shapes the windows still to come."""
+    _require_office(actor, period.region)
+    record("calendar.deleted", actor, object_type="calendar_period", object_id=period.id,
+           region_id=period.region_id, kind=period.kind.value, starts_on=period.starts_on.isoformat(),
+           ends_on=period.ends_on.isoformat())
+    db.session.delete(period)
+    db.session.flush()
+

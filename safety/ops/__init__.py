@@ -1,0 +1,1 @@
+"""Operations: backup and restore, housekeeping of stored files."""

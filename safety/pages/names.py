@@ -1,0 +1,68 @@
+"""What the pages call statuses, grades, levels and history actions, in the reader's language."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from ..checklists.models import CATEGORY_NAMES
+from ..drills.models import DrillStatus
+from ..hazards.models import HazardSource, HazardStatus
+
+STATUS = {
+    HazardStatus.reported: _l("Reported"),
+    HazardStatus.assigned: _l("Assigned"),
+    HazardStatus.rectifying: _l("Being rectified"),
+    HazardStatus.awaiting_verification: _l("Awaiting verification"),
+    HazardStatus.closed: _l("Closed"),
+    HazardStatus.dismissed: _l("Dismissed"),
+}
+GRADE = {"general": _l("General hazard"), "major": _l("Major hazard")}
+LEVEL = {0: _l("School level"), 1: _l("District office"), 2: _l("City office")}
+SOURCE = {
+    HazardSource.inspection: _l("Found in an inspection"),
+    HazardSource.direct: _l("Reported in the app"),
+    HazardSource.public: _l("Public report (unverified)"),
+    HazardSource.drill: _l("Found in a drill"),
+}
+EVENT = {
+    "opened": _l("Opened"),
+    "observed_again": _l("Observed again"),
+    "escalated": _l("Escalated"),
+    "assign": _l("Assigned"),
+    "start": _l("Rectification started"),
+    "rectify": _l("Rectified"),
+    "accept": _l("Verified and closed"),
+    "reject": _l("Rectification rejected"),
+    "dismiss": _l("Dismissed"),
+    "five_fixed": _l("Five-fixed plan recorded"),
+    "acknowledged": _l("Acknowledged by the office"),
+    "extended": _l("Deadline extended"),
+    "supervised": _l("Put under supervision"),
+    "comment": _l("Comment"),
+}
+DRILL_STATUS = {DrillStatus.assigned: _l("Due"), DrillStatus.reported: _l("Reported"),
+                DrillStatus.overdue: _l("Overdue")}
+DRILL_FLAG = {"slow_evacuation": _l("Slow evacuation"), "late": _l("Held late"), "late_report": _l("Reported late")}
+INSPECTION_FLAG = {"far_from_point": _l("Submitted far from the point"), "old_photos": _l("Old photos")}
+FREQUENCY = {"daily": _l("Daily"), "weekly": _l("Weekly"), "monthly": _l("Monthly"), "term": _l("Once a term")}
+
+
+def category(value) -> str:
+    return str(CATEGORY_NAMES[value])
+
+
+def status(value) -> str:
+    return str(STATUS[HazardStatus(value)])
+
+
+def event(action: str) -> str:
+    return str(EVENT.get(action, action))
+
+
+def drill_kind(kind) -> str:
+    from ..drills.render import kind_name
+    return kind_name(kind)
+
+
+def drill_period(period_key: str) -> str:
+    from ..drills.render import period_label
+    return period_label(period_key)
