@@ -69,35 +69,43 @@ def _wait_for(port: int, process: subprocess.Popen, seconds: float = 30) -> None
     raise RuntimeError("gunicorn did not start")
 
 
-def closed_loop(port: int, make_request: Callable[[int, int], tuple[str, str, bytes, dict]], clients: int,
-                seconds: float) -> dict:
-    """`clients` threads each send one request after another for `seconds`; returns counts and latencies."""
-    latencies: list[float] = []
+def closed_loop(port: int, make_request: Callable[[int, int], tuple], clients: int, seconds: float,
+                on_response: Callable[[tuple, int, bytes], None] | None = None) -> dict:
+    """`clients` threads each send one request after another for `seconds`.
+
+    `make_request(client, sequence)` returns (label, method, path, body, headers); latencies are kept per label.
+    `on_response(request, status, body)` sees every answer (e.g. to remember acknowledged submissions).
+    """
+    latencies: dict[str, list[float]] = {}
     errors: list[str] = []
     lock = threading.Lock()
     stop = time.monotonic() + seconds
 
     def client(number: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        sequence, mine, failed = 0, [], []
+        sequence, mine, failed = 0, {}, []
         while time.monotonic() < stop:
-            method, path, body, headers = make_request(number, sequence)
+            request = make_request(number, sequence)
+            label, method, path, body, headers = request
             sequence += 1
             started = time.perf_counter()
             try:
                 conn.request(method, path, body=body, headers=headers)
                 response = conn.getresponse()
-                response.read()
+                data = response.read()
             except (OSError, http.client.HTTPException) as error:
-                failed.append(type(error).__name__)
+                failed.append(f"{label}: {type(error).__name__}")
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                 continue
-            mine.append(time.perf_counter() - started)
-            if response.status >= 400:
-                failed.append(str(response.status))
+            mine.setdefault(label, []).append(time.perf_counter() - started)
+            if response.status >= 500 or response.status in (401, 403, 404, 409, 413, 415, 422):
+                failed.append(f"{label}: {response.status}")
+            if on_response:
+                on_response(request, response.status, data)
         with lock:
-            latencies.extend(mine)
+            for label, values in mine.items():
+                latencies.setdefault(label, []).extend(values)
             errors.extend(failed)
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
@@ -107,8 +115,10 @@ def closed_loop(port: int, make_request: Callable[[int, int], tuple[str, str, by
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - began
-    return {"requests": len(latencies), "seconds": elapsed, "rps": len(latencies) / elapsed, "errors": errors,
-            **percentiles(latencies)}
+    everything = [v for values in latencies.values() for v in values]
+    return {"requests": len(everything), "seconds": elapsed, "rps": len(everything) / elapsed, "errors": errors,
+            "by_label": {label: {"requests": len(v), **percentiles(v)} for label, v in sorted(latencies.items())},
+            **percentiles(everything)}
 
 
 def percentiles(latencies: list[float]) -> dict:
@@ -120,3 +130,12 @@ def percentiles(latencies: list[float]) -> dict:
 
 def as_json(data: dict) -> tuple[bytes, dict]:
     return json.dumps(data).encode(), {"Content-Type": "application/json"}
+
+
+def stored_submissions(url: str) -> dict[str, int]:
+    """How many times each client_uuid is in the inspections table (must be exactly once)."""
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        stored = dict(conn.execute(text("SELECT client_uuid, count(*) FROM inspections GROUP BY client_uuid")).all())
+    engine.dispose()
+    return stored

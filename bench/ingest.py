@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
-from _support import as_json, closed_loop, gunicorn, scratch_database  # noqa: E402
+from _support import as_json, closed_loop, gunicorn, scratch_database, stored_submissions  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
 TEN_ITEMS = [{"key": f"item_{n}", "kind": "pass_fail", "text_zh": f"检查项 {n}", "text_en": f"Item {n}"}
@@ -31,8 +31,7 @@ def seed(database_url: str) -> tuple[int, int, list[int], str]:
     from safety import create_app
     from safety.accounts.models import Role
     from safety.extensions import db
-    from tests.factories import auth_headers, create_point, create_region, create_school, create_template, \
-        create_user
+    from tests.factories import auth_headers, create_point, create_region, create_school, create_template, create_user
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "PASSWORD_HASH_CHEAP": True})
     with app.app_context():
         upgrade()
@@ -68,11 +67,11 @@ def main() -> None:
                 "client_uuid": client_uuid, "point_id": point_id, "template_version_id": version_id,
                 "started_at": started.isoformat(), "submitted_at": (started + timedelta(minutes=2)).isoformat(),
                 "results": [{"item_id": i, "outcome": "pass"} for i in items]})
-            return "POST", "/api/v1/inspections", body, {**headers, "Authorization": token}
+            return "inspection", "POST", "/api/v1/inspections", body, {**headers, "Authorization": token}
 
         def floor(client: int, sequence: int):
             body, headers = as_json({"client": client, "sequence": sequence, "results": list(range(10))})
-            return "POST", "/floor", body, headers
+            return "floor", "POST", "/floor", body, headers
 
         env = {"DATABASE_URL": url, "SECRET_KEY": "bench", "PHOTO_STORAGE_DIR": "/tmp/bench-photos"}
         with gunicorn("safety:create_app()", env) as port:
@@ -81,9 +80,9 @@ def main() -> None:
         with gunicorn("bench.floor_app:app", env) as port:
             closed_loop(port, floor, args.clients, 2)
             base = closed_loop(port, floor, args.clients, args.seconds)
+        stored = stored_submissions(url)
         engine = create_engine(url)
         with engine.connect() as conn:
-            stored = dict(conn.execute(text("SELECT client_uuid, count(*) FROM inspections GROUP BY client_uuid")).all())
             results = conn.execute(text("SELECT count(*) FROM inspection_results")).scalar()
         engine.dispose()
 

@@ -26,6 +26,7 @@ BLUEPRINTS = (
     "safety.notifications.api",
     "safety.escalations.api",
     "safety.drills.api",
+    "safety.campaigns.api",
 )
 
 

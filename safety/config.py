@@ -64,6 +64,13 @@ def from_environment(instance_path: Path) -> dict:
         **{name: os.environ.get(name) for name in ("S3_BUCKET", "S3_PREFIX", "S3_ENDPOINT_URL", "S3_REGION",
                                                     "S3_ACCESS_KEY", "S3_SECRET_KEY") if os.environ.get(name)},
         "PHOTO_ORPHAN_GRACE_HOURS": _int("PHOTO_ORPHAN_GRACE_HOURS", 24),
+        # E-mail notifications: without SMTP_HOST nothing is e-mailed (in-app and webhooks still work).
+        "SMTP_HOST": os.environ.get("SMTP_HOST"),
+        "SMTP_PORT": _int("SMTP_PORT", 25),
+        "SMTP_USER": os.environ.get("SMTP_USER"),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD"),
+        "SMTP_STARTTLS": os.environ.get("SMTP_STARTTLS", "false").lower() in ("1", "true", "yes"),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "safety@localhost"),
         "CJK_FONT_PATH": os.environ.get("CJK_FONT_PATH"),
     }
 

@@ -1,6 +1,20 @@
 """Imports every model module so the metadata is complete (for Alembic and `create_all` in tests)."""
 from .accounts.models import ApiToken, RoleAssignment, User
 from .audit.models import AuditEvent
+from .campaigns.models import (
+    ActivityRequirement,
+    BullyingIncident,
+    Campaign,
+    CampaignActivity,
+    CampaignDefinition,
+    CampaignLag,
+    CampaignTask,
+    ClassLetter,
+    CommitteeMember,
+    IncidentEvent,
+    ParentReceipt,
+    WaterBody,
+)
 from .checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 from .core.ratelimit import RateLimitHit
 from .drills.models import CalendarPeriod, Drill
@@ -13,20 +27,31 @@ from .scheduler.models import JobLease, JobRun
 from .schools.models import Region, School, SchoolClass
 
 __all__ = [
+    "ActivityRequirement",
     "ApiToken",
     "AuditEvent",
+    "BullyingIncident",
     "CalendarPeriod",
+    "Campaign",
+    "CampaignActivity",
+    "CampaignDefinition",
+    "CampaignLag",
+    "CampaignTask",
     "ChecklistItem",
     "ChecklistTemplate",
     "ChecklistVersion",
+    "ClassLetter",
+    "CommitteeMember",
     "Drill",
     "Hazard",
     "HazardEvent",
+    "IncidentEvent",
     "Inspection",
     "InspectionResult",
     "JobLease",
     "JobRun",
     "Notification",
+    "ParentReceipt",
     "Photo",
     "PhotoUse",
     "Point",
@@ -36,4 +61,5 @@ __all__ = [
     "School",
     "SchoolClass",
     "User",
+    "WaterBody",
 ]

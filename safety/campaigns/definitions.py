@@ -16,7 +16,7 @@ from ..errors import Conflict, Forbidden, NotFound, flatten_fields
 from ..extensions import db
 from ..schools.models import Region
 from ..schools.services import get_region, visible_regions
-from .models import ActivityRequirement, Campaign, CampaignDefinition
+from .models import ActivityRequirement, CampaignDefinition
 from .schemas import DefinitionIn
 
 DEFAULTS_DIR = Path(__file__).resolve().parent / "defaults"
@@ -55,7 +55,7 @@ def load_default_definitions(directory: Path | str | None = None) -> list[dict]:
     return definitions
 
 
-def _build(data: dict, region_id: int | None, actor: User | None, is_default: bool) -> CampaignDefinition:
+def build_definition(data: dict, region_id: int | None, actor: User | None, is_default: bool) -> CampaignDefinition:
     definition = CampaignDefinition(code=data["code"], region_id=region_id, is_default=is_default,
                                     created_by_id=actor.id if actor else None,
                                     **{f: data[f] for f in FIELDS if f in data})
@@ -71,7 +71,7 @@ def sync_default_definitions() -> int:
     created = 0
     for data in load_default_definitions():
         if data["code"] not in installed:
-            db.session.add(_build(data, None, None, is_default=True))
+            db.session.add(build_definition(data, None, None, is_default=True))
             created += 1
     if created:
         db.session.flush()
@@ -127,7 +127,7 @@ def create_definition(actor: User, data: dict) -> CampaignDefinition:
     if db.session.scalar(taken):
         raise Conflict(_("This region already has a campaign with code %(code)s.", code=data["code"]),
                        code="code_taken")
-    definition = _build(data, region_id, actor, is_default=False)
+    definition = build_definition(data, region_id, actor, is_default=False)
     db.session.add(definition)
     db.session.flush()
     record("campaign_definition.created", actor, object_type="campaign_definition", object_id=definition.id,
@@ -148,7 +148,3 @@ def update_definition(actor: User, definition: CampaignDefinition, changes: dict
     record("campaign_definition.updated", actor, object_type="campaign_definition", object_id=definition.id,
            region_id=definition.region_id, fields=sorted(changes))
     return definition
-
-
-def has_runs(definition: CampaignDefinition) -> bool:
-    return db.session.scalar(select(Campaign.id).where(Campaign.definition_id == definition.id).limit(1)) is not None

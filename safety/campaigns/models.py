@@ -121,8 +121,8 @@ class ActivityRequirement(db.Model):
     # Days after the campaign opens by which it is due (unit holiday: days before the holiday it opens).
     due_days: Mapped[int] = mapped_column(Integer, default=30)
     # water_patrol: the inspection rhythm of water-body points in the season, and in its holidays.
-    season_frequency: Mapped[Frequency | None] = mapped_column(enum_column(Frequency))
-    holiday_frequency: Mapped[Frequency | None] = mapped_column(enum_column(Frequency))
+    season_frequency: Mapped[Frequency | None] = mapped_column(enum_column(Frequency, "season_frequency"))
+    holiday_frequency: Mapped[Frequency | None] = mapped_column(enum_column(Frequency, "holiday_frequency"))
 
     definition: Mapped[CampaignDefinition] = relationship(back_populates="requirements")
 

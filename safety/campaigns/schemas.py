@@ -167,7 +167,7 @@ class CampaignArgs(PageArgs):
     region_id = IdField(metadata={"description": "campaigns that schools of this region take part in"})
 
 
-class CampaignSchema(ma.Schema):
+class CampaignSummarySchema(ma.Schema):
     id = ma.fields.Integer()
     code = ma.fields.Function(lambda c: c.definition.code)
     definition_id = ma.fields.Integer()
@@ -181,8 +181,10 @@ class CampaignSchema(ma.Schema):
     ends_on = ma.fields.Date(metadata={"description": "inclusive"})
     status = ma.fields.Enum(CampaignStatus, by_value=True)
     closed_at = ma.fields.AwareDateTime(allow_none=True)
-    requirements = ma.fields.Function(
-        lambda c: RequirementSchema(many=True).dump(c.definition.requirements))
+
+
+class CampaignSchema(CampaignSummarySchema):
+    requirements = ma.fields.List(ma.fields.Nested(RequirementSchema), attribute="definition.requirements")
 
 
 class TaskArgs(PageArgs):
@@ -446,7 +448,7 @@ class ClassFigures(ma.Schema):
 
 
 class ProgressSchema(ma.Schema):
-    campaign = ma.fields.Nested(CampaignSchema(exclude=("requirements",)))
+    campaign = ma.fields.Nested(CampaignSummarySchema)
     as_of = ma.fields.AwareDateTime()
     overall = ma.fields.Nested(Figures)
     districts = ma.fields.List(ma.fields.Nested(DistrictFigures))

@@ -14,7 +14,6 @@ from ..demo.activity import scene_photo
 from ..extensions import db
 from ..photos.services import upload
 from ..schools.models import Region, School
-from ..schools.services import school_ids_in_region
 from . import services
 from .jobs import assign_drills, drill_reminders_and_overdue
 from .models import CalendarKind, Drill, DrillStatus
@@ -71,7 +70,7 @@ def _report(rng: random.Random, drill: Drill, index: int, moment) -> None:
         services.report(reporter, drill, {
             "conducted_at": conducted, "participants": participants,
             "evacuation_seconds": rng.randint(125, 190) if slow else rng.randint(70, 115),
-            "notes": "全体师生按预定路线有序撤离，演练后进行了讲评" if not slow else "部分班级下楼拥堵，已安排分时段疏散",
+            "notes": "部分班级下楼拥堵，已安排分时段疏散" if slow else "全体师生按预定路线有序撤离，演练后进行了讲评",
             "photo_ids": [photo.sha256], "problems": problems})
 
 
@@ -82,7 +81,8 @@ def build_demo_drills(progress: Callable[[str], None] = lambda _m: None) -> None
         services.create_period(None, city, {"kind": kind, "name_zh": name_zh, "name_en": name_en,
                                             "starts_on": first, "ends_on": last})
     rules = current_rules()
-    db.session.execute(update(School).where(School.id.in_(school_ids_in_region(city)))
+    below_city = select(Region.id).where(Region.path.startswith(city.path, autoescape=True))
+    db.session.execute(update(School).where(School.region_id.in_(below_city))
                        .values(created_at=day_start(rules, REGISTERED_ON)).execution_options(synchronize_session=False))
     db.session.expire_all()
     moment = now()

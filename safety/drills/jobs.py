@@ -45,16 +45,18 @@ def assign_drills(as_of: datetime) -> int:
     """Windows opened by `as_of` and the next upcoming one, for every active school, per calendar region."""
     rules = current_rules()
     today = local_day(rules, as_of)
+    cadences = [c for c in CADENCES if c in rules.cadence.values() or c == rules.intensive_cadence]
+    seasonal_paths = _seasonal_region_paths(rules)
     created = 0
     for region, periods, deeper in _calendar_regions(rules, today):
         school_calendar = SchoolCalendar(periods)
         following = _schools_following(region, deeper)
-        for cadence in CADENCES:
+        for cadence in cadences:
             condition = _cadence_condition(rules, cadence)
             for window in due_windows(rules, evacuation_windows(rules, school_calendar, cadence), today):
-                created += _insert(rules, window, following, condition)
+                created += _insert(rules, window, following, condition, seasonal_paths)
         for window in due_windows(rules, bus_windows(rules, school_calendar), today):
-            created += _insert(rules, window, following, School.has_school_bus.is_(True))
+            created += _insert(rules, window, following, School.has_school_bus.is_(True), seasonal_paths)
     return created
 
 
@@ -102,15 +104,23 @@ def _calendar_regions(rules: Rules, today):
         yield region, by_region[region.id], deeper
 
 
-def _schools_following(region: Region, deeper: Sequence[str]) -> Select:
+def _schools_following(region: Region, deeper: Sequence[str]):
     """Schools whose nearest region with a calendar is `region` (a deeper calendar overrides it)."""
-    return select(School.id).join(Region, Region.id == School.region_id).where(
+    return School.region_id.in_(select(Region.id).where(
         Region.path.startswith(region.path, autoescape=True),
-        *(~Region.path.startswith(path, autoescape=True) for path in deeper))
+        *(~Region.path.startswith(path, autoescape=True) for path in deeper)))
+
+
+def _seasonal_region_paths(rules: Rules) -> dict[str, str]:
+    """Region code → path for every region a seasonal rule names (looked up once per run)."""
+    codes = {code for season in rules.seasonal for code in season.regions or ()}
+    if not codes:
+        return {}
+    return dict(db.session.execute(select(Region.code, Region.path).where(Region.code.in_(codes))).all())
 
 
 def _cadence_condition(rules: Rules, cadence: str):
-    intensive = School.type.in_(rules.intensive_types)
+    intensive = School.type.in_(sorted(rules.intensive_types))
     if rules.intensive_when_boarding:
         intensive = intensive | School.boarding.is_(True)
     base_types = [t for t, c in rules.cadence.items() if c == cadence]
@@ -120,11 +130,8 @@ def _cadence_condition(rules: Rules, cadence: str):
     return condition
 
 
-def _kind_expression(window: Window):
-    if not window.regional:
-        return literal(window.kind.value, String)
-    codes = {code for _kind, region_codes in window.regional for code in region_codes}
-    paths = dict(db.session.execute(select(Region.code, Region.path).where(Region.code.in_(codes))).all())
+def _kind_expression(window: Window, paths: dict[str, str]):
+    """The window's kind, or a CASE giving regional seasonal kinds to the schools below those regions."""
     whens = []
     for kind, region_codes in window.regional:
         enabled = [paths[c] for c in region_codes if c in paths]
@@ -136,15 +143,15 @@ def _kind_expression(window: Window):
     return case(*whens, else_=literal(window.kind.value, String))
 
 
-def _insert(rules: Rules, window: Window, following: Select, condition) -> int:
+def _insert(rules: Rules, window: Window, following, condition, seasonal_paths: dict[str, str]) -> int:
     start, end = window_bounds(rules, window)
     taken = exists().where(Drill.school_id == School.id, Drill.requirement == window.requirement,
                            Drill.period_key == window.period_key)
-    rows = select(School.id, _kind_expression(window), literal(window.requirement, String),
+    rows = select(School.id, _kind_expression(window, seasonal_paths), literal(window.requirement, String),
                   literal(window.period_key, String), literal(start, UTCDateTime), literal(end, UTCDateTime),
                   literal(DrillStatus.assigned.value, String), literal("", String), literal("", String),
                   literal(now(), UTCDateTime)) \
-        .where(School.id.in_(following), School.active.is_(True), condition,
+        .where(following, School.active.is_(True), condition,
                School.created_at < end,  # a school registered later owes nothing for windows before it existed
                ~taken)
     statement = _insert_ignoring_conflicts(rows).execution_options(preserve_rowcount=True)

@@ -95,8 +95,11 @@ def load_rules(overrides: dict | None = None) -> Rules:
 
 
 def current_rules() -> Rules:
+    """The app's rules; local days are those of DISPLAY_TIMEZONE unless DRILL_RULES names a timezone."""
     from flask import current_app
-    return load_rules(current_app.config.get("DRILL_RULES"))
+    config = current_app.config
+    return load_rules({"timezone": config.get("BABEL_DEFAULT_TIMEZONE") or DEFAULT_RULES["timezone"],
+                       **(config.get("DRILL_RULES") or {})})
 
 
 # --- who drills how often ---------------------------------------------------------------------------------

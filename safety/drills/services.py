@@ -75,7 +75,7 @@ def report(actor: User, drill: Drill, data: dict) -> tuple[Drill, list[Hazard]]:
     if conducted_at < drill.window_start:
         raise Invalid(fields={"conducted_at": [_("A drill held before its window opened does not count for it.")]})
     if conducted_at > moment + CLOCK_SKEW:
-        raise Invalid(fields={"conducted_at": [_("A drill cannot be reported before it was held.")]})
+        raise Invalid(fields={"conducted_at": [_("A drill cannot have been held in the future.")]})
     photos = resolve_refs(actor, data.get("photo_ids", []), "photo_ids")
     problems = [{**problem, "photos": resolve_refs(actor, problem.get("photo_ids", []), f"problems.{i}.photo_ids")}
                 for i, problem in enumerate(data.get("problems", []))]
@@ -124,11 +124,11 @@ def compliance(actor: User, filters: dict) -> dict:
     since: date = filters.get("since") or until - timedelta(days=365)
     if since > until:
         raise Invalid(fields={"since": [_("The range starts after it ends.")]})
-    schools = school_ids(actor)
+    in_scope = [School.id.in_(school_ids(actor))]
     if school_id := filters.get("school_id"):
-        schools = select(require_school(actor, school_id).id)
+        in_scope.append(School.id == require_school(actor, school_id).id)
     if region_id := filters.get("region_id"):
-        schools = schools.where(School.id.in_(school_ids_in_region(get_region(actor, region_id))))
+        in_scope.append(School.id.in_(school_ids_in_region(get_region(actor, region_id))))
     counted = and_(Drill.window_end > day_start(rules, since),
                    Drill.window_end <= min(day_start(rules, until + timedelta(days=1)), now()))
     on_time = and_(Drill.status == DrillStatus.reported, Drill.conducted_at >= Drill.window_start,
@@ -140,14 +140,14 @@ def compliance(actor: User, filters: dict) -> dict:
     school_rows = db.session.execute(
         select(School.id, School.code, School.name_zh, School.name_en, School.region_id, *figures)
         .select_from(School).outerjoin(Drill, and_(Drill.school_id == School.id, counted))
-        .where(School.id.in_(schools))
+        .where(*in_scope)
         .group_by(School.id, School.code, School.name_zh, School.name_en, School.region_id, School.active)
         .having(School.active.is_(True) | (func.count(Drill.id) > 0))
         .order_by(School.code)).all()
     district_rows = db.session.execute(
         select(Region.id, Region.code, Region.name_zh, Region.name_en, *figures)
         .select_from(Drill).join(School, School.id == Drill.school_id).join(Region, Region.id == School.region_id)
-        .where(School.id.in_(schools), counted)
+        .where(*in_scope, counted)
         .group_by(Region.id, Region.code, Region.name_zh, Region.name_en).order_by(Region.code)).all()
     districts = [{"region_id": r.id, "code": r.code, "name_zh": r.name_zh, "name_en": r.name_en, **_figures(r)}
                  for r in district_rows]

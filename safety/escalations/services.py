@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, case, func, literal, null, select, union_all
+from sqlalchemy import Select, String, case, func, literal, null, select, type_coerce, union_all
 
 from ..accounts.models import User
 from ..accounts.scope import Capability, may, school_ids
+from ..campaigns.models import Campaign, CampaignLag, LagStatus
 from ..checklists.models import Grade
 from ..core.clock import now
 from ..drills.models import Drill, DrillStatus
@@ -19,12 +20,13 @@ from ..schools.services import get_region, school_ids_in_region
 from .policy import policy
 
 DRILL_LEVEL = 1  # a missed drill is the district office's to chase
+CAMPAIGN_LEVEL = 1  # so is a school lagging in a campaign
 
 
 def _hazard_rows(actor: User) -> Select:
     return select(literal("hazard").label("kind"), Hazard.id.label("id"), Hazard.school_id.label("school_id"),
                   Hazard.title.label("title"), Hazard.level.label("level"), Hazard.grade.label("grade"),
-                  Hazard.status.label("status"), Hazard.deadline.label("due_at"),
+                  type_coerce(Hazard.status, String).label("status"), Hazard.deadline.label("due_at"),
                   Hazard.acknowledged_at.label("acknowledged_at"), Hazard.supervised_at.label("supervised_at")) \
         .where(Hazard.level >= 1, Hazard.status.in_(OPEN_STATUSES),
                Hazard.school_id.in_(school_ids(actor, Capability.oversee)))
@@ -38,14 +40,27 @@ def _drill_rows(actor: User) -> Select:
         .where(Drill.status == DrillStatus.overdue, Drill.school_id.in_(school_ids(actor, Capability.oversee)))
 
 
+def _campaign_rows(actor: User) -> Select:
+    return select(literal("campaign").label("kind"), CampaignLag.id, CampaignLag.school_id,
+                  Campaign.name_zh.label("title"), literal(CAMPAIGN_LEVEL).label("level"),
+                  literal(Grade.general.value).label("grade"), CampaignLag.status.label("status"),
+                  CampaignLag.flagged_at.label("due_at"), null().label("acknowledged_at"),
+                  null().label("supervised_at")) \
+        .join(Campaign, Campaign.id == CampaignLag.campaign_id) \
+        .where(CampaignLag.status == LagStatus.lagging,
+               CampaignLag.school_id.in_(school_ids(actor, Capability.oversee)))
+
+
 def queue(actor: User, filters: dict) -> Select:
-    """Escalated unresolved hazards and missed drills in the office's region, most urgent first:
-    higher level, then major before general, then longest overdue."""
+    """Escalated unresolved hazards, missed drills and schools lagging in campaigns in the office's region, most
+    urgent first: higher level, then major before general, then longest overdue."""
     parts = []
     if filters.get("kind") in (None, "hazard"):
         parts.append(_hazard_rows(actor))
     if filters.get("kind") in (None, "drill"):
         parts.append(_drill_rows(actor))
+    if filters.get("kind") in (None, "campaign"):
+        parts.append(_campaign_rows(actor))
     rows = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
     query = select(rows)
     if (level := filters.get("level")) is not None:
@@ -65,7 +80,7 @@ def queue(actor: User, filters: dict) -> Select:
 def counts(actor: User, filters: dict) -> dict:
     rows = queue(actor, filters).order_by(None).subquery()
     by = db.session.execute(select(rows.c.kind, rows.c.level, func.count()).group_by(rows.c.kind, rows.c.level)).all()
-    result = {"total": 0, "by_level": {"1": 0, "2": 0}, "by_kind": {"hazard": 0, "drill": 0}}
+    result = {"total": 0, "by_level": {"1": 0, "2": 0}, "by_kind": {"hazard": 0, "drill": 0, "campaign": 0}}
     for kind, level, n in by:
         result["total"] += n
         result["by_level"][str(level)] = result["by_level"].get(str(level), 0) + n

@@ -6,9 +6,9 @@ from ..core.pagination import paginate
 from ..extensions import db
 from . import services
 from .schemas import (
+    InboxPageSchema,
     MarkedSchema,
     NotificationArgs,
-    NotificationPageSchema,
     NotificationSchema,
     PreferenceIn,
     PreferenceSchema,
@@ -25,7 +25,7 @@ blp = Blueprint("notifications", __name__, url_prefix="/api/v1",
 @blp.route("/notifications")
 class Notifications(MethodView):
     @blp.arguments(NotificationArgs, location="query")
-    @blp.response(200, NotificationPageSchema)
+    @blp.response(200, InboxPageSchema)
     def get(self, args):
         """The caller's own notifications, newest first, in the request's language, with the unread count"""
         actor = current_actor()

@@ -9,6 +9,7 @@ can de-duplicate on `delivery_id`.
 """
 from __future__ import annotations
 
+import logging
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -38,7 +39,9 @@ from .models import (
     Webhook,
     kind_listed,
 )
-from .render import Message, prefetch, render
+from .render import Message, prefetch, render, render_in
+
+log = logging.getLogger(__name__)
 
 WINDOW = timedelta(days=3)           # notifications older than this get no new deliveries (still in the inbox)
 EVENT_SPREAD = 600                   # seconds: one event's notifications to several people are this close
@@ -156,6 +159,7 @@ class Plan:
     ids: list[int]
     attempts: int
     server: str = "smtp"  # what it goes to: "smtp" or "webhook:<id>"
+    failure: str | None = None  # could not even be prepared (a renderer failed): a failed attempt
     email: Email | None = None
     post: WebhookPost | None = None
     skip: str | None = None
@@ -217,24 +221,31 @@ def _plan_single(as_of: datetime) -> list[Plan]:
     plans = []
     for delivery, notification, user, preference, webhook in rows:
         plan = Plan([delivery.id], delivery.attempts)
-        if delivery.channel == DeliveryChannel.email:
-            plan.skip = _email_refusal(user, preference, notification)
-            if plan.skip is None:
-                with force_locale(_user_locale(user)):
-                    message = render(notification)
-                    plan.email = Email(delivery.target, message.title, f"{message.body}\n\n--\n{_footer()}")
-        elif webhook is None or not webhook.active:
-            plan.skip = "webhook deleted or inactive"
-        else:
-            plan.server, plan.post = f"webhook:{webhook.id}", _webhook_post(webhook, delivery, notification)
+        try:
+            if delivery.channel == DeliveryChannel.email:
+                plan.skip = _email_refusal(user, preference, notification)
+                if plan.skip is None:
+                    with force_locale(_user_locale(user)):
+                        message = render(notification)
+                        plan.email = Email(delivery.target, message.title, f"{message.body}\n\n--\n{_footer()}")
+            elif webhook is None or not webhook.active:
+                plan.skip = "webhook deleted or inactive"
+            else:
+                plan.server, plan.post = f"webhook:{webhook.id}", _webhook_post(webhook, delivery, notification)
+        except Exception as error:  # one broken renderer must not hold up every other message
+            plan.failure = _render_failure(error, delivery.id)
         plans.append(plan)
     return plans
 
 
+def _render_failure(error: Exception, delivery_id: int) -> str:
+    log.exception("cannot prepare notification delivery %s", delivery_id)
+    return f"render: {type(error).__name__}: {error}"[:500]
+
+
 def _webhook_post(webhook: Webhook, delivery: Delivery, notification: Notification) -> WebhookPost:
     """Robots speak the service's default language: a group has no single reader's preference."""
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        message = render(notification)
+    message = render_in(notification, None)
     link = f"{_base_url()}{message.link_path}" if message.link_path else None
     event = {"delivery_id": delivery.id, "notification_id": notification.id, "kind": notification.kind,
              "subject_type": notification.subject_type, "subject_id": notification.subject_id,
@@ -270,8 +281,12 @@ def _plan_digests(as_of: datetime) -> list[Plan]:
             (refused[reason] if reason else wanted).append((delivery, notification))
         plans.extend(Plan([d.id for d, _n in items], 0, skip=reason) for reason, items in refused.items())
         if wanted:
-            plans.append(Plan([d.id for d, _n in wanted], max(d.attempts for d, _n in wanted),
-                              email=_digest_email(recipient.user, wanted)))
+            plan = Plan([d.id for d, _n in wanted], max(d.attempts for d, _n in wanted))
+            try:
+                plan.email = _digest_email(recipient.user, wanted)
+            except Exception as error:  # one reader's broken digest must not hold up everyone else's
+                plan.failure = _render_failure(error, wanted[0][0].id)
+            plans.append(plan)
     return plans
 
 
@@ -303,6 +318,8 @@ def _send(plans: list[Plan], deadline: float) -> list[Outcome]:
                 if plan.skip is not None:
                     outcomes.append(Outcome(skipped=plan.skip))
                     continue
+                if plan.failure is not None:
+                    raise ChannelError(plan.failure)
                 if plan.server in unreachable:
                     raise ChannelError(unreachable[plan.server])
                 if plan.email is not None:

@@ -5,7 +5,7 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.clock import now
@@ -132,9 +132,10 @@ class Webhook(db.Model):
     """An office's or a school's group robot: hears of notifications about schools at or below its scope."""
 
     __tablename__ = "webhooks"
+    __table_args__ = (CheckConstraint("(region_id IS NULL) <> (school_id IS NULL)", name="one_scope"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), default="")
-    # Exactly one of the two (checked by the service): a region's robot hears of every school below it.
+    # Exactly one of the two: a region's robot hears of every school below it.
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
     url: Mapped[str] = mapped_column(String(500))

@@ -34,12 +34,12 @@ class Message:
     link_path: str | None = None  # a path in this service (the subject's API resource), for clients to open
 
 
-Renderer = Callable[[Notification], Message]
+Renderer = Callable[[Notification], Message | None]  # None: the subject is gone, use the fallback
 RENDERERS: dict[str, Renderer] = {}
 # subject_type → model, so a page of notifications loads its subjects in one query per type.
 SUBJECT_MODELS: dict[str, type] = {"hazard": Hazard, "school": School, "point": Point}
 # Modules of other domains that register renderers (imported on first use, like the scheduler's job list).
-RENDERER_MODULES: tuple[str, ...] = ("safety.drills.render",)
+RENDERER_MODULES: tuple[str, ...] = ("safety.drills.render", "safety.campaigns.notices")
 _loaded = False
 
 
@@ -62,17 +62,28 @@ def _load_renderers() -> None:
 
 
 def prefetch(notifications: Iterable[Notification]) -> None:
-    """Load the subjects of many notifications at once; `subject()` then finds them in the session."""
+    """Load the subjects of many notifications at once and pin each to its notification, where `subject()`
+    finds it (the session's identity map holds objects only weakly, so it alone would not keep them)."""
+    _load_renderers()
+    notifications = list(notifications)
     wanted: dict[str, set[int]] = defaultdict(set)
     for notification in notifications:
         if notification.subject_type in SUBJECT_MODELS:
             wanted[notification.subject_type].add(notification.subject_id)
+    loaded = {}
     for subject_type, ids in wanted.items():
         model = SUBJECT_MODELS[subject_type]
-        db.session.scalars(select(model).where(model.id.in_(ids))).all()
+        rows = db.session.scalars(select(model).where(model.id.in_(ids)))
+        loaded.update({(subject_type, row.id): row for row in rows})
+    for notification in notifications:
+        notification._prefetched_subject = loaded.get((notification.subject_type, notification.subject_id))
 
 
 def subject(notification: Notification, model: type):
+    """The notification's subject (None when it no longer exists)."""
+    pinned = getattr(notification, "_prefetched_subject", None)
+    if isinstance(pinned, model) and pinned.id == notification.subject_id:
+        return pinned
     return db.session.get(model, notification.subject_id)
 
 
@@ -87,10 +98,6 @@ def render_in(notification: Notification, locale: str | None) -> Message:
     """The message in a given locale (a recipient's), falling back to the service's default language."""
     with force_locale(normalise(locale) or current_app.config["BABEL_DEFAULT_LOCALE"]):
         return render(notification)
-
-
-def default_locale() -> str:
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 # --- the kinds this package knows ------------------------------------------------------------------------

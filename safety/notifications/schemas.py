@@ -13,6 +13,7 @@ _kinds = ma.fields.List(_kind, validate=validate.Length(max=50))
 class NotificationArgs(PageArgs):
     unread = ma.fields.Boolean(metadata={"description": "true: only unread; false: only read"})
     kind = ma.fields.String(validate=validate.Regexp(KIND_PATTERN))
+    school_id = IdField(metadata={"description": "only those about this school"})
 
 
 class NotificationSchema(ma.Schema):
@@ -29,7 +30,7 @@ class NotificationSchema(ma.Schema):
     link_path = ma.fields.String(allow_none=True, metadata={"description": "the subject's resource in this API"})
 
 
-class NotificationPageSchema(page_of(NotificationSchema)):
+class InboxPageSchema(page_of(NotificationSchema)):
     unread_count = ma.fields.Integer(metadata={"description": "all the caller's unread notifications"})
 
 

@@ -63,6 +63,8 @@ def visible_notifications(actor: User, filters: dict) -> Select:
         query = query.where(Notification.read_at.is_(None) if unread else Notification.read_at.is_not(None))
     if kind := filters.get("kind"):
         query = query.where(Notification.kind == kind)
+    if school_id := filters.get("school_id"):
+        query = query.where(Notification.school_id == school_id)
     return query.order_by(Notification.created_at.desc(), Notification.id.desc())
 
 
@@ -113,8 +115,12 @@ def get_preference(actor: User) -> Preference:
 def update_preference(actor: User, changes: dict) -> Preference:
     preference = db.session.get(Preference, actor.id)
     if preference is None:
-        preference = Preference.defaults(actor.id)
-        db.session.add(preference)
+        try:  # a concurrent first change may have created the row a moment ago
+            with db.session.begin_nested():
+                db.session.add(Preference.defaults(actor.id))
+        except IntegrityError:
+            pass
+        preference = db.session.get(Preference, actor.id)
     for field in ("email", "digest"):
         if field in changes:
             setattr(preference, field, changes[field])

@@ -12,10 +12,10 @@ from ..errors import Invalid, flatten_fields
 from ..photos import services as photos
 
 
-def load(schema: type[ma.Schema], data: dict) -> dict:
+def load(schema: type[ma.Schema], data: dict, partial: tuple[str, ...] = ()) -> dict:
     """Validate form data with an API input schema; problems become the API's 422 with dotted field paths."""
     try:
-        return schema().load(data)
+        return schema().load(data, partial=partial or None)
     except ma.ValidationError as error:
         raise Invalid(fields=flatten_fields(error.messages)) from None
 

@@ -1,4 +1,5 @@
 """The compliance calendar's rules as pure functions: cadences, term time, rotation, thresholds."""
+import itertools
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -101,7 +102,7 @@ def test_kinds_rotate_by_month_with_floods_in_the_rainy_season():
     assert kinds["2027-05"] == kinds["2027-06"] == DrillKind.flood
     rotating = [kinds[k] for k in ("2026-09", "2026-10", "2026-11", "2026-12", "2027-01", "2027-02")]
     assert set(rotating) == {DrillKind.fire, DrillKind.earthquake, DrillKind.intruder}
-    assert all(a != b for a, b in zip(rotating, rotating[1:], strict=False))
+    assert all(a != b for a, b in itertools.pairwise(rotating))
     assert rotating[:3] == rotating[3:]  # the same three in the same order, again
     # deterministic: the same calendar gives the same kinds
     assert kinds == {w.period_key: w.kind for w in evacuation_windows(RULES, SCHOOL_YEAR, "monthly")}

@@ -4,11 +4,13 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import delete, func, select, update
 
 from safety.core.clock import frozen
 from safety.drills.jobs import assign_drills, drill_reminders_and_overdue
-from safety.drills.models import Drill, DrillStatus
+from safety.drills.models import Drill, DrillKind, DrillStatus
+from safety.drills.render import render_drill_due, render_drill_overdue
 from safety.drills.services import create_period
 from safety.extensions import db
 from safety.hazards.models import Hazard, HazardSource
@@ -134,6 +136,16 @@ def test_a_district_calendar_overrides_the_city_calendar(client, school_year):
     assert len(city.json) == len(SCHOOL_YEAR) and {p["region_id"] for p in city.json} == {world.city.id}
 
 
+def test_typhoon_drills_where_the_configuration_enables_them(app, monkeypatch, school_year):
+    monkeypatch.setitem(app.config, "DRILL_RULES", {"seasonal": [
+        {"kind": "typhoon", "months": [9, 10], "regions": ["DB"]}, {"kind": "flood", "months": [10], "regions": None}]})
+    run(ASSIGN, local(2026, 9, 20))
+    assert drill(school_year.school_c, "2026-09").kind == DrillKind.typhoon  # SC lies in district DB
+    assert drill(school_year.school_c, "2026-10").kind == DrillKind.typhoon  # the first matching rule wins there
+    assert drill(school_year.school_a, "2026-09").kind in {DrillKind.fire, DrillKind.earthquake, DrillKind.intruder}
+    assert drill(school_year.school_a, "2026-10").kind == DrillKind.flood
+
+
 def test_a_week_of_scheduler_downtime_is_caught_up_in_one_run(school_year):
     """One run after a week without the scheduler leaves what running every day would have left."""
     def state():
@@ -168,7 +180,7 @@ def test_a_week_of_scheduler_downtime_is_caught_up_in_one_run(school_year):
 
 
 EXPECTED_AT_28_NOVEMBER = {
-    "drills": 4 + 3 + 4,  # SA 2026-09…12, SB 2026-Q3, Q4 and 2027-Q1, SC 2026-09…12
+    "drills": 6 + 3 + 4,  # SA 2026-09…12 and two bus terms, SB 2026-Q3, Q4 and 2027-Q1, SC 2026-09…12
     # overdue: SA and SC September and October, SB Q3 → principal and district office each
     "drill_overdue": 2 * 5,
     "drill_due": 2,  # SA and SC November closes within three days → their principals
@@ -182,8 +194,8 @@ def _together(app, work, n=4) -> list[str]:
 
     def thread_body():
         with app.app_context():
-            barrier.wait()
             try:
+                barrier.wait(timeout=60)
                 work()
             except Exception as error:  # collected, so the test reports it instead of a silent thread death
                 errors.append(repr(error))
@@ -207,13 +219,16 @@ def _assert_nothing_duplicated():
 
 
 def test_two_schedulers_at_the_same_moment_never_duplicate(app, school_year):
-    moment, statuses = local(2026, 11, 28, 2), []
+    moment, statuses, n = local(2026, 11, 28, 2), [], 4
+    between = threading.Barrier(n)  # both jobs fire in every scheduler at once, assignment first
 
     def scheduler():
         for name in (ASSIGN, REMIND):
             statuses.append((name, run_job(name, moment).status))
+            db.session.commit()  # reading the status began a transaction: SQLite's write lock must be free
+            between.wait(timeout=60)
 
-    assert _together(app, scheduler) == []
+    assert _together(app, scheduler, n) == []
     assert {status for _name, status in statuses} <= {"ok", "skipped"}
     assert {name for name, status in statuses if status == "ok"} == {ASSIGN, REMIND}
     _assert_nothing_duplicated()
@@ -236,7 +251,7 @@ def test_job_bodies_racing_past_the_lease_never_duplicate(app, school_year):
 
 # --- reminders and overdue --------------------------------------------------------------------------------
 
-def test_reminders_go_out_once_when_the_window_is_about_to_close(school_year):
+def test_reminders_go_out_once_when_the_window_is_about_to_close(app, school_year):
     world = school_year
     run(ASSIGN, local(2026, 11, 20))
     run(REMIND, local(2026, 11, 20))
@@ -255,8 +270,16 @@ def test_reminders_go_out_once_when_the_window_is_about_to_close(school_year):
     assert drill(world.school_a, "2026-11").reminded_at == reminded_at
     assert len(notifications("drill_due")) == 2
 
+    told = db.session.scalar(select(Notification).where(Notification.recipient_id == world.principal_a.id,
+                                                        Notification.kind == "drill_due"))
+    with app.test_request_context(), force_locale("en"):
+        message = render_drill_due(told)
+    assert message.title == "Drill due soon" and message.link_path == f"/api/v1/drills/{sa.id}"
+    assert message.body.startswith("District A No.1 Primary: the ") and "for 2026/11" in message.body
+    assert "Nov 30, 2026" in message.body  # the last local day of the window
 
-def test_missed_drills_go_overdue_and_the_school_and_district_office_hear(client, school_year):
+
+def test_missed_drills_go_overdue_and_the_school_and_district_office_hear(app, client, school_year):
     world = school_year
     run(ASSIGN, local(2026, 11, 20))
     run(REMIND, local(2026, 11, 30, 23, 50))  # still open for ten minutes
@@ -265,6 +288,10 @@ def test_missed_drills_go_overdue_and_the_school_and_district_office_hear(client
     run(REMIND, local(2026, 12, 1, 8))
     db.session.expire_all()
     nov = drill(world.school_a, "2026-11")
+    told = db.session.scalar(select(Notification).where(Notification.subject_id == nov.id,
+                                                        Notification.recipient_id == world.office_a.id))
+    with app.test_request_context(), force_locale("en"):
+        assert render_drill_overdue(told).title == "Drill overdue"
     assert nov.status == DrillStatus.overdue and nov.overdue_at == nov.window_end == local(2026, 12, 1, 0)
     told = {recipient for kind, recipient, subject in notifications("drill_overdue") if subject == nov.id}
     assert told == {world.principal_a.id, world.office_a.id}

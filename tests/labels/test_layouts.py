@@ -5,7 +5,7 @@ import pytest
 
 from safety.labels import LayoutError, available_layouts, load_layout
 
-SHIPPED = ["a4-stickers-3x8", "a5-placard", "thermal-50x30"]
+SHIPPED = ["a4-stickers-3x8", "a5-placard", "parent-letter-receipt", "thermal-50x30"]
 
 VALID = """\
 title = "Test sheet"

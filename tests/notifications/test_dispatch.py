@@ -36,6 +36,11 @@ def _drill_due(notification):  # a kind registered from outside the package, wit
     return Message(f"演练提醒 #{notification.subject_id}", "请按计划组织疏散演练。", None)
 
 
+@renders("test_broken")
+def _broken(notification):
+    raise RuntimeError("this renderer has a bug")
+
+
 # --- the real servers ------------------------------------------------------------------------------------
 
 def free_port() -> int:
@@ -268,29 +273,44 @@ def test_the_daily_digest_sends_one_email_listing_what_is_unread(world, smtp, cl
 
 
 def test_email_down_is_retried_with_back_off_and_nothing_is_lost(world, smtp):
-    with_emails(world, "principal_a")
-    prefer(world.principal_a, digest=False)
-    notify(world.principal_a, "test_drill_due", "drill", 9, world.school_a)
+    with_emails(world, "principal_a", "principal_b")
+    for user in (world.principal_a, world.principal_b):
+        prefer(user, digest=False)
+        notify(user, "test_drill_due", "drill", 9, world.school_a)
     smtp.stop()
 
     at = T0 + timedelta(minutes=1)
     waits = []
     for _ in range(4):
         run("dispatch_notifications", at)
-        [delivery] = deliveries()
-        waits.append(delivery.next_attempt_at - at)
-        run("dispatch_notifications", delivery.next_attempt_at - timedelta(seconds=1))  # not due yet: untouched
-        assert deliveries()[0].attempts == len(waits)
-        at = delivery.next_attempt_at
+        first, second = deliveries()
+        assert first.next_attempt_at == second.next_attempt_at  # both tried, both wait
+        waits.append(first.next_attempt_at - at)
+        run("dispatch_notifications", first.next_attempt_at - timedelta(seconds=1))  # not due yet: untouched
+        assert [d.attempts for d in deliveries()] == [len(waits)] * 2
+        at = first.next_attempt_at
     assert waits == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
-    assert delivery.status == DeliveryStatus.pending and "SMTP" in delivery.last_error
+    assert first.status == DeliveryStatus.pending and "SMTP" in first.last_error
 
     smtp.start()
     run("dispatch_notifications", at)
     run("dispatch_notifications", at + timedelta(hours=1))
     assert [m["Subject"] for m in smtp.to("principal_a@example.cn")] == ["演练提醒 #9"]
-    [delivery] = deliveries()
-    assert (delivery.status, delivery.attempts, delivery.last_error) == (DeliveryStatus.sent, 5, "")
+    assert [m["Subject"] for m in smtp.to("principal_b@example.cn")] == ["演练提醒 #9"]
+    assert [(d.status, d.attempts, d.last_error) for d in deliveries()] == [(DeliveryStatus.sent, 5, "")] * 2
+
+
+def test_a_broken_renderer_fails_its_own_delivery_only(world, smtp):
+    with_emails(world, "principal_a", "principal_b")
+    for user in (world.principal_a, world.principal_b):
+        prefer(user, digest=False)
+    notify(world.principal_a, "test_broken", "drill", 1, world.school_a)
+    notify(world.principal_b, "test_drill_due", "drill", 2, world.school_a)
+    run("dispatch_notifications", T0 + timedelta(minutes=1))
+    broken, fine = deliveries()
+    assert (broken.status, broken.attempts) == (DeliveryStatus.pending, 1)
+    assert broken.last_error == "render: RuntimeError: this renderer has a bug"
+    assert fine.status == DeliveryStatus.sent and len(smtp.messages) == 1
 
 
 def test_without_a_mail_server_configured_no_emails_are_queued(world):
@@ -331,6 +351,16 @@ def test_a_generic_webhook_is_signed_and_hears_of_each_event_once(world, receive
         "hazard_escalated", "hazard_major_reported"]
     assert receiver.posts("/school_b") == []
     assert {d.status for d in deliveries()} == {DeliveryStatus.sent}
+
+
+def test_the_same_event_a_day_later_is_posted_again(world, receiver):
+    add_webhook(world.principal_a, school_id=world.school_a.id, url=receiver.url())
+    for day in (0, 1):  # a daily reminder: same kind and subject, a new event each day
+        for moments, user in enumerate((world.principal_a, world.officer_a)):  # the same event, moments apart
+            notify(user, "inspection_overdue", "school", world.school_a.id, world.school_a,
+                   at=T0 + timedelta(days=day, seconds=3 * moments))
+        run("dispatch_notifications", T0 + timedelta(days=day, minutes=1))
+    assert len(receiver.posts()) == 2
 
 
 def test_wecom_and_dingtalk_robots_get_their_own_shapes(world, receiver):

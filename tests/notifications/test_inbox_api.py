@@ -57,6 +57,9 @@ def test_the_inbox_lists_only_ones_own_newest_first_with_the_unread_count(client
     unread = client.get("/api/v1/notifications?unread=true&per_page=1", headers=world.headers("office_a")).json
     assert [n["id"] for n in unread["items"]] == [inbox["third"].id]
     assert unread["total"] == 2 and unread["unread_count"] == 2
+    other_school = client.get(f"/api/v1/notifications?school_id={world.school_b.id}",
+                              headers=world.headers("office_a")).json
+    assert other_school["items"] == [] and other_school["unread_count"] == 2
 
 
 def test_texts_are_rendered_in_the_request_language(client, world, inbox):

@@ -1,0 +1,330 @@
+"""Scheduler jobs of campaigns (see safety/scheduler): opening and closing runs with their school tasks, the
+water-body rhythm, reminders, and lagging schools.
+
+All compute from state and `as_of`: a run after downtime catches up, a second run changes nothing. Campaigns and
+tasks are unique keys filled with INSERT … SELECT … WHERE NOT EXISTS (ON CONFLICT DO NOTHING), and people are told
+once through the outbox's dedupe keys.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import (
+    Date,
+    Integer,
+    Select,
+    String,
+    case,
+    exists,
+    func,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.models import Role
+from ..accounts.scope import people_at_schools
+from ..checklists.models import Category
+from ..core.types import UTCDateTime
+from ..extensions import db
+from ..notifications.services import enqueue_select
+from ..points.models import FREQUENCY_INTERVAL, Point, interval_days
+from ..points.services import reschedule
+from ..scheduler.registry import job
+from ..schools.models import RegionLevel, School, SchoolClass
+from . import notices  # noqa: F401  (the texts of this package's notifications)
+from .definitions import sync_default_definitions
+from .models import (
+    ActivityKind,
+    ActivityRequirement,
+    Cadence,
+    Campaign,
+    CampaignDefinition,
+    CampaignLag,
+    CampaignStatus,
+    CampaignTask,
+    LagStatus,
+    TaskStatus,
+    TaskUnit,
+)
+from .periods import (
+    anchors,
+    calendar_groups,
+    closing_moment,
+    day_start,
+    holidays_for_reminders,
+    in_holiday,
+    local_day,
+    periods_around,
+    schools_following,
+)
+from .progress import lagging_schools
+from .receipts import create_letters
+
+CHUNK = 500
+TASK_COLUMNS = ["campaign_id", "requirement_id", "school_id", "class_id", "holiday_id", "subject_key", "opens_on",
+                "due_at", "status", "created_at"]
+
+
+@job("campaign_calendar", "interval", "Open campaigns with their school tasks, close ended ones, set water-body "
+     "inspection rhythms", minutes=60)
+def campaign_calendar(as_of: datetime) -> int:
+    sync_default_definitions()
+    changed = close_ended(as_of) + open_due(as_of)
+    for campaign in db.session.scalars(select(Campaign).where(Campaign.status == CampaignStatus.open)).all():
+        changed += create_tasks(campaign, as_of)
+        changed += create_letters(campaign)
+    return changed + water_rhythm(as_of)
+
+
+@job("campaign_reminders", "interval", "Mark campaign tasks overdue; remind schools of tasks falling due", minutes=30)
+def campaign_reminders(as_of: datetime) -> int:
+    open_campaigns = select(Campaign.id).where(Campaign.status == CampaignStatus.open)
+    changed = db.session.execute(
+        update(CampaignTask).where(CampaignTask.status == TaskStatus.open, CampaignTask.due_at <= as_of,
+                                   CampaignTask.campaign_id.in_(open_campaigns))
+        .values(status=TaskStatus.overdue).execution_options(synchronize_session=False)).rowcount
+    principals = people_at_schools(Role.principal).subquery()
+    for campaign in db.session.scalars(select(Campaign).where(Campaign.status == CampaignStatus.open)).all():
+        lead = timedelta(days=campaign.definition.reminder_days)
+        reminded = db.session.scalars(
+            update(CampaignTask).where(CampaignTask.campaign_id == campaign.id,
+                                       CampaignTask.status == TaskStatus.open, CampaignTask.reminded_at.is_(None),
+                                       CampaignTask.due_at > as_of, CampaignTask.due_at <= as_of + lead)
+            .values(reminded_at=as_of).returning(CampaignTask.id).execution_options(synchronize_session=False)).all()
+        changed += len(reminded)
+        for chunk in _chunks(reminded):
+            # One reminder per school, activity and due date (not one per class) to each principal.
+            rows = select(principals.c.user_id, func.min(CampaignTask.id), CampaignTask.school_id) \
+                .join(principals, principals.c.school_id == CampaignTask.school_id) \
+                .where(CampaignTask.id.in_(chunk)) \
+                .group_by(principals.c.user_id, CampaignTask.school_id, CampaignTask.requirement_id,
+                          CampaignTask.due_at)
+            changed += enqueue_select("campaign_task_due", "campaign_task", rows)
+    return changed
+
+
+@job("campaign_lagging", "interval", "Flag schools lagging behind in open campaigns; clear those that caught up",
+     minutes=60)
+def campaign_lagging(as_of: datetime) -> int:
+    changed = 0
+    for campaign in db.session.scalars(select(Campaign).where(Campaign.status == CampaignStatus.open,
+                                                              Campaign.opens_at <= as_of)).all():
+        changed += _flag_lagging(campaign, as_of)
+    principals = people_at_schools(Role.principal).subquery()  # SQLite cannot nest a UNION directly
+    offices = people_at_schools(Role.safety_office, RegionLevel.district).subquery()
+    people = union_all(select(principals), select(offices)).subquery()
+    rows = select(people.c.user_id, CampaignLag.id, CampaignLag.school_id, CampaignLag.episodes) \
+        .join(people, people.c.school_id == CampaignLag.school_id).where(CampaignLag.status == LagStatus.lagging)
+    return changed + enqueue_select("campaign_lagging", "campaign_lag", rows,
+                                    key_suffix=lambda source: source.c[3].cast(String))
+
+
+# --- opening and closing --------------------------------------------------------------------------------
+
+
+def close_ended(as_of: datetime) -> int:
+    """Runs past their last day close: what was owed is missed, lagging flags leave the queue."""
+    ended = list(db.session.scalars(select(Campaign.id).where(Campaign.status == CampaignStatus.open,
+                                                              Campaign.closes_at <= as_of)))
+    if not ended:
+        return 0
+    changed = db.session.execute(
+        update(CampaignTask).where(CampaignTask.campaign_id.in_(ended),
+                                   CampaignTask.status.in_([TaskStatus.open, TaskStatus.overdue]))
+        .values(status=TaskStatus.missed).execution_options(synchronize_session=False)).rowcount
+    changed += db.session.execute(
+        update(CampaignLag).where(CampaignLag.campaign_id.in_(ended), CampaignLag.status == LagStatus.lagging)
+        .values(status=LagStatus.closed, cleared_at=as_of).execution_options(synchronize_session=False)).rowcount
+    changed += db.session.execute(
+        update(Campaign).where(Campaign.id.in_(ended))
+        .values(status=CampaignStatus.closed, closed_at=Campaign.closes_at)
+        .execution_options(synchronize_session=False)).rowcount
+    return changed
+
+
+def open_due(as_of: datetime) -> int:
+    """A run for each active definition, anchor region and season or term containing today, once."""
+    today, created = local_day(as_of), 0
+    definitions = db.session.scalars(select(CampaignDefinition).where(CampaignDefinition.active.is_(True))
+                                     .order_by(CampaignDefinition.id)).all()
+    for definition in definitions:
+        seasonal = definition.cadence == Cadence.season
+        for anchor in anchors(definition):
+            for period in periods_around(definition, anchor, today):
+                key = (Campaign.definition_id == definition.id, Campaign.region_id == anchor.id,
+                       Campaign.period_key == period.key)
+                if db.session.scalar(select(Campaign.id).where(*key)) is not None:
+                    continue
+                try:
+                    with db.session.begin_nested():
+                        db.session.add(Campaign(
+                            definition_id=definition.id, region_id=anchor.id, period_key=period.key,
+                            name_zh=period.name_zh if seasonal else f"{definition.name_zh}（{period.name_zh}）",
+                            name_en=period.name_en if seasonal else
+                            f"{definition.name_en or definition.name_zh} ({period.name_en})",
+                            starts_on=period.starts_on, ends_on=period.ends_on,
+                            opens_at=day_start(period.starts_on), closes_at=closing_moment(period.ends_on),
+                            status=CampaignStatus.open, created_at=as_of))
+                    created += 1
+                except IntegrityError:  # another scheduler opened it a moment ago
+                    continue
+    return created
+
+
+# --- tasks ----------------------------------------------------------------------------------------------
+
+
+def _due(campaign: Campaign, opens_on: date, days: int) -> datetime:
+    """Due at the end of the `days`-th day from `opens_on`, and no later than the campaign's end."""
+    return day_start(min(opens_on + timedelta(days=days), campaign.ends_on + timedelta(days=1)))
+
+
+def _timed(campaign: Campaign, requirement: ActivityRequirement, created_at, as_of: datetime):
+    """(opens_on, due_at) as SQL: from the campaign's first day, or from today for a class or school added since."""
+    later = max(campaign.starts_on, local_day(as_of))
+    added_since = created_at >= campaign.opens_at
+    opens_on = case((added_since, literal(later, Date)), else_=literal(campaign.starts_on, Date))
+    due_at = case((added_since, literal(_due(campaign, later, requirement.due_days), UTCDateTime)),
+                  else_=literal(_due(campaign, campaign.starts_on, requirement.due_days), UTCDateTime))
+    return opens_on, due_at
+
+
+def _row(campaign, requirement, school_id, class_id, holiday_id, subject_key, opens_on, due_at, as_of):
+    return (literal(campaign.id, Integer), literal(requirement.id, Integer), school_id, class_id, holiday_id,
+            subject_key, opens_on, due_at, literal(TaskStatus.open.value, String), literal(as_of, UTCDateTime))
+
+
+def _not_taken(campaign, requirement, school_id, subject_key):
+    return ~exists().where(CampaignTask.campaign_id == campaign.id, CampaignTask.requirement_id == requirement.id,
+                           CampaignTask.school_id == school_id, CampaignTask.subject_key == subject_key)
+
+
+def create_tasks(campaign: Campaign, as_of: datetime) -> int:
+    """Every task the schools following the campaign owe that does not exist yet (new classes get theirs too)."""
+    following = schools_following(campaign.definition, campaign.region)
+    created = 0
+    for requirement in campaign.definition.requirements:
+        if requirement.unit == TaskUnit.school_class:
+            key = literal("class:") + SchoolClass.id.cast(String)
+            rows = select(*_row(campaign, requirement, SchoolClass.school_id, SchoolClass.id, null(), key,
+                                *_timed(campaign, requirement, SchoolClass.created_at, as_of), as_of)) \
+                .where(SchoolClass.school_id.in_(following),
+                       _not_taken(campaign, requirement, SchoolClass.school_id, key))
+            created += _insert(rows)
+        elif requirement.unit == TaskUnit.school:
+            key = literal("school", String)
+            rows = select(*_row(campaign, requirement, School.id, null(), null(), key,
+                                *_timed(campaign, requirement, School.created_at, as_of), as_of)) \
+                .where(School.id.in_(following), _not_taken(campaign, requirement, School.id, key))
+            created += _insert(rows)
+        elif requirement.unit == TaskUnit.holiday:
+            created += _holiday_tasks(campaign, requirement, following, as_of)
+    return created
+
+
+def _holiday_tasks(campaign: Campaign, requirement: ActivityRequirement, following: Select, as_of: datetime) -> int:
+    """A reminder task per holiday starting inside the campaign, for the schools keeping that calendar."""
+    created = 0
+    for group in calendar_groups():
+        for holiday in holidays_for_reminders(group.holidays, campaign.starts_on, campaign.ends_on):
+            key = literal(f"holiday:{holiday.id}", String)
+            opens_on = max(campaign.starts_on, holiday.starts_on - timedelta(days=requirement.due_days))
+            rows = select(*_row(campaign, requirement, School.id, null(), literal(holiday.id, Integer), key,
+                                literal(opens_on, Date), literal(day_start(holiday.starts_on), UTCDateTime), as_of)) \
+                .where(School.id.in_(following), School.id.in_(group.schools),
+                       _not_taken(campaign, requirement, School.id, key))
+            created += _insert(rows)
+    return created
+
+
+def _insert(rows: Select) -> int:
+    return insert_ignoring_conflicts(CampaignTask, TASK_COLUMNS, rows)
+
+
+def insert_ignoring_conflicts(model, columns: list[str], rows: Select) -> int:
+    """INSERT … SELECT that skips rows a concurrent transaction inserted first (NOT EXISTS cannot see those)."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:
+        dialect_insert = None
+    if dialect_insert is None:
+        statement = insert(model).from_select(columns, rows)
+    else:
+        statement = dialect_insert(model).from_select(columns, rows).on_conflict_do_nothing()
+    # psycopg reports no row count for INSERT … SELECT unless asked to keep it.
+    return db.session.execute(statement.execution_options(preserve_rowcount=True)).rowcount
+
+
+# --- the water-body rhythm ------------------------------------------------------------------------------
+
+
+def water_rhythm(as_of: datetime) -> int:
+    """In an open season, water-body points are inspected at least as often as the season asks (more often in
+    the school calendar's holidays); outside every season the override is cleared. Only changed points are
+    rescheduled. A point whose own rhythm is already stricter keeps it."""
+    today, groups, covered, changed = local_day(as_of), None, [], []
+    water = Point.category == Category.water_body
+    for campaign in db.session.scalars(select(Campaign).where(Campaign.status == CampaignStatus.open,
+                                                              Campaign.opens_at <= as_of)).all():
+        patrol = next((r for r in campaign.definition.requirements if r.kind == ActivityKind.water_patrol), None)
+        if patrol is None:
+            continue
+        following = schools_following(campaign.definition, campaign.region)
+        covered.append(following)
+        groups = groups if groups is not None else calendar_groups()
+        for group in groups:
+            holiday = patrol.holiday_frequency is not None and in_holiday(group.holidays, today)
+            target = patrol.holiday_frequency if holiday else patrol.season_frequency
+            stricter = case((interval_days(Point.frequency) > FREQUENCY_INTERVAL[target].days,
+                             literal(target.value, String)), else_=null())
+            changed += db.session.scalars(
+                update(Point).where(water, Point.school_id.in_(following), Point.school_id.in_(group.schools),
+                                    Point.frequency_override.is_distinct_from(stricter))
+                .values(frequency_override=stricter).returning(Point.id)
+                .execution_options(synchronize_session=False)).all()
+    outside = ~or_(*(Point.school_id.in_(f) for f in covered)) if covered else true()
+    changed += db.session.scalars(
+        update(Point).where(water, Point.frequency_override.is_not(None), outside)
+        .values(frequency_override=None).returning(Point.id).execution_options(synchronize_session=False)).all()
+    for chunk in _chunks(sorted(set(changed))):
+        reschedule(Point.id.in_(chunk))
+    return len(changed)
+
+
+# --- lagging --------------------------------------------------------------------------------------------
+
+
+def _flag_lagging(campaign: Campaign, as_of: datetime) -> int:
+    """Flag schools behind by more than the margin (a new row, or a new episode of a cleared one); clear the ones
+    that caught up. The flag's time is when the job saw it."""
+    behind = lagging_schools(campaign, as_of)
+    mine = CampaignLag.campaign_id == campaign.id
+    rows = select(literal(campaign.id, Integer), School.id, literal(LagStatus.lagging.value, String),
+                  literal(as_of, UTCDateTime), literal(1, Integer)) \
+        .where(School.id.in_(behind), ~exists().where(mine, CampaignLag.school_id == School.id))
+    changed = insert_ignoring_conflicts(CampaignLag, ["campaign_id", "school_id", "status", "flagged_at", "episodes"],
+                                        rows)
+    changed += db.session.execute(
+        update(CampaignLag).where(mine, CampaignLag.status == LagStatus.cleared, CampaignLag.school_id.in_(behind))
+        .values(status=LagStatus.lagging, flagged_at=as_of, cleared_at=None, episodes=CampaignLag.episodes + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    changed += db.session.execute(
+        update(CampaignLag).where(mine, CampaignLag.status == LagStatus.lagging, CampaignLag.school_id.not_in(behind))
+        .values(status=LagStatus.cleared, cleared_at=as_of).execution_options(synchronize_session=False)).rowcount
+    return changed
+
+
+def _chunks(ids: Sequence[int]):
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]

@@ -1,0 +1,41 @@
+"""Texts of this package's notifications, registered with the outbox's renderers (see notifications/render.py).
+
+Imported by this package's api and jobs modules, so the web workers and the scheduler both know them.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from ..core.schemas import localised
+from ..notifications.models import Notification
+from ..notifications.render import Message, renders, subject
+from .models import CampaignLag, CampaignTask
+
+
+@renders("campaign_task_due", subject_type="campaign_task", model=CampaignTask)
+def campaign_task_due(notification: Notification) -> Message | None:
+    task = subject(notification, CampaignTask)
+    if task is None:
+        return None
+    # Due at local midnight: the last day to do it is the day before.
+    last_day = (task.due_at - timedelta(seconds=1)).astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    return Message(_("Campaign task due soon"),
+                   _("%(school)s: “%(activity)s” for %(campaign)s is due by the end of %(day)s.",
+                     school=localised(task.school), activity=localised(task.requirement),
+                     campaign=localised(task.campaign), day=last_day.date().isoformat()),
+                   f"/api/v1/campaigns/{task.campaign_id}/tasks?school_id={task.school_id}")
+
+
+@renders("campaign_lagging", subject_type="campaign_lag", model=CampaignLag)
+def campaign_lagging(notification: Notification) -> Message | None:
+    lag = subject(notification, CampaignLag)
+    if lag is None:
+        return None
+    return Message(_("School lagging in a campaign"),
+                   _("%(school)s is behind where it should be by now in %(campaign)s.",
+                     school=localised(lag.school), campaign=localised(lag.campaign)),
+                   f"/api/v1/campaigns/{lag.campaign_id}/progress?school_id={lag.school_id}")

@@ -1,0 +1,140 @@
+"""Every API GET × every role of school A's side × school C's objects: nothing of school C in any response.
+
+Objects of school C carry marker strings; a route with a path parameter this test cannot fill fails the test,
+so a new endpoint is covered the day it is added.
+"""
+import re
+
+import pytest
+
+from safety.extensions import db
+from tests.api.test_inspections import submission
+from tests.factories import answers, create_class, create_point, jpeg_bytes, upload_photo
+
+MARKERS = ("SC-SECRET", "乙区保密点位", "保密隐患描述")
+ROLES = ["principal_a", "officer_a", "office_a", "district_inspector_a", "principal_b"]
+# Routes whose parameter is not an object of a school (or whose answer is a fixed document).
+NOT_SCHOOL_DATA = {"/api/v1/docs/assets/<path:filename>"}
+# Shared things (system checklists, a city-wide campaign, definitions), lists, and the parent's public letter page.
+SHARED = {"template_id", "version_id", "kind", "fmt", "campaign_id", "definition_id", "receipt_token"}
+
+
+@pytest.fixture
+def secret(client, world):
+    """School C with a point, an inspection with a photo, a hazard, a class: all marked."""
+    point = create_point(world.school_c, code="SC-SECRET-01", name_zh="乙区保密点位")
+    school_class = create_class(world.school_c, grade=7, name="保密班")
+    db.session.commit()
+    headers = world.headers("principal_c")
+    photo = upload_photo(client, headers, jpeg_bytes(seed=99)).json
+    results = answers(point.template.current_version, gauge={"outcome": "fail", "note": "保密隐患描述",
+                                                             "photos": [photo["id"]]})
+    inspection = client.post("/api/v1/inspections", json=submission(point, results=results), headers=headers).json
+    more = _school_c_records(world, school_class, inspection["hazards"][0]["id"])
+    return {**more,
+        "school_id": world.school_c.id, "point_id": point.id, "inspection_id": inspection["id"],
+        "hazard_id": inspection["hazards"][0]["id"], "photo_id": photo["id"], "class_id": school_class.id,
+        "qr_token": point.qr_token, "region_id": world.district_b.id, "user_id": world.principal_c.id,
+        "template_id": point.template_id, "version_id": point.template.current_version.id,
+        "kind": "points", "fmt": "csv",
+    }
+
+
+def _school_c_records(world, school_class, hazard_id) -> dict:
+    """A drill, a webhook, a notification, a campaign's task, activity, letter, committee member and incident."""
+    from datetime import date, timedelta
+
+    from safety.campaigns.definitions import sync_default_definitions
+    from safety.campaigns.models import (ActivityRequirement, BullyingIncident, Campaign, CampaignActivity,
+                                         CampaignDefinition, CampaignTask, ClassLetter, CommitteeMember,
+                                         CommitteeRole)
+    from safety.core.clock import now
+    from safety.drills.models import Drill, DrillKind, DrillStatus
+    from safety.notifications.models import Notification
+    from safety.notifications.services import create_webhook, notify
+
+    school = world.school_c
+    drill = Drill(school_id=school.id, kind=DrillKind.fire, requirement="evacuation", period_key="2026-11",
+                  window_start=now() - timedelta(days=30), window_end=now() - timedelta(days=1),
+                  status=DrillStatus.overdue, notes="SC-SECRET 演练")
+    webhook = create_webhook(world.principal_c, {"school_id": school.id, "name": "SC-SECRET 群",
+                                                 "url": "https://robot.example.cn/SC-SECRET"})
+    notify(world.principal_c.id, "hazard_major_reported", "hazard", hazard_id, school.id)
+    sync_default_definitions()
+    definition = db.session.scalars(db.select(CampaignDefinition).order_by(CampaignDefinition.id)).first()
+    requirement = db.session.scalars(db.select(ActivityRequirement)
+                                     .where(ActivityRequirement.definition_id == definition.id)).first()
+    campaign = Campaign(definition_id=definition.id, region_id=world.city.id, period_key="2026",
+                        name_zh="全市专项行动", starts_on=date.today() - timedelta(days=30),
+                        ends_on=date.today() + timedelta(days=60), opens_at=now() - timedelta(days=30),
+                        closes_at=now() + timedelta(days=60))
+    db.session.add_all([drill, campaign])
+    db.session.flush()
+    task = CampaignTask(campaign_id=campaign.id, requirement_id=requirement.id, school_id=school.id,
+                        subject_key="school", opens_on=date.today(), due_at=now() + timedelta(days=5))
+    db.session.add(task)
+    db.session.flush()
+    db.session.add_all([
+        CampaignActivity(campaign_id=campaign.id, task_id=task.id, requirement_id=requirement.id,
+                         kind=requirement.kind, school_id=school.id, held_on=date.today(), notes="SC-SECRET 活动"),
+        ClassLetter(campaign_id=campaign.id, school_id=school.id, class_id=school_class.id, token="sc-secret-letter"),
+        member := CommitteeMember(school_id=school.id, name="SC-SECRET 委员", role=CommitteeRole.chair),
+        incident := BullyingIncident(school_id=school.id, campaign_id=campaign.id, occurred_on=date.today(),
+                                     summary="SC-SECRET 欺凌事件"),
+    ])
+    db.session.commit()
+    notification = db.session.scalar(db.select(Notification.id).where(Notification.recipient_id == world.principal_c.id))
+    return {"drill_id": drill.id, "webhook_id": webhook.id, "notification_id": notification,
+            "campaign_id": campaign.id, "definition_id": definition.id, "incident_id": incident.id,
+            "member_id": member.id, "receipt_token": "sc-secret-letter"}
+
+
+def _api_get_rules(app):
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1/") and "GET" in rule.methods and rule.rule not in NOT_SCHOOL_DATA:
+            yield rule
+
+
+def _params(rule) -> set[str]:
+    return {name.split(":")[-1] for name in re.findall(r"<([^>]+)>", rule.rule)}
+
+
+def _fill(rule, ids):
+    def value(match):
+        name = match.group(1).split(":")[-1]
+        if name not in ids:
+            pytest.fail(f"{rule.rule}: no school-C object for <{name}>; add one to the `secret` fixture")
+        return str(ids[name])
+    return re.sub(r"<([^>]+)>", value, rule.rule)
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_no_response_carries_another_schools_data(app, client, world, secret, who):
+    headers = world.headers(who)
+    checked = 0
+    for rule in _api_get_rules(app):
+        path = _fill(rule, secret)
+        query = {"school_id": secret["school_id"]} if not _params(rule) - SHARED else {}
+        with client.get(path, headers=headers, query_string=query) as response:
+            body = response.get_data(as_text=True) if response.mimetype.startswith(("application/json", "text")) \
+                else response.get_data().decode("latin-1")
+            leaked = [m for m in MARKERS if m in body]
+            assert not leaked, f"{who} GET {path}: {response.status_code} leaks {leaked}"
+            assert response.status_code != 500, f"{who} GET {path}: 500"
+            if _params(rule) - SHARED:  # names one of school C's objects: not even there for others
+                assert response.status_code in (403, 404, 422), f"{who} GET {path}: {response.status_code}"
+        checked += 1
+    assert checked > 20
+
+
+def test_the_owner_does_see_the_marked_objects(client, world, secret):
+    """The check above would pass vacuously if the markers never appeared at all."""
+    headers = world.headers("principal_c")
+    body = client.get(f"/api/v1/hazards/{secret['hazard_id']}", headers=headers).get_data(as_text=True)
+    assert "保密隐患描述" in body
+    for path in (f"/api/v1/points/{secret['point_id']}", f"/api/v1/drills/{secret['drill_id']}",
+                 f"/api/v1/bullying-incidents/{secret['incident_id']}", f"/api/v1/webhooks/{secret['webhook_id']}",
+                 f"/api/v1/campaigns/{secret['campaign_id']}/activities",
+                 f"/api/v1/schools/{secret['school_id']}/bullying-committee"):
+        response = client.get(path, headers=headers)
+        assert response.status_code == 200 and "SC-SECRET" in response.get_data(as_text=True), path
