@@ -12,6 +12,7 @@ import marshmallow as ma
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
@@ -170,6 +171,13 @@ def _handle_http_exception(error: HTTPException):
     return error_response(status, code, message, fields, headers)
 
 
+def _handle_integrity_error(error: IntegrityError):
+    """The database's constraints are the last line: a conflicting write is a 409, never a 500."""
+    db.session.rollback()
+    log.warning("integrity error on %s %s: %s", request.method, request.path, error.orig)
+    return error_response(409, "conflict", _("This conflicts with existing data."))
+
+
 def _handle_unexpected(error: Exception):
     db.session.rollback()
     if current_app.config.get("PROPAGATE_UNEXPECTED"):
@@ -182,4 +190,5 @@ def register_error_handlers(app: Flask) -> None:
     """On the app, not on blueprints, so routing 404/405 get the same shape."""
     app.register_error_handler(ApiError, _handle_api_error)
     app.register_error_handler(HTTPException, _handle_http_exception)
+    app.register_error_handler(IntegrityError, _handle_integrity_error)
     app.register_error_handler(Exception, _handle_unexpected)

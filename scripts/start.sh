@@ -27,5 +27,5 @@ fi
 .venv/bin/gunicorn --config deploy/gunicorn.conf.py --bind "$HOST:$PORT" "safety:create_app()" & pids+=($!)
 sleep 2
 echo
-echo "Open $PUBLIC_BASE_URL/api/v1/docs (API docs) — log in with a demo user listed above."
+echo "Open $PUBLIC_BASE_URL/login (the pages; API docs at $PUBLIC_BASE_URL/api/v1/docs) — log in with a demo user listed above."
 wait -n "${pids[@]}"

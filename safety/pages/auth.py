@@ -18,7 +18,7 @@ from .session import current_user, end_session, home_for, start_session
 OFFLINE_ASSETS = ("app.css", "common.js", "outbox.js", "inspect.js", "queue.js", "report.js", "login.js")
 
 
-def _safe_next(target: str | None) -> str | None:
+def safe_next(target: str | None) -> str | None:
     """Only a path on this site: never an address elsewhere (`//host`, `/\\host`, `https://…`)."""
     if target and target.startswith("/") and not target.startswith(("//", "/\\")) and "\n" not in target:
         return target
@@ -33,7 +33,7 @@ def start():
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    next_url = _safe_next(request.values.get("next"))
+    next_url = safe_next(request.values.get("next"))
     user = current_user()
     if request.method == "GET":
         if user is not None and not request.args.get("bye"):

@@ -5,12 +5,13 @@ with the logged-in user as actor, as its API does.
 """
 from __future__ import annotations
 
-from flask import render_template, url_for
+from flask import Response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import User
-from ..accounts.scope import require_school
+from ..accounts.scope import Capability, require_school
+from ..campaigns import exports
 from ..campaigns import services as campaigns
 from ..campaigns.models import Campaign, CampaignStatus, LagStatus, TaskStatus
 from ..campaigns.progress import progress
@@ -22,7 +23,8 @@ from ..schools.models import Region, RegionLevel, School
 from . import charts
 from .blueprint import bp
 from .charts import Bar
-from .session import current_user, login_required
+from .figures import home_region
+from .session import current_user, login_required, require_office
 
 OPEN_CAMPAIGNS = 5
 TASK_STATUS = {TaskStatus.open: _l("To do"), TaskStatus.done: _l("Done"), TaskStatus.overdue: _l("Overdue"),
@@ -87,3 +89,18 @@ def school_campaign(school_id, campaign_id):
         raise NotFound()
     return render_template("pages/school_campaign.html", school=school, c=found, task_status=TASK_STATUS,
                            name=name, moment=now())
+
+
+@bp.route("/office/campaigns/<int:campaign_id>/ledger.xlsx")
+@login_required
+def office_campaign_ledger(campaign_id):
+    """The campaign's ledger for the office's schools in a region (a row per school, a sheet per activity)."""
+    user = current_user()
+    require_office(user)
+    region = home_region(user, request.args.get("region", type=int))
+    campaign = campaigns.get_campaign(user, campaign_id)
+    data = exports.campaign_ledger_xlsx(campaign, campaigns.scoped_schools(user, {"region_id": region.id},
+                                                                            Capability.oversee))
+    return Response(data, mimetype=exports.XLSX, headers={
+        "Content-Disposition": f'attachment; filename="campaign-{campaign.id}-{region.code}.xlsx"',
+        "Cache-Control": "no-store"})

@@ -26,7 +26,7 @@ from ..hazards.policy import TRANSITIONS
 from ..hazards.schemas import AssignIn, DismissIn, FiveFixedIn, NoteIn, RectifyIn, VerifyIn
 from ..labels.fonts import FontMissing
 from . import forms, names
-from .auth import _safe_next
+from .auth import safe_next
 from .blueprint import bp
 from .session import current_user, login_required
 
@@ -71,7 +71,7 @@ def hazard_page(hazard_id, error: ApiError | None = None, status: int = 200):
         assignees=assignees(hazard), error=error, form=request.form, moment=now(),
         default_deadline=forms.local_input_value(max(hazard.deadline or now(), now()), 7),
         max_extension_days=rules["max_extension_days"], extensions_left=rules["max_extensions"] - hazard.extensions,
-        back=_safe_next(request.values.get("next"))), status
+        back=safe_next(request.values.get("next"))), status
 
 
 @bp.route("/hazards/<int:hazard_id>/notice.pdf")
@@ -168,4 +168,4 @@ def hazard_action(hazard_id, action):
         flash(_("Saved: the hazard is now “%(status)s”.", status=names.status(hazard.status)), "ok")
     else:
         flash(_("Saved."), "ok")
-    return redirect(_safe_next(request.form.get("next")) or url_for("pages.hazard_page", hazard_id=hazard.id), 303)
+    return redirect(safe_next(request.form.get("next")) or url_for("pages.hazard_page", hazard_id=hazard.id), 303)

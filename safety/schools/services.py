@@ -145,6 +145,11 @@ def add_class(actor: User | None, school: School, *, grade: int, name: str, stud
 
 
 def update_class(school_class: SchoolClass, changes: dict) -> SchoolClass:
+    name = changes.get("name", school_class.name)
+    if name != school_class.name and db.session.scalar(select(SchoolClass.id).where(
+            SchoolClass.school_id == school_class.school_id, SchoolClass.grade == school_class.grade,
+            SchoolClass.name == name)):
+        raise Conflict(_("That class already exists."), code="class_exists")
     for field, value in changes.items():
         setattr(school_class, field, value)
     db.session.flush()

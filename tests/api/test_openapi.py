@@ -21,3 +21,13 @@ def test_docs_page_serves_its_assets_locally(client):
 
 def test_health(client):
     assert client.get("/api/v1/health").json == {"status": "ok", "database": "ok"}
+
+
+def test_health_is_503_when_the_database_is_unreachable(tmp_path):
+    from safety import create_app
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://postgres@127.0.0.1:1/nowhere",
+                      "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"connect_timeout": 2}},
+                      "PHOTO_STORAGE_DIR": str(tmp_path)})
+    response = app.test_client().get("/api/v1/health")
+    assert response.status_code == 503
+    assert response.json == {"status": "degraded", "database": "unreachable"}

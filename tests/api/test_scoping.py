@@ -90,3 +90,12 @@ def test_user_admin_is_for_offices_in_scope(client, world, who, expected):
 def test_user_list_of_an_office_holds_only_its_people(client, world):
     response = client.get("/api/v1/users?per_page=200", headers=world.headers("office_b"))
     assert {u["username"] for u in response.json["items"]} == {"office_b", "principal_c"}
+
+
+def test_renaming_a_class_onto_another_is_409(client, world):
+    headers = world.headers("principal_a")
+    url = f"/api/v1/schools/{world.school_a.id}/classes"
+    client.post(url, json={"grade": 2, "name": "1班", "student_count": 40}, headers=headers)
+    second = client.post(url, json={"grade": 2, "name": "2班", "student_count": 40}, headers=headers).json
+    response = client.patch(f"/api/v1/classes/{second['id']}", json={"name": "1班"}, headers=headers)
+    assert response.status_code == 409 and response.json["error"]["code"] == "class_exists"

@@ -79,8 +79,9 @@ def open_campaign(world):
         create_class(world.school_a, grade=grade, name="1班")
     sync_default_definitions()
     today = now().date()
-    db.session.add(CalendarPeriod(region_id=world.city.id, kind=CalendarKind.term, name_zh="本学期", name_en="This term",
-                                  starts_on=today - timedelta(days=60), ends_on=today + timedelta(days=60)))
+    db.session.add(CalendarPeriod(region_id=world.city.id, kind=CalendarKind.term, name_zh="本学期",
+                                  name_en="This term", starts_on=today - timedelta(days=60),
+                                  ends_on=today + timedelta(days=60)))
     db.session.commit()
     assert run_job("campaign_calendar", now()).status == "ok"
     db.session.commit()

@@ -213,6 +213,8 @@ def test_campaign_progress_on_the_school_board_and_the_office_dashboard(app, wor
     logged_in(office, world.office_a)
     dashboard = office.get("/office").get_data(as_text=True)
     assert "防欺凌专项治理" in dashboard and "甲区第一小学" in dashboard
+    ledger = re.search(r'href="(/office/campaigns/\d+/ledger.xlsx\?region=\d+)"', dashboard).group(1)
+    assert office.get(ledger).data[:2] == b"PK"
     other = app.test_client()
     logged_in(other, world.principal_c)
     assert other.get(link).status_code == 404
