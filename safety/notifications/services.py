@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import Select, exists, func, insert, literal, or_, select, update
+from sqlalchemy import Select, func, literal, literal_column, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
@@ -33,10 +34,12 @@ def enqueue_select(kind: str, subject_type: str, rows: Select, key_suffix=None) 
         key = key + literal(":") + key_suffix(source)
     candidates = select(source.c[0], literal(kind), literal(subject_type), source.c[1], source.c[2], key,
                         literal(now(), type_=Notification.created_at.type), literal({}, type_=Notification.data.type)) \
-        .where(~exists().where(Notification.dedupe_key == key))
-    statement = insert(Notification).from_select(
+        .where(literal_column("1") == 1)  # SQLite needs a WHERE before ON CONFLICT in INSERT … SELECT
+    # ON CONFLICT on the unique dedupe key (both databases have it) is cheaper than an anti-join per row.
+    insert_ = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert_(Notification).from_select(
         ["recipient_id", "kind", "subject_type", "subject_id", "school_id", "dedupe_key", "created_at", "data"],
-        candidates)
+        candidates).on_conflict_do_nothing(index_elements=["dedupe_key"])
     # psycopg reports no row count for INSERT … SELECT unless asked to keep it.
     return db.session.execute(statement.execution_options(preserve_rowcount=True)).rowcount
 

@@ -22,6 +22,7 @@ from ..points.models import Point
 from ..points.services import get_point, visible_points
 from . import forms
 from .blueprint import bp
+from .campaigns import school_campaigns
 from .session import current_user, login_required
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,7 +44,6 @@ def school_board(school_id):
         filters["status"] = [HazardStatus(status)]
     else:
         status, filters["open"] = None, True
-    from .campaigns import school_campaigns
     return render_template(
         "pages/school_board.html", school=school, status=status,
         hazards=db.session.scalars(hazards.visible_hazards(user, filters).limit(BOARD_HAZARDS)).all(),

@@ -219,7 +219,7 @@ def test_preferences_are_honoured(world, smtp):
 
     run("dispatch_notifications", T0 + timedelta(minutes=1))
 
-    assert [m["Subject"] for m in smtp.to("principal_a@example.cn")] == ["Major hazard reported"]
+    assert [m["Subject"] for m in smtp.to("principal_a@example.cn")] == ["发现重大隐患"]  # zh-CN: the default language
     assert len(smtp.messages) == 1
     assert [(d.target, d.status) for d in deliveries()] == [("principal_a@example.cn", DeliveryStatus.sent)]
 

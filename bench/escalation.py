@@ -1,0 +1,138 @@
+"""One escalation run over 1,000,000 hazards at 2,000 schools (10 % overdue) in PostgreSQL, beside the floor:
+a single hand-written UPDATE that marks the same rows, on an identical copy of the data, in the same run.
+
+    .venv/bin/python bench/escalation.py [--hazards 1000000] [--schools 2000]
+
+The run does what the product needs (history events, audit rows, notifications to district offices and
+principals, the level change); the floor only flips the level. Figures only.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
+from _support import PG, scratch_database  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+
+DISTRICTS = 20
+
+
+def load(url: str, hazards: int, schools: int) -> None:
+    """Schema by migration, then everything set-based with generate_series."""
+    os.environ["DATABASE_URL"] = url
+    from flask_migrate import upgrade
+
+    from safety import create_app
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        from safety.extensions import db
+        db.engine.dispose()
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO regions (id, code, name_zh, name_en, level, path, created_at) "
+                          "VALUES (1, 'CITY', '测试市', 'City', 'city', '/1/', now())"))
+        conn.execute(text(f"""INSERT INTO regions (id, code, name_zh, name_en, level, parent_id, path, created_at)
+            SELECT 1 + d, 'D' || d, '区' || d, 'District ' || d, 'district', 1, '/1/' || (1 + d) || '/', now()
+            FROM generate_series(1, {DISTRICTS}) d"""))
+        conn.execute(text(f"""INSERT INTO schools (id, code, name_zh, name_en, region_id, type, boarding,
+            has_school_bus, address, enrolment, max_building_floors, active, created_at)
+            SELECT s, 'S' || s, '学校' || s, 'School ' || s, 2 + (s % {DISTRICTS}), 'primary', false, false, '', 500,
+                   4, true, now() FROM generate_series(1, {schools}) s"""))
+        conn.execute(text(f"""INSERT INTO users (id, username, display_name, password_hash, active, created_at)
+            SELECT u, 'user' || u, 'U' || u, 'x', true, now() FROM generate_series(1, {schools + DISTRICTS + 1}) u"""))
+        conn.execute(text(f"""INSERT INTO role_assignments (user_id, role, school_id)
+            SELECT s, 'principal', s FROM generate_series(1, {schools}) s"""))
+        conn.execute(text(f"""INSERT INTO role_assignments (user_id, role, region_id)
+            SELECT {schools} + d, 'safety_office', 1 + d FROM generate_series(1, {DISTRICTS}) d"""))
+        conn.execute(text(f"""INSERT INTO role_assignments (user_id, role, region_id)
+            VALUES ({schools + DISTRICTS + 1}, 'safety_office', 1)"""))
+        # 10 % past their deadline; the rest due in the coming weeks; all open at school level.
+        conn.execute(text(f"""INSERT INTO hazards (school_id, category, source, grade, status, title, description,
+            level, deadline, recurrences, extensions, created_at, updated_at)
+            SELECT 1 + (h % {schools}), 'other', 'inspection', 'general',
+                   (ARRAY['reported','assigned','rectifying','awaiting_verification'])[1 + h % 4],
+                   '隐患 ' || h, '', 0,
+                   CASE WHEN h % 10 = 0 THEN now() - interval '2 days' ELSE now() + interval '10 days' END,
+                   0, 0, now() - interval '9 days', now() - interval '9 days'
+            FROM generate_series(1, {hazards}) h"""))
+        conn.execute(text("SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT max(id) FROM users))"))
+    with engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
+    engine.dispose()
+
+
+def copy_database(source_url: str, name: str) -> str:
+    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
+    source = source_url.rsplit("/", 1)[1]
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
+    admin.dispose()
+    return PG.rsplit("/", 1)[0] + f"/{name}"
+
+
+def escalation_run(url: str, as_of: datetime) -> tuple[float, int]:
+    from safety import create_app
+    from safety.scheduler.registry import run_job
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        started = time.perf_counter()
+        run = run_job("escalate_hazards", as_of)
+        elapsed = time.perf_counter() - started
+        status, error, rows = run.status, run.error, run.rows_affected
+        from safety.extensions import db
+        db.engine.dispose()
+    assert status == "ok", error
+    return elapsed, rows
+
+
+def floor_run(url: str, as_of: datetime) -> tuple[float, int]:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        started = time.perf_counter()
+        rows = conn.execute(text("UPDATE hazards SET level = 1, escalated_at = deadline, updated_at = :at "
+                                 "WHERE level = 0 AND status IN ('reported','assigned','rectifying',"
+                                 "'awaiting_verification') AND deadline < :at"), {"at": as_of}).rowcount
+        elapsed = time.perf_counter() - started
+    engine.dispose()
+    return elapsed, rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--hazards", type=int, default=1_000_000)
+    parser.add_argument("--schools", type=int, default=2000)
+    args = parser.parse_args()
+    with scratch_database("safety_bench_escalation") as url:
+        began = time.perf_counter()
+        load(url, args.hazards, args.schools)
+        print(f"loaded {args.hazards:,} hazards at {args.schools:,} schools in {time.perf_counter() - began:.1f} s")
+        floor_url = copy_database(url, "safety_bench_escalation_floor")
+        try:
+            as_of = datetime.now(UTC)
+            floor_seconds, floor_rows = floor_run(floor_url, as_of)
+            run_seconds, run_rows = escalation_run(url, as_of)
+        finally:
+            admin = create_engine(PG, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text('DROP DATABASE IF EXISTS "safety_bench_escalation_floor" WITH (FORCE)'))
+            admin.dispose()
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            events = conn.execute(text("SELECT count(*) FROM hazard_events WHERE action = 'escalated'")).scalar()
+            notes = conn.execute(text("SELECT count(*) FROM notifications")).scalar()
+        engine.dispose()
+    print(f"escalation run (events, audit, notifications, level): {run_seconds:.2f} s for {run_rows:,} hazards "
+          f"({events:,} events, {notes:,} notifications)")
+    print(f"floor (one UPDATE of the same rows):                   {floor_seconds:.2f} s for {floor_rows:,} hazards")
+    print(f"ratio: {run_seconds / floor_seconds:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
