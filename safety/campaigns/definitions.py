@@ -1,18 +1,17 @@
 """Campaign definitions as data: the shipped defaults (`defaults/*.toml`) and the ones offices write."""
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 from sqlalchemy import Select, or_, select
 
 from ..accounts.models import Role, User
 from ..accounts.scope import Capability, region_ids
 from ..audit.services import record
 from ..core.clock import now
-from ..errors import Conflict, Forbidden, NotFound, flatten_fields
+from ..core.datafiles import load_toml_folder
+from ..errors import Conflict, Forbidden, NotFound
 from ..extensions import db
 from ..schools.models import Region
 from ..schools.services import get_region, visible_regions
@@ -33,25 +32,9 @@ def load_default_definitions(directory: Path | str | None = None) -> list[dict]:
     Needs an application context (the validators translate their messages).
     """
     folder = Path(directory) if directory is not None else DEFAULTS_DIR
-    definitions, problems, codes = [], [], set()
-    for path in sorted(folder.glob("*.toml")):
-        try:
-            with path.open("rb") as f:
-                data = DefinitionIn().load(tomllib.load(f))
-        except tomllib.TOMLDecodeError as error:
-            problems.append(f"{path.name}: not valid TOML: {error}")
-            continue
-        except ValidationError as error:
-            problems.extend(f"{path.name}: {field}: {'; '.join(messages)}"
-                            for field, messages in flatten_fields(error.messages).items())
-            continue
-        if data["code"] in codes or data.get("region_id") is not None:
-            problems.append(f"{path.name}: code: {data['code']!r} is shipped twice, or names a region")
-            continue
-        codes.add(data["code"])
-        definitions.append(data)
-    if problems:
-        raise ValueError("invalid campaign definitions:\n" + "\n".join(problems))
+    definitions = load_toml_folder(folder, DefinitionIn(), "campaign definitions")
+    if regional := [d["code"] for d in definitions if d.get("region_id") is not None]:
+        raise ValueError(f"invalid campaign definitions: shipped definitions name a region: {', '.join(regional)}")
     return definitions
 
 

@@ -5,12 +5,9 @@ default can never hold something an inspector's phone or the hazard rules do not
 """
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
-from marshmallow import ValidationError
-
-from ..errors import flatten_fields
+from ..core.datafiles import load_toml_folder
 from .models import Category
 from .schemas import TemplateIn
 
@@ -33,27 +30,5 @@ def load_default_templates(directory: Path | str | None = None) -> list[dict]:
     ``code`` are also an error.
     """
     folder = Path(directory) if directory is not None else DEFAULTS_DIR
-    if not folder.is_dir():
-        raise FileNotFoundError(f"no checklist template folder at {folder}")
-    templates: list[dict] = []
-    problems: list[str] = []
-    seen_codes: dict[str, str] = {}
-    for path in sorted(folder.glob("*.toml")):
-        try:
-            with path.open("rb") as f:
-                template = TemplateIn().load(tomllib.load(f))
-        except tomllib.TOMLDecodeError as error:
-            problems.append(f"{path}: not valid TOML: {error}")
-            continue
-        except ValidationError as error:
-            problems.extend(f"{path}: {field}: {'; '.join(messages)}"
-                            for field, messages in flatten_fields(error.messages).items())
-            continue
-        if template["code"] in seen_codes:
-            problems.append(f"{path}: code: {template['code']!r} is already used by {seen_codes[template['code']]}")
-            continue
-        seen_codes[template["code"]] = path.name
-        templates.append(template)
-    if problems:
-        raise ValueError("invalid checklist templates:\n" + "\n".join(problems))
+    templates = load_toml_folder(folder, TemplateIn(), "checklist templates")
     return sorted(templates, key=lambda t: (_CATEGORY_ORDER[t["category"]], t["code"]))

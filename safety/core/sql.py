@@ -30,3 +30,24 @@ def _add_days_sqlite(element, compiler, **kw):
     # UTCDateTime stores 'YYYY-MM-DD HH:MM:SS.ffffff' on SQLite; keep that format so comparisons stay textual.
     return (f"strftime('%Y-%m-%d %H:%M:%f000', {compiler.process(moment, **kw)}, "
             f"'+' || ({compiler.process(days, **kw)}) || ' days')")
+
+
+class plus_seconds(FunctionElement):  # lower case: reads as the SQL function it is
+    """`timestamp + n seconds`, with `n` a column or a number."""
+
+    type = UTCDateTime()
+    inherit_cache = True
+    name = "plus_seconds"
+
+
+@compiles(plus_seconds, "postgresql")
+def _plus_seconds_pg(element, compiler, **kw):
+    moment, seconds = element.clauses
+    return f"({compiler.process(moment, **kw)} + make_interval(secs => {compiler.process(seconds, **kw)}))"
+
+
+@compiles(plus_seconds, "sqlite")
+def _plus_seconds_sqlite(element, compiler, **kw):
+    moment, seconds = element.clauses
+    return (f"strftime('%Y-%m-%d %H:%M:%f000', {compiler.process(moment, **kw)}, "
+            f"'+' || ({compiler.process(seconds, **kw)}) || ' seconds')")

@@ -19,12 +19,11 @@ from flask import current_app
 from flask_babel import force_locale, format_datetime, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import Boolean, Integer, String, case, exists, func, insert, literal, null, or_, select, true, update
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql.expression import FunctionElement
 
 from ..accounts.models import User
 from ..core.i18n import normalise
+from ..core.sql import plus_seconds
 from ..core.types import UTCDateTime
 from ..extensions import db
 from ..scheduler.registry import job
@@ -56,27 +55,6 @@ DIGEST_ITEMS = 30                    # listed in one digest; the rest are counte
 def backoff(attempts: int) -> timedelta:
     """Wait after the n-th failed attempt: 1, 2, 4 … minutes, capped at an hour."""
     return min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_RETRY)
-
-
-class plus_seconds(FunctionElement):  # lower case: reads as the SQL function it is
-    """`timestamp + n seconds` (core/sql.py's add_days works in whole days only on PostgreSQL)."""
-
-    type = UTCDateTime()
-    inherit_cache = True
-    name = "plus_seconds"
-
-
-@compiles(plus_seconds, "postgresql")
-def _plus_seconds_pg(element, compiler, **kw):
-    moment, seconds = element.clauses
-    return f"({compiler.process(moment, **kw)} + make_interval(secs => {compiler.process(seconds, **kw)}))"
-
-
-@compiles(plus_seconds, "sqlite")
-def _plus_seconds_sqlite(element, compiler, **kw):
-    moment, seconds = element.clauses
-    return (f"strftime('%Y-%m-%d %H:%M:%f000', {compiler.process(moment, **kw)}, "
-            f"'+' || ({compiler.process(seconds, **kw)}) || ' seconds')")
 
 
 # --- creating deliveries (set-based) ---------------------------------------------------------------------
