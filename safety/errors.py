@@ -129,7 +129,8 @@ def _wants_html() -> bool:
     """Browsers on page addresses get an HTML error page; the API and everything else get JSON."""
     if request.path.startswith("/api/"):
         return False
-    return request.accept_mimetypes.accept_html and not request.accept_mimetypes.accept_json
+    # Browsers send "text/html, …, */*": ask which of the two they prefer, not whether they accept JSON at all.
+    return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
 
 
 def error_response(status: int, code: str, message, fields: dict | None = None, headers: dict | None = None):

@@ -1,14 +1,11 @@
-from datetime import timedelta
 
-from flask import Response, current_app, g
+from flask import Response, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
 from ..accounts.models import Role
 from ..accounts.scope import Capability, require_school
-from ..audit.services import client_ip
-from ..core import ratelimit
 from ..core.auth import current_actor, public
 from ..core.clock import now
 from ..core.pagination import paginate
@@ -214,16 +211,7 @@ class PublicReceipt(MethodView):
     def post(self, data, receipt_token):
         """A parent confirms the letter for their child (name or student number). One receipt per child; a repeat
         is a no-op with the same answer, so nothing is revealed about other children. Rate limited."""
-        hour = timedelta(hours=1)
-        by_address = [f"ip:{client_ip()}"]
-        ratelimit.check("parent_receipt", by_address, current_app.config.get("CAMPAIGN_RECEIPTS_PER_HOUR", 60), hour)
-        letter = receipts.letter_by_token(receipt_token)
-        by_letter = [f"letter:{letter.id}"]
-        ratelimit.check("parent_receipt_letter", by_letter,
-                        current_app.config.get("CAMPAIGN_RECEIPTS_PER_LETTER_HOUR", 300), hour)
-        ratelimit.hit("parent_receipt", by_address)
-        ratelimit.hit("parent_receipt_letter", by_letter)
-        receipts.confirm(letter, data["child"], data["signer"])
+        letter = receipts.confirm_from_public(receipt_token, data["child"], data["signer"])
         return receipts.public_view(letter, confirmed=True)
 
 

@@ -11,6 +11,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -20,7 +21,8 @@ from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
 from ..accounts.scope import Capability, require_in_scope, require_school
-from ..audit.services import record
+from ..audit.services import client_ip, record
+from ..core import ratelimit
 from ..core.clock import now
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
@@ -46,7 +48,23 @@ def child_key(text: str) -> str:
 
 
 def receipt_url(letter: ClassLetter) -> str:
-    return f"{current_app.config['PUBLIC_BASE_URL']}/api/v1/public/receipts/{letter.token}"
+    """What the QR on the parents' letter opens: a page in the phone's browser (`/r/<token>`)."""
+    return f"{current_app.config['PUBLIC_BASE_URL']}/r/{letter.token}"
+
+
+def confirm_from_public(token: str, child: str, signer: str) -> ClassLetter:
+    """A parent's confirmation from the API or the page, rate limited per address and per letter."""
+    hour = timedelta(hours=1)
+    by_address = [f"ip:{client_ip()}"]
+    ratelimit.check("parent_receipt", by_address, current_app.config.get("CAMPAIGN_RECEIPTS_PER_HOUR", 60), hour)
+    letter = letter_by_token(token)
+    by_letter = [f"letter:{letter.id}"]
+    ratelimit.check("parent_receipt_letter", by_letter,
+                    current_app.config.get("CAMPAIGN_RECEIPTS_PER_LETTER_HOUR", 300), hour)
+    ratelimit.hit("parent_receipt", by_address)
+    ratelimit.hit("parent_receipt_letter", by_letter)
+    confirm(letter, child, signer)
+    return letter
 
 
 def class_label(school_class: SchoolClass) -> str:

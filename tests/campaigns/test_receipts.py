@@ -74,7 +74,7 @@ def test_paper_receipts_add_up_with_online_ones_up_to_the_class_size(api, world,
                      moment).json
     assert [row["class_name"] for row in listed] == ["3年级1班", "3年级2班"]
     token = letter_of(letters.id, season.classes_a[1]).token
-    assert listed[1]["url"] == f"https://safety.example.cn/api/v1/public/receipts/{token}"
+    assert listed[1]["url"] == f"https://safety.example.cn/r/{token}"  # the parent page
 
 
 def test_receipts_are_rate_limited_per_address(api, app, monkeypatch, season, letters):
