@@ -21,6 +21,7 @@ def parent_receipt(token):
         except ApiError as problem:
             if problem.status in (404, 429):
                 raise
-            error = " ".join(m for messages in (problem.fields or {}).values() for m in messages) or str(problem.message)
+            messages = [m for problems in (problem.fields or {}).values() for m in problems]
+            error = " ".join(messages) or str(problem.message)
     return render_template("pages/parent_receipt.html", letter=letter, view=receipts.public_view(letter, done),
                            error=error, done=done, phone=True)

@@ -45,9 +45,17 @@ def _school_c_records(world, school_class, hazard_id) -> dict:
     from datetime import date, timedelta
 
     from safety.campaigns.definitions import sync_default_definitions
-    from safety.campaigns.models import (ActivityRequirement, BullyingIncident, Campaign, CampaignActivity,
-                                         CampaignDefinition, CampaignTask, ClassLetter, CommitteeMember,
-                                         CommitteeRole)
+    from safety.campaigns.models import (
+        ActivityRequirement,
+        BullyingIncident,
+        Campaign,
+        CampaignActivity,
+        CampaignDefinition,
+        CampaignTask,
+        ClassLetter,
+        CommitteeMember,
+        CommitteeRole,
+    )
     from safety.core.clock import now
     from safety.drills.models import Drill, DrillKind, DrillStatus
     from safety.notifications.models import Notification
@@ -83,7 +91,8 @@ def _school_c_records(world, school_class, hazard_id) -> dict:
                                      summary="SC-SECRET 欺凌事件"),
     ])
     db.session.commit()
-    notification = db.session.scalar(db.select(Notification.id).where(Notification.recipient_id == world.principal_c.id))
+    notification = db.session.scalar(db.select(Notification.id)
+                                     .where(Notification.recipient_id == world.principal_c.id))
     return {"drill_id": drill.id, "webhook_id": webhook.id, "notification_id": notification,
             "campaign_id": campaign.id, "definition_id": definition.id, "incident_id": incident.id,
             "member_id": member.id, "receipt_token": "sc-secret-letter"}

@@ -14,7 +14,8 @@ from tests.factories import create_class
 def _letter(world) -> str:
     sync_default_definitions()
     definition = db.session.scalars(select(CampaignDefinition).order_by(CampaignDefinition.id)).first()
-    campaign = Campaign(definition_id=definition.id, region_id=world.city.id, period_key="2026", name_zh="防溺水专项行动",
+    campaign = Campaign(definition_id=definition.id, region_id=world.city.id, period_key="2026",
+                        name_zh="防溺水专项行动",
                         starts_on=date.today() - timedelta(days=3), ends_on=date.today() + timedelta(days=60),
                         opens_at=now() - timedelta(days=3), closes_at=now() + timedelta(days=60))
     db.session.add(campaign)
