@@ -1,6 +1,7 @@
 """Configuration read from the environment, with safe defaults for a zero-set-up SQLite install."""
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,9 +19,17 @@ def _secret_key(instance_path: Path) -> str:
     key_file = instance_path / "secret_key"
     if not key_file.exists():
         instance_path.mkdir(parents=True, exist_ok=True)
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Written whole under another name, then linked into place: processes starting together (gunicorn
+        # workers, test workers) either create it or read the one that won, never a half-written file.
+        fd, draft = tempfile.mkstemp(dir=instance_path, prefix=".secret_key.")
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_urlsafe(48))
+        try:
+            os.link(draft, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(draft)
     return key_file.read_text().strip()
 
 

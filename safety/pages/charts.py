@@ -73,7 +73,8 @@ def weekly_columns(weeks: Sequence[tuple[datetime, int, int]], *, title: str, op
     """Opened and closed side by side per week, with a legend and a light scale."""
     height, left, bottom, top_pad = 220, 28, 190, 34
     plot_w, plot_h = WIDTH - left - 4, bottom - top_pad
-    peak = max([max(o, c) for _w, o, c in weeks] + [1])
+    peak = max([max(o, c) for _w, o, c in weeks] + [2])
+    peak += peak % 2  # an even scale: the middle line is a whole number too
     step = plot_w / max(1, len(weeks))
     bar = max(3.0, step / 2 - 3)
     parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="100%" role="img">',
@@ -86,7 +87,7 @@ def weekly_columns(weeks: Sequence[tuple[datetime, int, int]], *, title: str, op
         y = bottom - plot_h * fraction
         parts.append(f'<line class="ch-grid" x1="{left}" x2="{WIDTH - 4}" y1="{y:.1f}" y2="{y:.1f}"/>')
         parts.append(f'<text class="ch-axis" x="{left - 4}" y="{y + 4:.1f}" font-size="11" text-anchor="end">'
-                     f"{round(peak * fraction):g}</text>")
+                     f"{peak * fraction:g}</text>")
     for index, (start, n_opened, n_closed) in enumerate(weeks):
         x = left + index * step + 2
         for offset, value, css, name in ((0, n_opened, "ch-opened", opened), (bar + 1, n_closed, "ch-closed", closed)):
