@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import Select, case, func, select
 
 from ..core.clock import now
+from ..core.spreadsheets import append_row
 from ..extensions import db
 from ..points.models import Frequency
 from ..schools.models import Region, School
@@ -69,7 +70,7 @@ def _sheet(book: Workbook, title: str, columns: list[tuple[str, int]]):
         cell = WriteOnlyCell(sheet, value=name)
         cell.font = Font(bold=True)
         header.append(cell)
-    sheet.append(header)
+    append_row(sheet, header)
     return sheet
 
 
@@ -88,7 +89,8 @@ def campaign_ledger_xlsx(campaign: Campaign, schools: Select) -> bytes:
     book = Workbook(write_only=True)
     summary = _sheet(book, "汇总", SUMMARY_COLUMNS)
     for s in figures["schools"]:
-        summary.append([s["code"], s["name_zh"], districts.get(s["region_id"], ""), s["tasks"], s["due"], s["done"],
+        append_row(summary, [s["code"], s["name_zh"], districts.get(s["region_id"], ""), s["tasks"], s["due"],
+                             s["done"],
                         s["overdue"], s["completion_rate"], s["expected_rate"], s["classes"], s["classes_covered"],
                         s["students"], s["receipts"], s["receipt_rate"], s["water_bodies"], s["water_bodies_on_time"],
                         s["patrols"], s["surveyed"], s["enrolled"], s["survey_coverage"],
@@ -106,7 +108,7 @@ def campaign_ledger_xlsx(campaign: Campaign, schools: Select) -> bytes:
             sums = reports.get((row["school_id"], requirement.id), {})
             values = {"参与人次": sums.get("participants"), "发放份数": sums.get("letters"),
                       "问卷人数": sums.get("surveyed"), "在校人数": sums.get("enrolled"), "会议次数": sums.get("count")}
-            sheet.append([school["code"], school["name_zh"], districts.get(school["region_id"], ""), row["tasks"],
+            append_row(sheet, [school["code"], school["name_zh"], districts.get(school["region_id"], ""), row["tasks"],
                           row["done"], row["overdue"], row["missed"], _local(row["last_done_at"]),
                           sums.get("count", 0), sums.get("flagged", 0), *(values[name] or 0 for name, _w in extra)])
     if any(r.kind == ActivityKind.incident_log for r in campaign.definition.requirements):
@@ -141,7 +143,7 @@ def _incident_sheet(book: Workbook, campaign: Campaign, schools: list[dict], dis
                    + [(INCIDENT_ZH[s], 10) for s in statuses])
     for school in schools:
         row = by_school.get(school["school_id"], {})
-        sheet.append([school["code"], school["name_zh"], districts.get(school["region_id"], ""), sum(row.values()),
+        append_row(sheet, [school["code"], school["name_zh"], districts.get(school["region_id"], ""), sum(row.values()),
                       *(row.get(s, 0) for s in statuses)])
 
 
@@ -155,7 +157,7 @@ def water_ledger_xlsx(rows: list) -> bytes:
     sheet = _sheet(book, "危险水域台账", WATER_COLUMNS)
     for point, ledger in rows:
         school = schools[point.school_id]
-        sheet.append([school.code, school.name_zh, districts.get(school.region_id, ""), point.code, point.name_zh,
+        append_row(sheet, [school.code, school.name_zh, districts.get(school.region_id, ""), point.code, point.name_zh,
                       point.location, ledger.water_type if ledger else "",
                       RISK_ZH[ledger.risk_grade] if ledger else "未登记",
                       ledger.distance_m if ledger else None, ledger.responsible_person if ledger else "",

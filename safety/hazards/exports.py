@@ -15,6 +15,7 @@ from sqlalchemy import Select
 
 from ..checklists.models import CATEGORY_NAMES
 from ..core.clock import now
+from ..core.spreadsheets import append_row
 from ..extensions import db
 from ..labels.fonts import find_cjk_font, load_font
 from ..schools.models import Region, School
@@ -52,7 +53,7 @@ def ledger_xlsx(query: Select) -> bytes:
     moment = now()
     for hazard, school_code, school_name, district in rows:
         late = hazard.status in OPEN_STATUSES and hazard.deadline is not None and hazard.deadline < moment
-        sheet.append([
+        append_row(sheet, [
             f"H{hazard.id:06d}", school_code, school_name, district,
             f"{hazard.point.name_zh}（{hazard.point.code}）" if hazard.point else "",
             str(CATEGORY_NAMES[hazard.category]), GRADE_ZH[hazard.grade.value], SOURCE_ZH[hazard.source.value],

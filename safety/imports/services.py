@@ -24,6 +24,7 @@ from sqlalchemy.orm import joinedload
 from ..accounts.models import User
 from ..accounts.scope import ROLE_CAPABILITIES, Capability, region_ids, require_school, school_ids
 from ..core.clock import now
+from ..core.spreadsheets import printable
 from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..points.models import Point
@@ -437,6 +438,6 @@ def to_xlsx(headers: list[str], rows: list[list], title: str = "Sheet1") -> byte
 
 
 def _text_cell(sheet, value: str, cell_class):
-    cell = cell_class(sheet, value=value)
+    cell = cell_class(sheet, value=printable(value))
     cell.data_type = "s"  # text stays text: openpyxl would store "=…" as a formula
     return cell

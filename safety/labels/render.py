@@ -113,8 +113,11 @@ def _draw_label(image: Image.Image, origin: tuple[int, int], label: LabelContent
             image.paste(BLACK, (x + _px(box.box.x), y + _px(box.box.y)), _text_mask(value, box, faces))
 
 
+@lru_cache(maxsize=64)
 def _qr_image(url: str, spec: QrSpec) -> Image.Image:
-    """The code with its quiet zone, every module the same whole number of pixels so edges stay sharp."""
+    """The code with its quiet zone, every module the same whole number of pixels so edges stay sharp.
+
+    Cached: parents' letters repeat one class code on every slip (pasted, never changed)."""
     code = qrcode.QRCode(error_correction=_LEVELS[spec.error_correction], border=QUIET_ZONE)
     code.add_data(url)
     code.make(fit=True)

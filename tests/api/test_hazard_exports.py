@@ -29,3 +29,13 @@ def test_notice_is_a_pdf_only_for_those_who_see_the_hazard(client, world, point)
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert f"notice-H{hid:06d}.pdf" in response.headers["Content-Disposition"]
     assert client.get(f"/api/v1/hazards/{hid}/notice.pdf", headers=world.headers("office_b")).status_code == 404
+
+
+def test_control_characters_in_user_text_do_not_break_the_ledger(client, world, point):  # noqa: F811
+    response = client.post("/api/v1/hazards", headers=world.headers("officer_a"), json={
+        "school_id": world.school_a.id, "title": "水管\x01漏水\x1f", "description": "墙角\x0b有水"})
+    assert response.status_code == 201
+    ledger = client.get("/api/v1/hazards/ledger.xlsx", headers=world.headers("office_a"))
+    assert ledger.status_code == 200
+    rows = list(load_workbook(io.BytesIO(ledger.data)).active.iter_rows(values_only=True))
+    assert rows[1][8] == "水管漏水：墙角有水"
