@@ -23,7 +23,8 @@ PG = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0
 @contextlib.contextmanager
 def scratch_database(name: str):
     """A fresh PostgreSQL database for one run, dropped afterwards."""
-    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
+    # pre_ping: a benchmark may restart PostgreSQL (bench/faults.py) before the database is dropped again.
+    admin = create_engine(PG, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))

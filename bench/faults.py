@@ -16,6 +16,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -172,7 +173,8 @@ def main() -> None:
     parser.add_argument("--no-postgres-restart", action="store_true")
     args = parser.parse_args()
     with scratch_database("safety_bench_faults") as url:
-        env = {"DATABASE_URL": url, "SECRET_KEY": "bench", "PHOTO_STORAGE_DIR": "/tmp/bench-faults-photos"}
+        photos = tempfile.mkdtemp(prefix="bench-faults-photos-")  # fresh: orphans counted are this run's
+        env = {"DATABASE_URL": url, "SECRET_KEY": "bench", "PHOTO_STORAGE_DIR": photos}
         kill_mid_burst(url, env, args.clients)
         if not args.no_postgres_restart:
             postgres_restart(url, env)
