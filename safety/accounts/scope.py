@@ -64,6 +64,10 @@ def may(actor: User, capability: Capability, school_id: int) -> bool:
     return db.session.scalar(school_ids(actor, capability).where(School.id == school_id).limit(1)) is not None
 
 
+def may_region(actor: User, capability: Capability, region_id: int) -> bool:
+    return db.session.scalar(region_ids(actor, capability).where(Region.id == region_id).limit(1)) is not None
+
+
 def require_school(actor: User, school_id: int, capability: Capability = Capability.view) -> School:
     """Load a school through the actor's scope: invisible → 404, visible but not allowed → 403."""
     school = db.session.scalar(select(School).where(School.id == school_id,

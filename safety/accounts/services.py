@@ -16,7 +16,7 @@ from ..extensions import db
 from ..schools.models import Region, School
 from .models import ApiToken, Role, RoleAssignment, User
 from .passwords import check_policy, hash_password, verify_password
-from .scope import Capability, region_ids, school_ids
+from .scope import Capability, may, may_region, region_ids, school_ids
 
 LOGIN_BUCKET = "login"
 
@@ -109,6 +109,11 @@ def _resolve_scope(role: Role, school_code: str | None, region_code: str | None,
     return RoleAssignment(role=role, school=school, region=region)
 
 
+def _assignment_from(data: dict) -> RoleAssignment:
+    return _resolve_scope(Role(data["role"]), data.get("school_code"), data.get("region_code"),
+                          data.get("school_id"), data.get("region_id"))
+
+
 def _check_may_grant(actor: User, assignment: RoleAssignment) -> None:
     """Only admins make admins; an office grants roles only inside its own region."""
     if actor.has_role(Role.admin):
@@ -116,12 +121,10 @@ def _check_may_grant(actor: User, assignment: RoleAssignment) -> None:
     if assignment.role == Role.admin:
         raise Forbidden()
     if assignment.school is not None:
-        target = select(School.id).where(School.id == assignment.school.id,
-                                         School.id.in_(school_ids(actor, Capability.oversee)))
+        allowed = may(actor, Capability.oversee, assignment.school.id)
     else:
-        target = select(Region.id).where(Region.id == assignment.region.id,
-                                         Region.id.in_(region_ids(actor, Capability.oversee)))
-    if db.session.scalar(target) is None:
+        allowed = may_region(actor, Capability.oversee, assignment.region.id)
+    if not allowed:
         raise Forbidden()
 
 
@@ -132,8 +135,7 @@ def create_user(actor: User | None, *, username: str, password: str, roles: list
     if db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
         raise Conflict(_("The username %(u)s is taken.", u=username), code="username_taken")
     check_policy(password, username)
-    assignments = [_resolve_scope(Role(r["role"]), r.get("school_code"), r.get("region_code"),
-                                  r.get("school_id"), r.get("region_id")) for r in roles]
+    assignments = [_assignment_from(r) for r in roles]
     if actor is not None:
         for assignment in assignments:
             _check_may_grant(actor, assignment)
@@ -164,8 +166,7 @@ def update_user(actor: User, user: User, changes: dict) -> User:
     if "roles" in changes:
         if user.id == actor.id:
             raise Forbidden(_("You cannot change your own roles."))
-        new = [_resolve_scope(Role(r["role"]), r.get("school_code"), r.get("region_code"),
-                              r.get("school_id"), r.get("region_id")) for r in changes["roles"]]
+        new = [_assignment_from(r) for r in changes["roles"]]
         for assignment in [*user.roles, *new]:
             _check_may_grant(actor, assignment)
         before = [_describe(a) for a in user.roles]

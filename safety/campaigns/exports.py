@@ -5,9 +5,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import force_locale
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -29,6 +27,7 @@ from .models import (
     RiskGrade,
     TaskUnit,
 )
+from .periods import timezone
 from .progress import progress, requirement_rows
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,7 +56,7 @@ WATER_COLUMNS = [("学校代码", 12), ("学校", 28), ("区县", 10), ("点位�
 def _local(value: datetime | None) -> str:
     if value is None:
         return ""
-    return value.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).strftime("%Y-%m-%d %H:%M")
+    return value.astimezone(timezone()).strftime("%Y-%m-%d %H:%M")
 
 
 def _sheet(book: Workbook, title: str, columns: list[tuple[str, int]]):

@@ -7,7 +7,6 @@ once through the outbox's dedupe keys.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import (
@@ -18,7 +17,6 @@ from sqlalchemy import (
     case,
     exists,
     func,
-    insert,
     literal,
     null,
     or_,
@@ -32,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.models import Role
 from ..accounts.scope import people_at_schools
 from ..checklists.models import Category
+from ..core.sql import chunks, insert_ignoring_conflicts
 from ..core.types import UTCDateTime
 from ..extensions import db
 from ..notifications.services import enqueue_select
@@ -68,7 +67,6 @@ from .periods import (
 from .progress import lagging_schools
 from .receipts import create_letters
 
-CHUNK = 500
 TASK_COLUMNS = ["campaign_id", "requirement_id", "school_id", "class_id", "holiday_id", "subject_key", "opens_on",
                 "due_at", "status", "created_at"]
 
@@ -100,7 +98,7 @@ def campaign_reminders(as_of: datetime) -> int:
                                        CampaignTask.due_at > as_of, CampaignTask.due_at <= as_of + lead)
             .values(reminded_at=as_of).returning(CampaignTask.id).execution_options(synchronize_session=False)).all()
         changed += len(reminded)
-        for chunk in _chunks(reminded):
+        for chunk in chunks(reminded):
             # One reminder per school, activity and due date (not one per class) to each principal.
             rows = select(principals.c.user_id, func.min(CampaignTask.id), CampaignTask.school_id) \
                 .join(principals, principals.c.school_id == CampaignTask.school_id) \
@@ -249,23 +247,6 @@ def _insert(rows: Select) -> int:
     return insert_ignoring_conflicts(CampaignTask, TASK_COLUMNS, rows)
 
 
-def insert_ignoring_conflicts(model, columns: list[str], rows: Select) -> int:
-    """INSERT … SELECT that skips rows a concurrent transaction inserted first (NOT EXISTS cannot see those)."""
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    else:
-        dialect_insert = None
-    if dialect_insert is None:
-        statement = insert(model).from_select(columns, rows)
-    else:
-        statement = dialect_insert(model).from_select(columns, rows).on_conflict_do_nothing()
-    # psycopg reports no row count for INSERT … SELECT unless asked to keep it.
-    return db.session.execute(statement.execution_options(preserve_rowcount=True)).rowcount
-
-
 # --- the water-body rhythm ------------------------------------------------------------------------------
 
 
@@ -297,7 +278,7 @@ def water_rhythm(as_of: datetime) -> int:
     changed += db.session.scalars(
         update(Point).where(water, Point.frequency_override.is_not(None), outside)
         .values(frequency_override=None).returning(Point.id).execution_options(synchronize_session=False)).all()
-    for chunk in _chunks(sorted(set(changed))):
+    for chunk in chunks(sorted(set(changed))):
         reschedule(Point.id.in_(chunk))
     return len(changed)
 
@@ -323,8 +304,3 @@ def _flag_lagging(campaign: Campaign, as_of: datetime) -> int:
         update(CampaignLag).where(mine, CampaignLag.status == LagStatus.lagging, CampaignLag.school_id.not_in(behind))
         .values(status=LagStatus.cleared, cleared_at=as_of).execution_options(synchronize_session=False)).rowcount
     return changed
-
-
-def _chunks(ids: Sequence[int]):
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start:start + CHUNK]

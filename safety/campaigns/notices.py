@@ -5,15 +5,14 @@ Imported by this package's api and jobs modules, so the web workers and the sche
 from __future__ import annotations
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 
 from ..core.schemas import localised
 from ..notifications.models import Notification
 from ..notifications.render import Message, renders, subject
 from .models import CampaignLag, CampaignTask
+from .periods import local_day
 
 
 @renders("campaign_task_due", subject_type="campaign_task", model=CampaignTask)
@@ -22,11 +21,11 @@ def campaign_task_due(notification: Notification) -> Message | None:
     if task is None:
         return None
     # Due at local midnight: the last day to do it is the day before.
-    last_day = (task.due_at - timedelta(seconds=1)).astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    last_day = local_day(task.due_at - timedelta(seconds=1))
     return Message(_("Campaign task due soon"),
                    _("%(school)s: “%(activity)s” for %(campaign)s is due by the end of %(day)s.",
                      school=localised(task.school), activity=localised(task.requirement),
-                     campaign=localised(task.campaign), day=last_day.date().isoformat()),
+                     campaign=localised(task.campaign), day=last_day.isoformat()),
                    f"/api/v1/campaigns/{task.campaign_id}/tasks?school_id={task.school_id}")
 
 

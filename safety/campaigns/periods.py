@@ -2,7 +2,7 @@
 
 A school follows the nearest definition of a campaign code up its region tree (a district's own definition
 replaces the city's or the shipped one), and the nearest region up its tree with calendar periods (the drills
-package's rule, `safety.drills.services.effective_calendar_region`, which answers it for one school; here the same
+package's rule, `safety.drills.services.nearest_calendar_region`, which answers it for one region; here the same
 rule is expressed as SQL sub-selects so jobs stay set-based).
 """
 from __future__ import annotations
@@ -16,6 +16,8 @@ from flask import current_app
 from sqlalchemy import Select, select
 
 from ..drills.models import CalendarKind, CalendarPeriod
+from ..drills.rules import term_key
+from ..drills.services import nearest_calendar_region
 from ..extensions import db
 from ..schools.models import Region, School
 from .models import Cadence, CampaignDefinition
@@ -66,10 +68,6 @@ def season_around(definition: CampaignDefinition, today: date) -> Period | None:
     return None
 
 
-def term_key(starts_on: date) -> str:
-    return f"{starts_on.year}-{'autumn' if starts_on.month >= 7 else 'spring'}"
-
-
 def terms_around(region: Region, today: date) -> list[Period]:
     """Terms of the calendar `region` follows that contain `today` (normally one)."""
     calendar_region = nearest_calendar_region(region)
@@ -86,15 +84,6 @@ def periods_around(definition: CampaignDefinition, region: Region, today: date) 
         season = season_around(definition, today)
         return [season] if season else []
     return terms_around(region, today)
-
-
-def nearest_calendar_region(region: Region) -> Region | None:
-    """The region itself or the nearest one above it with calendar periods."""
-    ancestors = [int(part) for part in region.path.strip("/").split("/") if part]
-    with_periods = set(db.session.scalars(
-        select(CalendarPeriod.region_id).where(CalendarPeriod.region_id.in_(ancestors)).distinct()))
-    nearest = next((rid for rid in reversed(ancestors) if rid in with_periods), None)
-    return db.session.get(Region, nearest) if nearest else None
 
 
 # --- who follows what -----------------------------------------------------------------------------------

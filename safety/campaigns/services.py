@@ -14,7 +14,7 @@ from ..extensions import db
 from ..photos.models import PhotoSubject
 from ..photos.services import attach_photos, photos_of, resolve_refs
 from ..schools.models import Region, School, SchoolClass
-from ..schools.services import get_region, school_ids_in_region
+from ..schools.services import get_region, school_ids_in_visible_region
 from .authenticity import doubts
 from .models import (
     ActivityKind,
@@ -71,7 +71,7 @@ def scoped_schools(actor: User, filters: dict, capability: Capability = Capabili
     if school_id := filters.get("school_id"):
         schools = select(require_school(actor, school_id, capability).id)
     if region_id := filters.get("region_id"):
-        schools = schools.where(School.id.in_(school_ids_in_region(get_region(actor, region_id))))
+        schools = schools.where(School.id.in_(school_ids_in_visible_region(actor, region_id)))
     return schools
 
 

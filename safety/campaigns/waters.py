@@ -12,7 +12,7 @@ from ..errors import NotFound
 from ..extensions import db
 from ..points.models import Point
 from ..schools.models import School
-from ..schools.services import get_region, school_ids_in_region
+from ..schools.services import school_ids_in_visible_region
 from .models import RiskGrade, WaterBody
 
 LEDGER_FIELDS = ("risk_grade", "water_type", "distance_m", "responsible_person", "responsible_phone", "notes")
@@ -26,7 +26,7 @@ def visible_water_bodies(actor: User, filters: dict, capability: Capability = Ca
     if school_id := filters.get("school_id"):
         query = query.where(Point.school_id == school_id)
     if region_id := filters.get("region_id"):
-        query = query.where(Point.school_id.in_(school_ids_in_region(get_region(actor, region_id))))
+        query = query.where(Point.school_id.in_(school_ids_in_visible_region(actor, region_id)))
     if grade := filters.get("risk_grade"):
         query = query.where(WaterBody.risk_grade == grade)
     return query.join(School, School.id == Point.school_id).order_by(School.code, Point.code)

@@ -51,3 +51,25 @@ def _plus_seconds_sqlite(element, compiler, **kw):
     moment, seconds = element.clauses
     return (f"strftime('%Y-%m-%d %H:%M:%f000', {compiler.process(moment, **kw)}, "
             f"'+' || ({compiler.process(seconds, **kw)}) || ' seconds')")
+
+
+def insert_ignoring_conflicts(model, columns: list[str], rows) -> int:
+    """INSERT … SELECT … ON CONFLICT DO NOTHING (PostgreSQL and SQLite); returns the rows inserted.
+
+    Rows a concurrent transaction inserted first are skipped, which a NOT EXISTS in the SELECT cannot see.
+    """
+    from sqlalchemy import literal_column
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from ..extensions import db
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    # SQLite's parser needs a WHERE in the SELECT before ON CONFLICT.
+    statement = insert(model).from_select(columns, rows.where(literal_column("1") == 1)).on_conflict_do_nothing()
+    # psycopg reports no row count for INSERT … SELECT unless asked to keep it.
+    return db.session.execute(statement.execution_options(preserve_rowcount=True)).rowcount
+
+
+def chunks(ids, size: int = 500):
+    """Slices of an id list small enough for one IN list (SQLite allows 32,766 variables)."""
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, String, case, exists, false, insert, literal, or_, select, update
+from sqlalchemy import Select, String, case, exists, false, literal, or_, select, update
 
 from ..accounts.models import Role
 from ..accounts.scope import people_at_schools
 from ..core.clock import now
+from ..core.sql import chunks, insert_ignoring_conflicts
 from ..core.types import UTCDateTime
 from ..extensions import db
 from ..notifications.services import enqueue_select
@@ -35,7 +36,6 @@ from .rules import (
 )
 from .services import period_of
 
-CHUNK = 500  # ids per IN list (SQLite allows 32,766 variables; PostgreSQL has no practical limit)
 INSERT_COLUMNS = ["school_id", "kind", "requirement", "period_key", "window_start", "window_end", "status", "notes",
                   "flags", "created_at"]
 
@@ -78,9 +78,9 @@ def drill_reminders_and_overdue(as_of: datetime) -> int:
     changed = len(overdue) + len(reminded)
     principals, district_offices = people_at_schools(Role.principal), \
         people_at_schools(Role.safety_office, RegionLevel.district)
-    for chunk in _chunks(reminded):
+    for chunk in chunks(reminded):
         changed += enqueue_select("drill_due", "drill", _recipients(principals, chunk))
-    for chunk in _chunks(overdue):
+    for chunk in chunks(overdue):
         changed += enqueue_select("drill_overdue", "drill", _recipients(principals, chunk))
         changed += enqueue_select("drill_overdue", "drill", _recipients(district_offices, chunk))
     return changed
@@ -154,28 +154,10 @@ def _insert(rules: Rules, window: Window, following, condition, seasonal_paths: 
         .where(following, School.active.is_(True), condition,
                School.created_at < end,  # a school registered later owes nothing for windows before it existed
                ~taken)
-    statement = _insert_ignoring_conflicts(rows).execution_options(preserve_rowcount=True)
-    return db.session.execute(statement).rowcount
-
-
-def _insert_ignoring_conflicts(rows: Select):
-    """INSERT … SELECT that skips rows a concurrent transaction inserted first (NOT EXISTS cannot see those)."""
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    else:
-        return insert(Drill.__table__).from_select(INSERT_COLUMNS, rows)
-    return dialect_insert(Drill.__table__).from_select(INSERT_COLUMNS, rows).on_conflict_do_nothing()
+    return insert_ignoring_conflicts(Drill, INSERT_COLUMNS, rows)
 
 
 def _recipients(people: Select, drill_ids: Sequence[int]) -> Select:
     people = people.subquery()
     return select(people.c.user_id, Drill.id, Drill.school_id) \
         .join(people, people.c.school_id == Drill.school_id).where(Drill.id.in_(drill_ids))
-
-
-def _chunks(ids: Sequence[int]):
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start:start + CHUNK]

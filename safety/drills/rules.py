@@ -228,13 +228,18 @@ def evacuation_windows(rules: Rules, school_calendar: SchoolCalendar, cadence: s
     return windows
 
 
+def term_key(starts_on: date) -> str:
+    """A term's key from its first day: "2026-autumn" (from July), "2027-spring"."""
+    return f"{starts_on.year}-{'autumn' if starts_on.month >= 7 else 'spring'}"
+
+
 def bus_windows(rules: Rules, school_calendar: SchoolCalendar) -> list[Window]:
     """One bus-evacuation window per term ("2026-autumn", "2027-spring"), cut to term time."""
     if not rules.bus_drill_per_term:
         return []
     windows, used = [], set()
     for term in school_calendar.terms:
-        base = key = f"{term.starts_on.year}-{'autumn' if term.starts_on.month >= 7 else 'spring'}"
+        base = key = term_key(term.starts_on)
         n = 2
         while key in used:  # two terms of one season in a year (unusual): 2026-spring-2
             key, n = f"{base}-{n}", n + 1

@@ -19,7 +19,7 @@ from ..hazards.models import Hazard, HazardSource
 from ..photos.models import PhotoSubject
 from ..photos.services import attach_photos, photos_of, resolve_refs
 from ..schools.models import Region, School
-from ..schools.services import get_region, school_ids_in_region, visible_regions
+from ..schools.services import get_region, school_ids_in_visible_region, visible_regions
 from .models import REPORTABLE, CalendarKind, CalendarPeriod, Drill, DrillStatus
 from .rules import Period, current_rules, day_start, local_day, slow_evacuation_threshold
 
@@ -39,7 +39,7 @@ def visible_drills(actor: User, filters: dict) -> Select:
     if statuses := filters.get("status"):
         query = query.where(Drill.status.in_(statuses))
     if region_id := filters.get("region_id"):
-        query = query.where(Drill.school_id.in_(school_ids_in_region(get_region(actor, region_id))))
+        query = query.where(Drill.school_id.in_(school_ids_in_visible_region(actor, region_id)))
     rules = current_rules()
     if since := filters.get("since"):  # windows overlapping [since, until], in local days
         query = query.where(Drill.window_end > day_start(rules, since))
@@ -128,7 +128,7 @@ def compliance(actor: User, filters: dict) -> dict:
     if school_id := filters.get("school_id"):
         in_scope.append(School.id == require_school(actor, school_id).id)
     if region_id := filters.get("region_id"):
-        in_scope.append(School.id.in_(school_ids_in_region(get_region(actor, region_id))))
+        in_scope.append(School.id.in_(school_ids_in_visible_region(actor, region_id)))
     counted = and_(Drill.window_end > day_start(rules, since),
                    Drill.window_end <= min(day_start(rules, until + timedelta(days=1)), now()))
     on_time = and_(Drill.status == DrillStatus.reported, Drill.conducted_at >= Drill.window_start,
@@ -198,7 +198,12 @@ def calendar_periods(actor: User, filters: dict) -> list[CalendarPeriod]:
 
 def effective_calendar_region(school: School) -> Region | None:
     """The nearest region up the school's tree that has calendar periods (a district overrides its city)."""
-    ancestors = [int(part) for part in school.region.path.strip("/").split("/") if part]
+    return nearest_calendar_region(school.region)
+
+
+def nearest_calendar_region(region: Region) -> Region | None:
+    """The region itself or the nearest one above it with calendar periods."""
+    ancestors = [int(part) for part in region.path.strip("/").split("/") if part]
     with_periods = set(db.session.scalars(
         select(CalendarPeriod.region_id).where(CalendarPeriod.region_id.in_(ancestors)).distinct()))
     nearest = next((rid for rid in reversed(ancestors) if rid in with_periods), None)

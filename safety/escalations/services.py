@@ -7,16 +7,16 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, String, case, func, literal, null, select, type_coerce, union_all
 
 from ..accounts.models import User
-from ..accounts.scope import Capability, may, school_ids
+from ..accounts.scope import Capability, require_in_scope, school_ids
 from ..campaigns.models import Campaign, CampaignLag, LagStatus
 from ..checklists.models import Grade
 from ..core.clock import now
 from ..drills.models import Drill, DrillStatus
-from ..errors import Conflict, Forbidden, Invalid
+from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..hazards.models import OPEN_STATUSES, Hazard
 from ..hazards.services import add_event, record_five_fixed
-from ..schools.services import get_region, school_ids_in_region
+from ..schools.services import school_ids_in_visible_region
 from .policy import policy
 
 DRILL_LEVEL = 1  # a missed drill is the district office's to chase
@@ -70,7 +70,7 @@ def queue(actor: User, filters: dict) -> Select:
     if school_id := filters.get("school_id"):
         query = query.where(rows.c.school_id == school_id)
     if region_id := filters.get("region_id"):
-        query = query.where(rows.c.school_id.in_(school_ids_in_region(get_region(actor, region_id))))
+        query = query.where(rows.c.school_id.in_(school_ids_in_visible_region(actor, region_id)))
     if (acknowledged := filters.get("acknowledged")) is not None:
         query = query.where(rows.c.acknowledged_at.is_not(None) if acknowledged else rows.c.acknowledged_at.is_(None))
     major_first = case((rows.c.grade == Grade.major.value, 0), else_=1)
@@ -91,8 +91,7 @@ def counts(actor: User, filters: dict) -> dict:
 # --- actions on a hazard --------------------------------------------------------------------------------
 
 def _require_oversight(actor: User, hazard: Hazard) -> None:
-    if not may(actor, Capability.oversee, hazard.school_id):
-        raise Forbidden()
+    require_in_scope(actor, hazard.school_id, Capability.oversee)
     if not hazard.is_open:
         raise Conflict(_("The hazard is no longer open."), code="wrong_state")
 

@@ -6,7 +6,7 @@ from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Role, User
-from ..accounts.scope import Capability, may, people_at_schools, school_ids
+from ..accounts.scope import Capability, may, people_at_schools, require_in_scope, school_ids
 from ..audit.services import record
 from ..checklists.models import Category, ChecklistItem, Grade
 from ..core.clock import now
@@ -17,7 +17,7 @@ from ..photos.models import PhotoSubject
 from ..photos.services import attach_photos
 from ..points.models import Point
 from ..schools.models import RegionLevel, School
-from ..schools.services import get_region, school_ids_in_region
+from ..schools.services import school_ids_in_visible_region
 from .models import OPEN_STATUSES, Hazard, HazardEvent, HazardSource, HazardStatus
 from .policy import TRANSITIONS, deadlines
 
@@ -42,7 +42,7 @@ def visible_hazards(actor: User, filters: dict) -> Select:
     if until := filters.get("until"):
         query = query.where(Hazard.created_at < until)
     if region_id := filters.get("region_id"):
-        query = query.where(Hazard.school_id.in_(school_ids_in_region(get_region(actor, region_id))))
+        query = query.where(Hazard.school_id.in_(school_ids_in_visible_region(actor, region_id)))
     open_first = case((Hazard.status.in_(OPEN_STATUSES), 0), else_=1)
     overdue_first = case((Hazard.deadline < now(), 0), else_=1)
     return query.order_by(open_first, overdue_first, Hazard.deadline.is_(None), Hazard.deadline, Hazard.id.desc())
@@ -165,13 +165,8 @@ def _move(hazard: Hazard, actor: User, action: str, note: str = "", photos: list
     return hazard
 
 
-def _require(actor: User, hazard: Hazard, capability: Capability) -> None:
-    if not may(actor, capability, hazard.school_id):
-        raise Forbidden()
-
-
 def assign(actor: User, hazard: Hazard, assignee: User, note: str = "") -> Hazard:
-    _require(actor, hazard, Capability.manage)
+    require_in_scope(actor, hazard.school_id, Capability.manage)
     if not may(assignee, Capability.view, hazard.school_id):
         raise Invalid(fields={"assignee_id": [_("That person has no access to this school.")]})
     hazard.assignee_id = assignee.id
@@ -180,7 +175,7 @@ def assign(actor: User, hazard: Hazard, assignee: User, note: str = "") -> Hazar
 
 def _may_work_on(actor: User, hazard: Hazard) -> None:
     if hazard.assignee_id != actor.id:
-        _require(actor, hazard, Capability.manage)
+        require_in_scope(actor, hazard.school_id, Capability.manage)
 
 
 def record_five_fixed(actor: User, hazard: Hazard, plan: dict) -> Hazard:
@@ -218,14 +213,14 @@ def rectify(actor: User, hazard: Hazard, note: str, photos: list[str]) -> Hazard
 def verify(actor: User, hazard: Hazard, accepted: bool, note: str = "") -> Hazard:
     """General hazards at school level: the principal; major or escalated ones: the safety office."""
     needs = Capability.oversee if hazard.grade == Grade.major or hazard.level > 0 else Capability.manage
-    _require(actor, hazard, needs)
+    require_in_scope(actor, hazard.school_id, needs)
     if hazard.rectifier_id == actor.id:
         raise Forbidden(_("Someone other than the rectifier must verify."), code="same_person")
     return _move(hazard, actor, "accept" if accepted else "reject", note)
 
 
 def dismiss(actor: User, hazard: Hazard, reason: str) -> Hazard:
-    _require(actor, hazard, Capability.manage)
+    require_in_scope(actor, hazard.school_id, Capability.manage)
     return _move(hazard, actor, "dismiss", reason)
 
 

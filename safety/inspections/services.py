@@ -245,8 +245,8 @@ def coverage(actor: User, filters: dict) -> dict:
     if school_id := filters.get("school_id"):
         query = query.where(School.id == school_id)
     if region_id := filters.get("region_id"):
-        from ..schools.services import get_region, school_ids_in_region
-        query = query.where(School.id.in_(school_ids_in_region(get_region(actor, region_id))))
+        from ..schools.services import school_ids_in_visible_region
+        query = query.where(School.id.in_(school_ids_in_visible_region(actor, region_id)))
     schools, districts, total = [], {}, {"points": 0, "due": 0, "done": 0}
     for school_id_, code, name, district_id, district, points, due, made in db.session.execute(query):
         schools.append(_rate({"school_id": school_id_, "code": code, "name": name, "district_id": district_id,

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import Select, func, literal, literal_column, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Select, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
 from ..accounts.scope import Capability, region_ids, require_school, school_ids
 from ..audit.services import record
 from ..core.clock import now
+from ..core.sql import insert_ignoring_conflicts
 from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..schools.models import Region
@@ -33,15 +33,11 @@ def enqueue_select(kind: str, subject_type: str, rows: Select, key_suffix=None) 
     if key_suffix is not None:
         key = key + literal(":") + key_suffix(source)
     candidates = select(source.c[0], literal(kind), literal(subject_type), source.c[1], source.c[2], key,
-                        literal(now(), type_=Notification.created_at.type), literal({}, type_=Notification.data.type)) \
-        .where(literal_column("1") == 1)  # SQLite needs a WHERE before ON CONFLICT in INSERT … SELECT
-    # ON CONFLICT on the unique dedupe key (both databases have it) is cheaper than an anti-join per row.
-    insert_ = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert_(Notification).from_select(
-        ["recipient_id", "kind", "subject_type", "subject_id", "school_id", "dedupe_key", "created_at", "data"],
-        candidates).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    # psycopg reports no row count for INSERT … SELECT unless asked to keep it.
-    return db.session.execute(statement.execution_options(preserve_rowcount=True)).rowcount
+                        literal(now(), type_=Notification.created_at.type), literal({}, type_=Notification.data.type))
+    # The unique dedupe key settles repeats: cheaper than an anti-join per row.
+    return insert_ignoring_conflicts(
+        Notification, ["recipient_id", "kind", "subject_type", "subject_id", "school_id", "dedupe_key", "created_at",
+                       "data"], candidates)
 
 
 def notify(recipient_id: int, kind: str, subject_type: str, subject_id: int, school_id: int | None = None,

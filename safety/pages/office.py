@@ -1,9 +1,6 @@
 """The safety office's desk: the region dashboard (city → district → school), the escalation queue, exports."""
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Response, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -13,16 +10,16 @@ from ..core.clock import now
 from ..escalations import services as escalations
 from ..escalations.schemas import QueueArgs
 from ..extensions import db
-from ..hazards import exports
 from ..hazards.services import visible_hazards
+from ..imports.services import to_csv
 from ..schools.models import Region, RegionLevel, School
 from ..schools.services import visible_regions
 from . import campaigns, charts, figures, forms
 from .blueprint import bp
 from .charts import Bar
+from .school import ledger_response
 from .session import current_user, login_required, require_office
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHART_ROWS = 30  # a chart shows the thirty worst; the table below lists every row
 QUEUE_PAGE = 50
 QUEUE_FILTERS = ("kind", "level", "severity", "region_id", "acknowledged", "page")
@@ -33,7 +30,7 @@ def _worst(rows, key, reverse):
     return sorted(known, key=key, reverse=reverse)[:CHART_ROWS] + [r for r in rows if key(r) is None][:5]
 
 
-def _charts(region, rows, weeks) -> dict:
+def _charts(rows, weeks) -> dict:
     empty = _("Nothing to show yet.")
     return {
         "weekly": charts.weekly_columns(weeks, title=_("Hazards opened and closed per week"), opened=_("Newly found"),
@@ -61,7 +58,7 @@ def office_dashboard():
     weeks = figures.weekly(user, region)
     return render_template(
         "pages/office_dashboard.html", region=region, trail=figures.breadcrumbs(user, region), rows=rows,
-        total=total, charts=_charts(region, rows, weeks), coverage_days=figures.COVERAGE_DAYS,
+        total=total, charts=_charts(rows, weeks), coverage_days=figures.COVERAGE_DAYS,
         queue=escalations.counts(user, {"region_id": region.id}),
         campaigns=campaigns.region_progress(user, region, rows), moment=now(),
         schools_level=bool(rows) and rows[0].is_school)
@@ -94,9 +91,7 @@ def office_ledger():
     require_office(user)
     region = figures.home_region(user, request.args.get("region", type=int))
     only_open = request.args.get("open") == "1"
-    data = exports.ledger_xlsx(visible_hazards(user, {"region_id": region.id, "open": only_open}))
-    name = f"hazard-ledger-{region.code}{'-open' if only_open else ''}.xlsx"
-    return Response(data, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return ledger_response(visible_hazards(user, {"region_id": region.id, "open": only_open}), region.code, only_open)
 
 
 @bp.route("/office/figures.csv")
@@ -108,13 +103,9 @@ def office_figures():
     region = figures.home_region(user, request.args.get("region", type=int))
     rows = figures.units(user, region)
     figures.fill(user, region, rows)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("Name"), _("Open hazards"), _("Overdue hazards"), _("Inspections due"),
-                     _("Inspections done"), _("Coverage %"), _("Drills required"), _("Drills on time"),
-                     _("Drills on time %")])
-    for r in rows:
-        writer.writerow([r.name, r.open, r.overdue, r.due, r.done, "" if r.coverage is None else r.coverage,
-                         r.drills_required, r.drills_on_time, "" if r.drill_rate is None else r.drill_rate])
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
+    headers = [_("Name"), _("Open hazards"), _("Overdue hazards"), _("Inspections due"), _("Inspections done"),
+               _("Coverage %"), _("Drills required"), _("Drills on time"), _("Drills on time %")]
+    data = to_csv(headers, [[r.name, r.open, r.overdue, r.due, r.done, r.coverage, r.drills_required,
+                             r.drills_on_time, r.drill_rate] for r in rows])
+    return Response(data, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="figures-{region.code}.csv"'})

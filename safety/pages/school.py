@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from flask import Response, redirect, render_template, request, send_file, url_for
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
 
 from ..accounts.scope import Capability, may, require_school
 from ..checklists.models import Category
@@ -14,7 +15,7 @@ from ..errors import ApiError, Invalid
 from ..extensions import db
 from ..hazards import exports
 from ..hazards import services as hazards
-from ..hazards.models import HazardStatus
+from ..hazards.models import Hazard, HazardStatus
 from ..labels import services as labels
 from ..labels.layouts import available_layouts
 from ..photos import services as photos
@@ -33,6 +34,13 @@ def count(query) -> int:
     return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
 
 
+def ledger_response(query: Select, code: str, only_open: bool) -> Response:
+    """The hazard ledger (隐患台账) of a school's or a region's hazards, as an XLSX download."""
+    name = f"hazard-ledger-{code}{'-open' if only_open else ''}.xlsx"
+    return Response(exports.ledger_xlsx(query), mimetype=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
 @bp.route("/school/<int:school_id>")
 @login_required
 def school_board(school_id):
@@ -46,7 +54,8 @@ def school_board(school_id):
         status, filters["open"] = None, True
     return render_template(
         "pages/school_board.html", school=school, status=status,
-        hazards=db.session.scalars(hazards.visible_hazards(user, filters).limit(BOARD_HAZARDS)).all(),
+        hazards=db.session.scalars(hazards.visible_hazards(user, filters).options(selectinload(Hazard.point))
+                                   .limit(BOARD_HAZARDS)).all(),
         shown_total=count(hazards.visible_hazards(user, filters)),
         counts=hazards.count_by_status(user, {"school_id": school.id}),
         overdue=count(hazards.visible_hazards(user, {"school_id": school.id, "overdue": True})),
@@ -82,9 +91,8 @@ def school_ledger(school_id):
     user = current_user()
     school = require_school(user, school_id)
     only_open = request.args.get("open") == "1"
-    data = exports.ledger_xlsx(hazards.visible_hazards(user, {"school_id": school.id, "open": only_open}))
-    name = f"hazard-ledger-{school.code}{'-open' if only_open else ''}.xlsx"
-    return Response(data, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return ledger_response(hazards.visible_hazards(user, {"school_id": school.id, "open": only_open}), school.code,
+                           only_open)
 
 
 @bp.route("/school/<int:school_id>/labels.pdf")

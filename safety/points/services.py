@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
 from ..accounts.models import User
-from ..accounts.scope import Capability, require_in_scope, school_ids
+from ..accounts.scope import Capability, may, require_in_scope, school_ids
 from ..audit.services import record
 from ..checklists.models import ChecklistTemplate
 from ..checklists.services import default_template_for, usable_at
@@ -118,8 +118,7 @@ def point_by_token(token: str) -> Point | None:
 def scan(actor: User, token: str) -> Point:
     """What an inspector's scan opens: only at schools the actor may inspect, else 404."""
     point = point_by_token(token)
-    if point is None or db.session.scalar(
-            school_ids(actor, Capability.inspect).where(School.id == point.school_id)) is None:
+    if point is None or not may(actor, Capability.inspect, point.school_id):
         raise NotFound()
     return point
 
@@ -127,8 +126,6 @@ def scan(actor: User, token: str) -> Point:
 def qr_url(point: Point) -> str:
     from flask import current_app
     return f"{current_app.config['PUBLIC_BASE_URL']}/q/{point.qr_token}"
-
-
 
 
 def scan_result(point: Point) -> dict:

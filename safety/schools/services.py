@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
 from ..accounts.models import Role, User
-from ..accounts.scope import Capability, region_ids, require_school, school_ids
+from ..accounts.scope import Capability, may_region, region_ids, require_in_scope, school_ids
 from ..audit.services import record
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
@@ -31,19 +31,11 @@ def get_region(actor: User, region_id: int) -> Region:
     return region
 
 
-def get_region_by_code(code: str) -> Region:
-    region = db.session.scalar(select(Region).where(Region.code == code))
-    if region is None:
-        raise Invalid(fields={"region": [_("No region with code %(c)s.", c=code)]})
-    return region
-
-
 def create_region(actor: User | None, *, code: str, name_zh: str, name_en: str = "", level: RegionLevel,
                   parent: Region | None = None) -> Region:
     """Admins create any region; an office may add districts below its own region."""
     if actor is not None and not actor.has_role(Role.admin) and (
-            parent is None
-            or db.session.scalar(region_ids(actor, Capability.oversee).where(Region.id == parent.id)) is None):
+            parent is None or not may_region(actor, Capability.oversee, parent.id)):
         raise Forbidden()
     if level not in CHILD_LEVEL[parent.level if parent else None]:
         raise Invalid(fields={"level": [_("A %(level)s cannot sit there in the region tree.", level=level.value)]})
@@ -64,10 +56,15 @@ def school_ids_in_region(region: Region) -> Select:
     return select(School.id).join(Region, Region.id == School.region_id).where(Region.path.startswith(region.path))
 
 
+def school_ids_in_visible_region(actor: User, region_id: int) -> Select:
+    """Ids of the schools at or below a region the actor can see (an invisible region is 404)."""
+    return school_ids_in_region(get_region(actor, region_id))
+
+
 def visible_schools(actor: User, filters: dict) -> Select:
     query = select(School).where(School.id.in_(school_ids(actor)))
     if region_id := filters.get("region_id"):
-        query = query.where(School.id.in_(school_ids_in_region(get_region(actor, region_id))))
+        query = query.where(School.id.in_(school_ids_in_visible_region(actor, region_id)))
     if school_type := filters.get("type"):
         query = query.where(School.type == school_type)
     if q := filters.get("q"):
@@ -81,8 +78,7 @@ def visible_schools(actor: User, filters: dict) -> Select:
 def _check_district(actor: User | None, region: Region) -> None:
     if region.level != RegionLevel.district:
         raise Invalid(fields={"region": [_("A school belongs to a district.")]})
-    if actor is not None and db.session.scalar(
-            region_ids(actor, Capability.oversee).where(Region.id == region.id)) is None:
+    if actor is not None and not may_region(actor, Capability.oversee, region.id):
         raise Forbidden()
 
 
@@ -130,7 +126,7 @@ def get_class(actor: User, class_id: int, capability: Capability = Capability.vi
         SchoolClass.id == class_id, SchoolClass.school_id.in_(school_ids(actor))))
     if school_class is None:
         raise NotFound()
-    require_school(actor, school_class.school_id, capability)
+    require_in_scope(actor, school_class.school_id, capability)
     return school_class
 
 
