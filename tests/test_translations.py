@@ -1,9 +1,8 @@
 """Every user-facing string has a zh-CN translation, and the compiled catalogue is current."""
-import io
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +24,14 @@ def test_every_string_in_the_code_is_translated():
     assert missing == [], "run scripts/i18n.sh and translate: " + "; ".join(missing)
 
 
+def _messages(catalogue):
+    """The translations a catalogue carries, without its header (which names the Babel version that wrote it)."""
+    def key(value):
+        return value if isinstance(value, str) else tuple(value)
+    return {key(message.id): key(message.string) for message in catalogue if message.id}
+
+
 def test_compiled_catalogue_matches_the_po_file():
-    buffer = io.BytesIO()
-    write_mo(buffer, _catalogue())
-    assert buffer.getvalue() == (CATALOGUE / "messages.mo").read_bytes(), "run scripts/i18n.sh"
+    with open(CATALOGUE / "messages.mo", "rb") as f:
+        compiled = read_mo(f)
+    assert _messages(compiled) == _messages(_catalogue()), "run scripts/i18n.sh"
