@@ -1,9 +1,13 @@
+from io import BytesIO
+
+from flask import request, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..core.auth import current_actor
 from ..core.pagination import paginate
 from ..core.schemas import page_of
+from ..errors import ErrorSchema, UnsupportedMedia
 from ..schools.services import get_region
 from . import services
 from .schemas import (
@@ -17,6 +21,10 @@ from .schemas import (
     DrillReportOut,
     DrillSchema,
     DrillSummarySchema,
+    ImprovementDoneIn,
+    ImprovementSchema,
+    PlanSchema,
+    PlanUploadIn,
 )
 
 blp = Blueprint("drills", __name__, url_prefix="/api/v1", description="Emergency drills and their compliance calendar")
@@ -58,6 +66,40 @@ class DrillReport(MethodView):
         drill, hazards = services.report(actor, services.get_drill(actor, drill_id), data)
         services.present(drill).hazards = hazards
         return drill
+
+
+@blp.route("/drills/<int:drill_id>/plan")
+class DrillPlanFile(MethodView):
+    @blp.arguments(PlanUploadIn, location="files")
+    @blp.response(201, PlanSchema)
+    @blp.alt_response(409, schema=ErrorSchema, description="The drill has been reported")
+    @blp.alt_response(413, schema=ErrorSchema, description="Larger than 10 MB")
+    @blp.alt_response(415, schema=ErrorSchema, description="Not a PDF or .docx")
+    def put(self, files, drill_id):
+        """File the drill's plan (方案), a PDF or Word .docx (multipart field `file`); replaces an earlier one"""
+        if request.mimetype != "multipart/form-data":
+            raise UnsupportedMedia()
+        actor, upload = current_actor(), files["file"]
+        return services.attach_plan(actor, services.get_drill(actor, drill_id), upload.filename, upload.read())
+
+    @blp.response(200, description="The plan file", content_type="application/octet-stream")
+    def get(self, drill_id):
+        """Download the drill's plan"""
+        plan = services.plan_of(services.get_drill(current_actor(), drill_id))
+        return send_file(BytesIO(plan.content), mimetype=plan.mime, as_attachment=True,
+                         download_name=plan.filename, etag=plan.sha256)
+
+
+@blp.route("/drills/<int:drill_id>/improvements/<int:improvement_id>/done")
+class DrillImprovementDone(MethodView):
+    @blp.arguments(ImprovementDoneIn)
+    @blp.response(200, ImprovementSchema)
+    @blp.alt_response(409, schema=ErrorSchema, description="Not an open task")
+    def post(self, data, drill_id, improvement_id):
+        """Mark an improvement task done (its owner or a manager of the school)"""
+        actor = current_actor()
+        return services.complete_improvement(actor, services.get_drill(actor, drill_id), improvement_id,
+                                             data["note"])
 
 
 @blp.route("/calendars")

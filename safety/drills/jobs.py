@@ -26,12 +26,13 @@ from .rules import (
     CADENCES,
     Rules,
     SchoolCalendar,
+    TermRule,
     Window,
-    bus_windows,
     current_rules,
     due_windows,
     evacuation_windows,
     local_day,
+    term_windows,
     window_bounds,
 )
 from .services import period_of
@@ -42,22 +43,44 @@ INSERT_COLUMNS = ["school_id", "kind", "requirement", "period_key", "window_star
 
 @job("assign_drills", "cron", "Create every school's drill windows from the compliance calendar", hour=1, minute=5)
 def assign_drills(as_of: datetime) -> int:
-    """Windows opened by `as_of` and the next upcoming one, for every active school, per calendar region."""
+    """Windows opened by `as_of` and the next upcoming one, for every active school, per calendar region.
+
+    Who owes what is decided here in SQL from the one set of rules: the evacuation cadence by school type
+    (in term time, or all year for schools open through the holidays) and the once-a-term drills.
+    """
     rules = current_rules()
     today = local_day(rules, as_of)
-    cadences = [c for c in CADENCES if c in rules.cadence.values() or c == rules.intensive_cadence]
     seasonal_paths = _seasonal_region_paths(rules)
     created = 0
     for region, periods, deeper in _calendar_regions(rules, today):
-        school_calendar = SchoolCalendar(periods)
-        following = _schools_following(region, deeper)
-        for cadence in cadences:
-            condition = _cadence_condition(rules, cadence)
-            for window in due_windows(rules, evacuation_windows(rules, school_calendar, cadence), today):
-                created += _insert(rules, window, following, condition, seasonal_paths)
-        for window in due_windows(rules, bus_windows(rules, school_calendar), today):
-            created += _insert(rules, window, following, School.has_school_bus.is_(True), seasonal_paths)
+        in_term, following = SchoolCalendar(periods), _schools_following(region, deeper)
+        for school_calendar, open_in_holidays in ((in_term, False), (in_term.year_round(), True)):
+            for cadence, condition in cadence_conditions(rules):
+                for window in due_windows(rules, evacuation_windows(rules, school_calendar, cadence), today):
+                    created += _insert(rules, window, following & (School.open_in_holidays.is_(open_in_holidays)),
+                                       condition, seasonal_paths)
+        for rule in rules.term_rules():
+            for window in due_windows(rules, term_windows(rule, in_term), today):
+                created += _insert(rules, window, following, term_condition(rule), seasonal_paths)
     return created
+
+
+def cadence_conditions(rules: Rules):
+    """(cadence, the schools on it) for every cadence some school type has."""
+    for cadence in CADENCES:
+        types = sorted(t for t, c in rules.cadence.items() if c == cadence)
+        if types and cadence != "none":
+            yield cadence, School.type.in_(types)
+
+
+def term_condition(rule: TermRule):
+    """The schools that owe a once-a-term drill: of the listed types, boarding, or running a school bus."""
+    condition = School.type.in_(sorted(rule.types)) if rule.types else false()
+    if rule.boarding:
+        condition = condition | School.boarding.is_(True)
+    if rule.school_bus:
+        condition = condition | School.has_school_bus.is_(True)
+    return condition
 
 
 @job("drill_reminders_and_overdue", "interval", "Remind schools of closing drill windows; mark missed drills overdue",
@@ -113,21 +136,10 @@ def _schools_following(region: Region, deeper: Sequence[str]):
 
 def _seasonal_region_paths(rules: Rules) -> dict[str, str]:
     """Region code → path for every region a seasonal rule names (looked up once per run)."""
-    codes = {code for season in rules.seasonal for code in season.regions or ()}
+    codes = {code for season in rules.seasonal for code in season.regions}
     if not codes:
         return {}
     return dict(db.session.execute(select(Region.code, Region.path).where(Region.code.in_(codes))).all())
-
-
-def _cadence_condition(rules: Rules, cadence: str):
-    intensive = School.type.in_(sorted(rules.intensive_types))
-    if rules.intensive_when_boarding:
-        intensive = intensive | School.boarding.is_(True)
-    base_types = [t for t, c in rules.cadence.items() if c == cadence]
-    condition = School.type.in_(base_types) & ~intensive if base_types else false()
-    if cadence == rules.intensive_cadence:
-        condition = condition | intensive
-    return condition
 
 
 def _kind_expression(window: Window, paths: dict[str, str]):

@@ -9,26 +9,22 @@ from datetime import timedelta
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
-from ..core.schemas import localised
+from ..core.schemas import is_chinese, localised
 from ..notifications.models import Notification
 from ..notifications.render import Message, renders, subject
 from .models import Drill, DrillKind
 from .rules import current_rules, local_day
 
-KIND_NAMES = {
-    DrillKind.fire: _l("fire evacuation drill"),
-    DrillKind.earthquake: _l("earthquake drill"),
-    DrillKind.intruder: _l("intruder lockdown drill"),
-    DrillKind.flood: _l("flood drill"),
-    DrillKind.typhoon: _l("typhoon drill"),
-    DrillKind.bus_evacuation: _l("school bus evacuation drill"),
-}
-
 
 def kind_name(kind: DrillKind) -> str:
-    return str(KIND_NAMES[kind])
+    """The kind's name from the rules (defaults.toml), in the reader's language."""
+    spec = current_rules().kinds[DrillKind(kind)]
+    return spec.name_zh if is_chinese() else spec.name_en
+
+
+def phase_names(kind: DrillKind) -> dict[str, str]:
+    return {p.key: p.name_zh if is_chinese() else p.name_en for p in current_rules().kinds[DrillKind(kind)].phases}
 
 
 def period_label(period_key: str) -> str:

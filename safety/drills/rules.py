@@ -1,121 +1,153 @@
-"""The drill compliance calendar as data, and pure functions from a school calendar to due windows.
+"""The drill compliance calendar as data (defaults.toml, each default with its source) and pure functions from a
+school calendar to due windows.
 
-The defaults follow the usual rules: primary and secondary schools drill at least monthly, kindergartens at least
-quarterly, boarding and special-education schools twice a month, and schools with a bus hold a bus-evacuation
-drill every term. `app.config["DRILL_RULES"]` replaces any top-level key of `DEFAULT_RULES`.
-
-Nothing here touches the database: given a calendar (terms and holidays) and a day, the functions list the
-windows that are due; `jobs.py` turns them into rows set-based.
+`app.config["DRILL_RULES"]` replaces any top-level key of defaults.toml. Nothing here touches the database:
+given a calendar (terms and holidays) and a day, the functions list the windows that are due; `jobs.py` turns
+them into rows set-based, building its conditions from the same `Rules`.
 """
 from __future__ import annotations
 
 import calendar as _calendar
+import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ..schools.models import SchoolType
-from .models import CalendarKind, DrillKind
+from .models import CalendarKind, DrillKind, DrillPlace, DrillTime
 
-EVACUATION, BUS = "evacuation", "bus"
+EVACUATION, BUS, NIGHT = "evacuation", "bus", "night"
+REQUIREMENTS = (EVACUATION, BUS, NIGHT)
 CADENCES = ("semimonthly", "monthly", "quarterly", "none")
+DEFAULTS_FILE = Path(__file__).with_name("defaults.toml")
 
-DEFAULT_RULES: dict = {
-    # School type → cadence of the evacuation drill; types not listed use `default_cadence`.
-    "cadence": {SchoolType.kindergarten.value: "quarterly"},
-    "default_cadence": "monthly",
-    # Boarding schools and these types drill more often (one window per half month by default).
-    "intensive_cadence": "semimonthly",
-    "intensive_types": [SchoolType.special_education.value],
-    "intensive_when_boarding": True,
-    # One bus-evacuation drill per term for schools with a school bus.
-    "bus_drill_per_term": True,
-    # Kinds rotate with the period (by month, half month or quarter index) …
-    "rotation": [DrillKind.fire.value, DrillKind.earthquake.value, DrillKind.intruder.value],
-    # … except in seasonal months. The first matching entry wins. `regions`: None = everywhere, a list of
-    # region codes = those regions and everything below them (empty: nowhere until a region enables it).
-    "seasonal": [
-        {"kind": DrillKind.typhoon.value, "months": [7, 8, 9], "regions": []},
-        {"kind": DrillKind.flood.value, "months": [5, 6], "regions": None},
-    ],
-    "reminder_days": 3,
-    # [max building floors, seconds]: an evacuation slower than this is flagged (no entry: never flagged).
-    "slow_evacuation": [[4, 120]],
-    "timezone": "Asia/Shanghai",
-    # Windows that ended longer ago than this are not created any more (keeps each run's work bounded).
-    "backfill_days": 400,
-}
+
+@cache
+def default_rules() -> dict:
+    with DEFAULTS_FILE.open("rb") as file:
+        return tomllib.load(file)
+
+
+@dataclass(frozen=True)
+class Phase:
+    key: str
+    name_zh: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """One drill kind: its names and the phases its record notes (G2025's for earthquakes)."""
+    kind: DrillKind
+    name_zh: str
+    name_en: str
+    phases: tuple[Phase, ...]
+    source: str
 
 
 @dataclass(frozen=True)
 class Seasonal:
     kind: DrillKind
     months: frozenset[int]
-    regions: tuple[str, ...] | None
+    regions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TermRule:
+    """A drill owed once per term by the schools of some types, boarding ones, or those running a bus."""
+    requirement: str
+    per_term: bool
+    kind: DrillKind
+    types: frozenset[SchoolType] = frozenset()
+    boarding: bool = False
+    school_bus: bool = False
+    times: frozenset[DrillTime] = frozenset()     # when a report counts for it (empty: any time)
+    places: frozenset[DrillPlace] = frozenset()   # where (empty: anywhere)
 
 
 @dataclass(frozen=True)
 class Rules:
     cadence: dict[SchoolType, str]
-    intensive_cadence: str
-    intensive_types: frozenset[SchoolType]
-    intensive_when_boarding: bool
-    bus_drill_per_term: bool
+    bus: TermRule
+    night: TermRule
     rotation: tuple[DrillKind, ...]
     seasonal: tuple[Seasonal, ...]
-    reminder_days: int
+    kinds: dict[DrillKind, KindSpec]
     slow_evacuation: tuple[tuple[int, int], ...]
+    taller_seconds: dict[str, int]   # region code → seconds, for buildings above every slow_evacuation entry
+    reminder_days: int
     timezone: ZoneInfo
     backfill_days: int
+
+    def term_rules(self) -> tuple[TermRule, ...]:
+        return tuple(rule for rule in (self.bus, self.night) if rule.per_term)
+
+
+def _term_rule(requirement: str, raw: dict) -> TermRule:
+    return TermRule(requirement, bool(raw["per_term"]), DrillKind(raw["kind"]),
+                    frozenset(SchoolType(t) for t in raw.get("types", ())), bool(raw.get("boarding", False)),
+                    bool(raw.get("school_bus", False)),
+                    frozenset(DrillTime(t) for t in raw.get("times", ())),
+                    frozenset(DrillPlace(p) for p in raw.get("places", ())))
+
+
+def _kind_spec(key: str, raw: dict) -> KindSpec:
+    phases = tuple(Phase(p["key"], p["name_zh"], p["name_en"]) for p in raw.get("phases", ()))
+    return KindSpec(DrillKind(key), raw["name_zh"], raw["name_en"], phases, raw.get("source", ""))
 
 
 def load_rules(overrides: dict | None = None) -> Rules:
     """Defaults with `overrides` (top-level keys) applied, checked: a typo fails loudly, not silently."""
-    raw = {**DEFAULT_RULES, **(overrides or {})}
-    unknown = set(raw) - set(DEFAULT_RULES)
+    defaults = default_rules()
+    raw = {**defaults, **(overrides or {})}
+    unknown = set(raw) - set(defaults)
     if unknown:
         raise ValueError(f"unknown DRILL_RULES keys: {sorted(unknown)}")
-    cadence = {t: raw["cadence"].get(t.value, raw["default_cadence"]) for t in SchoolType}
-    for value in [*cadence.values(), raw["intensive_cadence"]]:
+    cadences = raw["cadence"]
+    cadence = {t: cadences.get(t.value, cadences["default"]) for t in SchoolType}
+    for value in cadence.values():
         if value not in CADENCES:
             raise ValueError(f"unknown drill cadence {value!r}; one of {CADENCES}")
-    rotation = tuple(DrillKind(k) for k in raw["rotation"])
+    rotation = tuple(DrillKind(k) for k in raw["rotation"]["kinds"])
     if not rotation:
         raise ValueError("DRILL_RULES rotation needs at least one kind")
-    seasonal = tuple(Seasonal(DrillKind(s["kind"]), frozenset(s["months"]),
-                              None if s.get("regions") is None else tuple(s["regions"])) for s in raw["seasonal"])
-    return Rules(cadence=cadence, intensive_cadence=raw["intensive_cadence"],
-                 intensive_types=frozenset(SchoolType(t) for t in raw["intensive_types"]),
-                 intensive_when_boarding=bool(raw["intensive_when_boarding"]),
-                 bus_drill_per_term=bool(raw["bus_drill_per_term"]), rotation=rotation, seasonal=seasonal,
-                 reminder_days=int(raw["reminder_days"]),
-                 slow_evacuation=tuple(sorted((int(f), int(s)) for f, s in raw["slow_evacuation"])),
-                 timezone=ZoneInfo(raw["timezone"]), backfill_days=int(raw["backfill_days"]))
+    kinds = {spec.kind: spec for spec in (_kind_spec(k, v) for k, v in {**defaults["kinds"], **raw["kinds"]}.items())}
+    if missing := set(DrillKind) - set(kinds):
+        raise ValueError(f"DRILL_RULES kinds lack {sorted(missing)}")
+    seasonal = tuple(Seasonal(DrillKind(s["kind"]), frozenset(s["months"]), tuple(s.get("regions") or ()))
+                     for s in raw["seasonal"])
+    return Rules(cadence=cadence, bus=_term_rule(BUS, raw["bus"]), night=_term_rule(NIGHT, raw["night"]),
+                 rotation=rotation, seasonal=seasonal, kinds=kinds,
+                 slow_evacuation=tuple(sorted((int(e["max_floors"]), int(e["seconds"]))
+                                              for e in raw["slow_evacuation"])),
+                 taller_seconds={str(k): int(v) for k, v in raw["taller_buildings"]["seconds"].items()},
+                 reminder_days=int(raw["reminder_days"]), timezone=ZoneInfo(raw["timezone"]),
+                 backfill_days=int(raw["backfill_days"]))
 
 
 def current_rules() -> Rules:
     """The app's rules; local days are those of DISPLAY_TIMEZONE unless DRILL_RULES names a timezone."""
     from flask import current_app
     config = current_app.config
-    return load_rules({"timezone": config.get("BABEL_DEFAULT_TIMEZONE") or DEFAULT_RULES["timezone"],
+    return load_rules({"timezone": config.get("BABEL_DEFAULT_TIMEZONE") or default_rules()["timezone"],
                        **(config.get("DRILL_RULES") or {})})
 
 
-# --- who drills how often ---------------------------------------------------------------------------------
+# --- thresholds -------------------------------------------------------------------------------------------
 
-def cadence_for(rules: Rules, school_type: SchoolType, boarding: bool) -> str:
-    if school_type in rules.intensive_types or (boarding and rules.intensive_when_boarding):
-        return rules.intensive_cadence
-    return rules.cadence[school_type]
+def slow_evacuation_threshold(rules: Rules, floors: int, region_codes: Sequence[str]) -> int | None:
+    """Seconds beyond which evacuating a building of `floors` floors is slow (None: no rule applies).
 
-
-def slow_evacuation_threshold(rules: Rules, floors: int) -> int | None:
-    """Seconds beyond which an evacuation of a school with buildings of `floors` floors is slow (None: no rule)."""
+    Up to the national height (4 floors) the national 2 minutes; above it the figure of the nearest region up
+    the school's tree (`region_codes`, city first) that set one.
+    """
     for max_floors, seconds in rules.slow_evacuation:
         if floors <= max_floors:
             return seconds
-    return None
+    return next((rules.taller_seconds[c] for c in reversed(region_codes) if c in rules.taller_seconds), None)
 
 
 # --- the school calendar ----------------------------------------------------------------------------------
@@ -150,6 +182,11 @@ class SchoolCalendar:
             return None
         return self.terms[0].starts_on, max(t.ends_on for t in self.terms)
 
+    def year_round(self) -> SchoolCalendar:
+        """The calendar of a school open through the holidays (many kindergartens): one span, no breaks."""
+        span = self.span()
+        return SchoolCalendar([Period(CalendarKind.term, *span)] if span else [])
+
 
 # --- windows ----------------------------------------------------------------------------------------------
 
@@ -160,28 +197,16 @@ class Window:
     starts_on: date
     ends_on: date  # inclusive (local days)
     kind: DrillKind
-    # Seasonal kinds that replace `kind` in some regions only: (kind, region codes), first match wins.
+    # Seasonal kinds that replace `kind` in the regions that opted in: (kind, region codes), first match wins.
     regional: tuple[tuple[DrillKind, tuple[str, ...]], ...] = ()
-
-    def kind_in(self, region_codes: Sequence[str]) -> DrillKind:
-        """The kind for a school whose region and ancestors have these codes."""
-        for kind, codes in self.regional:
-            if set(codes) & set(region_codes):
-                return kind
-        return self.kind
 
 
 def kind_for(rules: Rules, ordinal: int, anchor_month: int | None) -> tuple[DrillKind, tuple]:
-    """Rotation by period index; seasonal kinds take over in their months (anchor None: no season applies)."""
-    regional = []
-    for season in rules.seasonal if anchor_month is not None else ():
-        if anchor_month not in season.months:
-            continue
-        if season.regions is None:
-            return season.kind, tuple(regional)
-        if season.regions:
-            regional.append((season.kind, season.regions))
-    return rules.rotation[ordinal % len(rules.rotation)], tuple(regional)
+    """Rotation by period index, with the seasonal kinds of the period's month for the regions that opted in
+    (anchor None: no season applies)."""
+    regional = tuple((season.kind, season.regions) for season in rules.seasonal
+                     if anchor_month is not None and anchor_month in season.months and season.regions)
+    return rules.rotation[ordinal % len(rules.rotation)], regional
 
 
 def _months(start: date, end: date):
@@ -233,9 +258,9 @@ def term_key(starts_on: date) -> str:
     return f"{starts_on.year}-{'autumn' if starts_on.month >= 7 else 'spring'}"
 
 
-def bus_windows(rules: Rules, school_calendar: SchoolCalendar) -> list[Window]:
-    """One bus-evacuation window per term ("2026-autumn", "2027-spring"), cut to term time."""
-    if not rules.bus_drill_per_term:
+def term_windows(rule: TermRule, school_calendar: SchoolCalendar) -> list[Window]:
+    """One window per term ("2026-autumn", "2027-spring"), cut to term time, for a once-a-term drill."""
+    if not rule.per_term:
         return []
     windows, used = [], set()
     for term in school_calendar.terms:
@@ -245,7 +270,7 @@ def bus_windows(rules: Rules, school_calendar: SchoolCalendar) -> list[Window]:
             key, n = f"{base}-{n}", n + 1
         used.add(key)
         if (cut := school_calendar.cut(term.starts_on, term.ends_on)) is not None:
-            windows.append(Window(BUS, key, cut[0], cut[1], DrillKind.bus_evacuation))
+            windows.append(Window(rule.requirement, key, cut[0], cut[1], rule.kind))
     return windows
 
 

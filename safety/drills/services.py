@@ -1,18 +1,21 @@
 """Drills: scoped reads, reports (with flags, photos and hazards), compliance figures, school calendars."""
 from __future__ import annotations
 
+import hashlib
+import io
+import zipfile
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, case, func, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, and_, case, delete, func, select, update
+from sqlalchemy.orm import joinedload, undefer
 
 from ..accounts.models import User
-from ..accounts.scope import Capability, region_ids, require_in_scope, require_school, school_ids
+from ..accounts.scope import Capability, may, region_ids, require_in_scope, require_school, school_ids
 from ..audit.services import record
 from ..checklists.models import Category
 from ..core.clock import now
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..errors import Conflict, Forbidden, Invalid, NotFound, TooLarge, UnsupportedMedia
 from ..extensions import db
 from ..hazards import services as hazards
 from ..hazards.models import Hazard, HazardSource
@@ -20,12 +23,25 @@ from ..photos.models import PhotoSubject
 from ..photos.services import attach_photos, photos_of, resolve_refs
 from ..schools.models import Region, School
 from ..schools.services import get_region, school_ids_in_visible_region, visible_regions
-from .models import REPORTABLE, CalendarKind, CalendarPeriod, Drill, DrillStatus
+from .models import (
+    REPORTABLE,
+    CalendarKind,
+    CalendarPeriod,
+    Drill,
+    DrillEvacuation,
+    DrillImprovement,
+    DrillPlan,
+    DrillStatus,
+    ImprovementAction,
+)
 from .rules import Period, current_rules, day_start, local_day, slow_evacuation_threshold
 
 SLOW_EVACUATION = "slow_evacuation"  # slower than the threshold for the school's building height
 LATE = "late"                        # held after its window closed: not on time
 LATE_REPORT = "late_report"          # reported after its window closed (it had gone overdue)
+NO_PLAN = "no_plan"                  # no plan (方案) filed before the report
+NO_HEAD_COUNT = "no_head_count"      # nobody counted heads (清点人数) after the evacuation
+PHASES_SKIPPED = "phases_skipped"    # a phase of the kind (G2025's for earthquakes) was not held
 CLOCK_SKEW = timedelta(minutes=10)   # a phone's clock may run a little ahead
 
 # --- reading --------------------------------------------------------------------------------------------
@@ -67,47 +83,190 @@ def present(drill: Drill) -> Drill:
 def report(actor: User, drill: Drill, data: dict) -> tuple[Drill, list[Hazard]]:
     """Record how a drill went. The school's managers and its inspectors may report; a drill reported already
     is 409. An overdue drill may still be reported: it is flagged late_report (and late when it was held
-    after its window). Each entry of `problems` opens a hazard at the school. Returns (drill, hazards)."""
+    after its window). Improvements become notes, hazards (opened by the hazards domain) or tasks with an
+    owner. Returns (drill, hazards opened)."""
     require_in_scope(actor, drill.school_id, Capability.inspect)
     if drill.status not in REPORTABLE:
         raise Conflict(_("This drill has already been reported."), code="wrong_state")
-    moment, conducted_at = now(), data["conducted_at"]
-    if conducted_at < drill.window_start:
-        raise Invalid(fields={"conducted_at": [_("A drill held before its window opened does not count for it.")]})
-    if conducted_at > moment + CLOCK_SKEW:
-        raise Invalid(fields={"conducted_at": [_("A drill cannot have been held in the future.")]})
+    moment, conducted_at, rules = now(), data["conducted_at"], current_rules()
+    _check_record(rules, drill, data, moment)
     photos = resolve_refs(actor, data.get("photo_ids", []), "photo_ids")
-    problems = [{**problem, "photos": resolve_refs(actor, problem.get("photo_ids", []), f"problems.{i}.photo_ids")}
-                for i, problem in enumerate(data.get("problems", []))]
-    flags = []
-    threshold = slow_evacuation_threshold(current_rules(), drill.school.max_building_floors)
-    if threshold is not None and data["evacuation_seconds"] > threshold:
-        flags.append(SLOW_EVACUATION)
-    if conducted_at >= drill.window_end:
-        flags.append(LATE)
-    if drill.status == DrillStatus.overdue or moment >= drill.window_end:
-        flags.append(LATE_REPORT)
+    improvements = [_improvement_of(actor, drill, i, item) for i, item in enumerate(data.get("improvements", []))]
+    codes = _region_codes(drill.school)
+    evacuations = [DrillEvacuation(drill_id=drill.id, building=e["building"], floors=e["floors"],
+                                   seconds=e["seconds"], slow=_slow(rules, e, codes)) for e in data["evacuations"]]
     before = drill.status
     # Conditional on the state, so two reports racing each other cannot both win.
     claimed = db.session.execute(
         update(Drill).where(Drill.id == drill.id, Drill.status.in_(REPORTABLE))
         .values(status=DrillStatus.reported, reported_at=moment, reported_by_id=actor.id, conducted_at=conducted_at,
-                participants=data["participants"], evacuation_seconds=data["evacuation_seconds"],
-                notes=data.get("notes", ""), flags=",".join(flags))
+                evacuation_seconds=max(e.seconds for e in evacuations),
+                flags=",".join(_flags(rules, drill, data, evacuations, moment)), phases=",".join(data["phases"]),
+                **{field: data[field] for field in RECORD_FIELDS})
         .execution_options(synchronize_session=False)).rowcount
     if not claimed:
         raise Conflict(_("This drill has already been reported."), code="wrong_state")
-    db.session.refresh(drill)
+    db.session.add_all(evacuations)
     if photos:
         attach_photos(photos, drill.school_id, PhotoSubject.drill, drill.id)
-    opened = [hazards.report(actor, drill.school, {
-        "title": problem["title"], "description": problem.get("description", ""), "photos": problem["photos"],
-        "grade": problem["grade"], "category": problem.get("category") or Category.evacuation_route,
-    }, HazardSource.drill) for problem in problems]
+    opened = [_open_hazard(actor, drill, improvement, hazard) for improvement, hazard in improvements if hazard]
+    db.session.add_all(improvement for improvement, _hazard in improvements)
+    db.session.flush()
+    db.session.refresh(drill)
     record("drill.reported", actor, object_type="drill", object_id=drill.id, school_id=drill.school_id,
            from_status=before.value, to_status=drill.status.value, flags=drill.flag_list,
-           hazards=[h.id for h in opened])
+           hazards=[h.id for h in opened],
+           tasks=[i.id for i, _hazard in improvements if i.action == ImprovementAction.task])
     return drill, opened
+
+
+RECORD_FIELDS = ("scenario", "mode", "time_of_day", "place", "staff_count", "student_count", "head_count_done",
+                 "injuries", "injury_notes", "review", "notes")
+
+
+def _check_record(rules, drill: Drill, data: dict, moment) -> None:
+    """422 for a record that cannot count: held before its window or in the future, nobody taking part, a
+    once-a-term drill held at a time or place that does not count for it, a phase the kind does not have."""
+    problems = {}
+    if data["conducted_at"] < drill.window_start:
+        problems["conducted_at"] = [_("A drill held before its window opened does not count for it.")]
+    if data["conducted_at"] > moment + CLOCK_SKEW:
+        problems["conducted_at"] = [_("A drill cannot have been held in the future.")]
+    if data["staff_count"] + data["student_count"] == 0:
+        problems["student_count"] = [_("Nobody took part.")]
+    rule = next((r for r in rules.term_rules() if r.requirement == drill.requirement), None)
+    if rule is not None and rule.times and data["time_of_day"] not in rule.times:
+        problems["time_of_day"] = [_("This drill counts only when held at: %(times)s.",
+                                     times=", ".join(sorted(rule.times)))]
+    if rule is not None and rule.places and data["place"] not in rule.places:
+        problems["place"] = [_("This drill counts only when held in: %(places)s.",
+                               places=", ".join(sorted(rule.places)))]
+    known = {phase.key for phase in rules.kinds[drill.kind].phases}
+    for index, phase in enumerate(data["phases"]):
+        if phase not in known:
+            problems[f"phases.{index}"] = [_("This kind of drill has no such phase.")]
+    if problems:
+        raise Invalid(fields=problems)
+
+
+def _flags(rules, drill: Drill, data: dict, evacuations: list[DrillEvacuation], moment) -> list[str]:
+    skipped = [p.key for p in rules.kinds[drill.kind].phases if p.key not in data["phases"]]
+    checks = [(SLOW_EVACUATION, any(e.slow for e in evacuations)),
+              (LATE, data["conducted_at"] >= drill.window_end),
+              (LATE_REPORT, drill.status == DrillStatus.overdue or moment >= drill.window_end),
+              (NO_PLAN, db.session.scalar(select(DrillPlan.id).where(DrillPlan.drill_id == drill.id)) is None),
+              (NO_HEAD_COUNT, not data["head_count_done"]),
+              (PHASES_SKIPPED, bool(skipped))]
+    return [flag for flag, raised in checks if raised]
+
+
+def _slow(rules, evacuation: dict, region_codes: list[str]) -> bool:
+    threshold = slow_evacuation_threshold(rules, evacuation["floors"], region_codes)
+    return threshold is not None and evacuation["seconds"] > threshold
+
+
+def _region_codes(school: School) -> list[str]:
+    """Codes of the school's region and those above it, top first."""
+    ids = [int(part) for part in school.region.path.strip("/").split("/") if part]
+    codes = dict(db.session.execute(select(Region.id, Region.code).where(Region.id.in_(ids))).all())
+    return [codes[i] for i in ids if i in codes]
+
+
+def _improvement_of(actor: User, drill: Drill, index: int, item: dict) -> tuple[DrillImprovement, dict | None]:
+    action, owner = ImprovementAction(item["action"]), None
+    if action == ImprovementAction.task:
+        problems = {}
+        if item.get("owner_id") is None or (owner := _owner(item["owner_id"], drill.school_id)) is None:
+            problems[f"improvements.{index}.owner_id"] = [_("A task needs an owner who works at this school.")]
+        if item.get("due_on") is None:
+            problems[f"improvements.{index}.due_on"] = [_("A task needs a due day.")]
+        if problems:
+            raise Invalid(fields=problems)
+    improvement = DrillImprovement(drill_id=drill.id, school_id=drill.school_id, text=item["text"], action=action,
+                                   owner_id=owner.id if owner else None,
+                                   due_on=item.get("due_on") if owner else None)
+    hazard = None
+    if action == ImprovementAction.hazard:  # what the hazards domain needs to open one
+        hazard = {"title": item["text"], "description": item.get("description", ""), "grade": item["grade"],
+                  "category": item.get("category") or Category.evacuation_route,
+                  "photos": resolve_refs(actor, item.get("photo_ids", []), f"improvements.{index}.photo_ids")}
+    return improvement, hazard
+
+
+def _owner(user_id: int, school_id: int) -> User | None:
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.active and may(user, Capability.inspect, school_id) else None
+
+
+def _open_hazard(actor: User, drill: Drill, improvement: DrillImprovement, data: dict) -> Hazard:
+    hazard = hazards.report(actor, drill.school, data, HazardSource.drill)
+    improvement.hazard_id = hazard.id
+    return hazard
+
+
+def complete_improvement(actor: User, drill: Drill, improvement_id: int, note: str) -> DrillImprovement:
+    """The owner of an improvement task (or a manager of the school) marks it done, once."""
+    improvement = db.session.scalar(select(DrillImprovement).where(DrillImprovement.id == improvement_id,
+                                                                   DrillImprovement.drill_id == drill.id))
+    if improvement is None:
+        raise NotFound()
+    if actor.id != improvement.owner_id and not may(actor, Capability.manage, drill.school_id):
+        raise Forbidden()
+    if improvement.action != ImprovementAction.task or improvement.done_at is not None:
+        raise Conflict(_("Only an open task can be marked done."), code="wrong_state")
+    improvement.done_at, improvement.done_note = now(), note
+    db.session.flush()
+    record("drill.improvement_done", actor, object_type="drill", object_id=drill.id, school_id=drill.school_id,
+           improvement_id=improvement.id, note=note)
+    return improvement
+
+
+# --- the plan (方案) ----------------------------------------------------------------------------------------
+
+PLAN_MAX_BYTES = 10 * 1024 * 1024
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _plan_type(data: bytes) -> str | None:
+    """The plan's media type read from its bytes (PDF, or a Word .docx), None for anything else."""
+    if data.startswith(b"%PDF-") and b"%%EOF" in data[-2048:]:
+        return "application/pdf"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                if "word/document.xml" in archive.namelist():
+                    return DOCX
+        except zipfile.BadZipFile:
+            return None
+    return None
+
+
+def attach_plan(actor: User, drill: Drill, filename: str, data: bytes) -> DrillPlan:
+    """The school files the drill's plan before reporting it (a later file replaces the earlier one)."""
+    require_in_scope(actor, drill.school_id, Capability.inspect)
+    if drill.status not in REPORTABLE:
+        raise Conflict(_("The plan of a reported drill cannot be changed."), code="wrong_state")
+    if len(data) > PLAN_MAX_BYTES:
+        raise TooLarge(_("A plan may be at most %(mb)s MB.", mb=PLAN_MAX_BYTES // (1024 * 1024)))
+    if (mime := _plan_type(data)) is None:
+        raise UnsupportedMedia(_("A plan must be a PDF or a Word (.docx) file."))
+    db.session.execute(delete(DrillPlan).where(DrillPlan.drill_id == drill.id))
+    plan = DrillPlan(drill_id=drill.id, filename=(filename or "plan")[-200:], mime=mime, byte_size=len(data),
+                     sha256=hashlib.sha256(data).hexdigest(), content=data, uploaded_by_id=actor.id)
+    db.session.add(plan)
+    db.session.flush()
+    db.session.expire(drill, ["plan"])
+    record("drill.plan_attached", actor, object_type="drill", object_id=drill.id, school_id=drill.school_id,
+           sha256=plan.sha256, byte_size=plan.byte_size)
+    return plan
+
+
+def plan_of(drill: Drill) -> DrillPlan:
+    plan = db.session.scalar(select(DrillPlan).where(DrillPlan.drill_id == drill.id)
+                             .options(undefer(DrillPlan.content)))
+    if plan is None:
+        raise NotFound()
+    return plan
 
 
 # --- compliance -----------------------------------------------------------------------------------------

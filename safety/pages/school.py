@@ -147,14 +147,29 @@ def drill_report(drill_id):
     user = current_user()
     drill = drills.get_drill(user, drill_id)  # 404 before anything is read
     try:
-        problem = forms.text("problem_title")
-        data = forms.load(DrillReportIn, {
-            "conducted_at": forms.local_moment("conducted_at"), "participants": forms.text("participants") or None,
-            "evacuation_seconds": forms.text("evacuation_seconds") or None, "notes": forms.text("notes"),
-            "problems": [{"title": problem, "description": forms.text("problem_description")}] if problem else []})
+        data = forms.load(DrillReportIn, _drill_record_form())
         data["photo_ids"] = forms.uploaded_photos(user)
+        if (plan := request.files.get("plan")) and plan.filename:
+            drills.attach_plan(user, drill, plan.filename, plan.read())
         drills.report(user, drill, data)
     except ApiError as error:
         db.session.rollback()
         return drill_page(drill_id, error=error, status=error.status)
     return redirect(url_for("pages.drill_page", drill_id=drill.id), 303)
+
+
+def _drill_record_form() -> dict:
+    """The record form's fields as the API takes them: one building row, one improvement."""
+    improvement = forms.text("improvement_text")
+    return {
+        "conducted_at": forms.local_moment("conducted_at"), "scenario": forms.text("scenario"),
+        "mode": forms.text("mode") or None, "time_of_day": forms.text("time_of_day") or None,
+        "place": forms.text("place") or None, "staff_count": forms.text("staff_count") or None,
+        "student_count": forms.text("student_count") or None,
+        "head_count_done": forms.text("head_count_done") == "yes",
+        "evacuations": [{"building": forms.text("building") or None, "floors": forms.text("floors") or None,
+                         "seconds": forms.text("evacuation_seconds") or None}],
+        "injuries": forms.text("injuries") or 0, "injury_notes": forms.text("injury_notes"),
+        "review": forms.text("review"), "phases": request.form.getlist("phases"), "notes": forms.text("notes"),
+        "improvements": [{"text": improvement, "action": forms.text("improvement_action") or "note"}]
+        if improvement else []}

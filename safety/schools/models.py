@@ -58,6 +58,8 @@ class School(Timestamped, db.Model):
     enrolment: Mapped[int] = mapped_column(Integer, default=0)
     # Evacuation times are judged against building height (≤ 4 floors: 120 s).
     max_building_floors: Mapped[int] = mapped_column(Integer, default=4)
+    # Open through the school holidays (many kindergartens): drill windows are not cut to term time.
+    open_in_holidays: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     region: Mapped[Region] = relationship(back_populates="schools")

@@ -39,6 +39,7 @@ class SchoolSchema(ma.Schema):
     address = ma.fields.String()
     enrolment = ma.fields.Integer()
     max_building_floors = ma.fields.Integer()
+    open_in_holidays = ma.fields.Boolean()
     active = ma.fields.Boolean()
 
 
@@ -51,6 +52,7 @@ class _SchoolFields(StrictSchema):
     address = ma.fields.String(validate=validate.Length(max=300))
     enrolment = ma.fields.Integer(validate=validate.Range(min=0, max=100_000))
     max_building_floors = ma.fields.Integer(validate=validate.Range(min=1, max=100))
+    open_in_holidays = ma.fields.Boolean(metadata={"description": "open through the holidays: drills due then too"})
 
 
 class SchoolIn(_SchoolFields):

@@ -11,6 +11,7 @@ from safety.core.clock import frozen
 from safety.drills.jobs import assign_drills, drill_reminders_and_overdue
 from safety.drills.models import Drill, DrillKind, DrillStatus
 from safety.drills.render import render_drill_due, render_drill_overdue
+from safety.drills.rules import load_rules
 from safety.drills.services import create_period
 from safety.extensions import db
 from safety.hazards.models import Hazard, HazardSource
@@ -87,8 +88,18 @@ def get(client, world, who, path, moment):
         return client.get(path, headers=headers(world, who, moment))
 
 
+RECORD = {"scenario": "二楼实验室起火", "mode": "announced", "time_of_day": "class_time", "place": "teaching_building",
+          "staff_count": 30, "student_count": 420, "head_count_done": True, "review": "撤离有序",
+          "evacuations": [{"building": "教学楼", "floors": 4, "seconds": 95}]}
+
+
+def all_phases(drill_id) -> list[str]:
+    """Every phase the drill's kind has (the earthquake drill's four): a full record skips none."""
+    return [p.key for p in load_rules().kinds[db.session.get(Drill, drill_id).kind].phases]
+
+
 def post_report(client, world, who, drill_id, moment, **body):
-    body = {"conducted_at": moment.isoformat(), "participants": 420, "evacuation_seconds": 95, **body}
+    body = {"conducted_at": moment.isoformat(), **RECORD, "phases": all_phases(drill_id), **body}
     with frozen(moment):
         return client.post(f"/api/v1/drills/{drill_id}/report", json=body, headers=headers(world, who, moment))
 
@@ -136,13 +147,15 @@ def test_a_district_calendar_overrides_the_city_calendar(client, school_year):
     assert len(city.json) == len(SCHOOL_YEAR) and {p["region_id"] for p in city.json} == {world.city.id}
 
 
-def test_typhoon_drills_where_the_configuration_enables_them(app, monkeypatch, school_year):
+def test_seasonal_drills_only_where_a_region_opts_in(app, monkeypatch, school_year):
     monkeypatch.setitem(app.config, "DRILL_RULES", {"seasonal": [
-        {"kind": "typhoon", "months": [9, 10], "regions": ["DB"]}, {"kind": "flood", "months": [10], "regions": None}]})
+        {"kind": "typhoon", "months": [9, 10], "regions": ["DB"]},
+        {"kind": "flood", "months": [10], "regions": ["DA"]}]})
     run(ASSIGN, local(2026, 9, 20))
     assert drill(school_year.school_c, "2026-09").kind == DrillKind.typhoon  # SC lies in district DB
     assert drill(school_year.school_c, "2026-10").kind == DrillKind.typhoon  # the first matching rule wins there
-    assert drill(school_year.school_a, "2026-09").kind in {DrillKind.fire, DrillKind.earthquake, DrillKind.intruder}
+    assert drill(school_year.school_a, "2026-09").kind in {DrillKind.fire, DrillKind.earthquake, DrillKind.intruder,
+                                                            DrillKind.stampede}
     assert drill(school_year.school_a, "2026-10").kind == DrillKind.flood
 
 
@@ -311,17 +324,19 @@ def test_report_flags_a_slow_evacuation_and_keeps_its_photos(client, school_year
     moment = local(2026, 11, 12, 15)
     with frozen(moment):
         photo = upload_photo(client, headers(world, "officer_a", moment), jpeg_bytes(seed=7)).json
-    response = post_report(client, world, "officer_a", sa.id, moment, evacuation_seconds=131,
-                           notes="二楼东侧楼梯拥堵", photo_ids=[photo["id"]])
+    response = post_report(client, world, "officer_a", sa.id, moment, notes="二楼东侧楼梯拥堵", photo_ids=[photo["id"]],
+                           evacuations=[{"building": "教学楼", "floors": 4, "seconds": 131}])
     assert response.status_code == 200, response.json
     body = response.json
-    assert (body["status"], body["flags"], body["held_on_time"]) == ("reported", ["slow_evacuation"], True)
-    assert (body["participants"], body["evacuation_seconds"], body["notes"]) == (420, 131, "二楼东侧楼梯拥堵")
+    assert (body["status"], body["flags"], body["held_on_time"]) == ("reported", ["slow_evacuation", "no_plan"],
+                                                                      True)
+    assert (body["student_count"], body["evacuation_seconds"], body["notes"]) == (420, 131, "二楼东侧楼梯拥堵")
     assert body["reported_by_id"] == world.officer_a.id and body["hazards"] == []
     assert [p["id"] for p in body["photos"]] == [photo["id"]]
-    # five-floor buildings: no threshold applies by default
-    ok = post_report(client, world, "principal_c", sc.id, moment, evacuation_seconds=131)
-    assert ok.status_code == 200 and ok.json["flags"] == []
+    # five-floor buildings: no national threshold, and none set for the region
+    ok = post_report(client, world, "principal_c", sc.id, moment,
+                     evacuations=[{"building": "教学楼", "floors": 5, "seconds": 131}])
+    assert ok.status_code == 200 and ok.json["flags"] == ["no_plan"]
     # the principal may see the photo now that the drill names it
     auth = headers(world, "principal_a", moment)
     with frozen(moment), client.get(f"/api/v1/photos/{photo['id']}?size=thumb", headers=auth) as shown:
@@ -340,10 +355,10 @@ def test_an_overdue_drill_may_still_be_reported_and_is_flagged_late(client, scho
     held = post_report(client, world, "principal_a", september.id, local(2026, 11, 11),
                        conducted_at=local(2026, 9, 25, 15).isoformat())
     assert held.status_code == 200, held.json
-    assert held.json["flags"] == ["late_report"] and held.json["held_on_time"] is True
+    assert held.json["flags"] == ["late_report", "no_plan"] and held.json["held_on_time"] is True
     # held only now: late
     late = post_report(client, world, "principal_a", october.id, local(2026, 11, 11))
-    assert late.json["flags"] == ["late", "late_report"] and late.json["held_on_time"] is False
+    assert late.json["flags"] == ["late", "late_report", "no_plan"] and late.json["held_on_time"] is False
 
 
 def test_report_times_must_fit_the_window_and_the_clock(client, school_year):
@@ -356,18 +371,20 @@ def test_report_times_must_fit_the_window_and_the_clock(client, school_year):
                          conducted_at=local(2026, 11, 12).isoformat())
     assert early.status_code == future.status_code == 422
     assert "conducted_at" in early.json["error"]["fields"] and "conducted_at" in future.json["error"]["fields"]
-    missing = post_report(client, world, "principal_a", nov.id, local(2026, 11, 10), participants=None)
+    missing = post_report(client, world, "principal_a", nov.id, local(2026, 11, 10), student_count=None)
     assert missing.status_code == 422
+    nobody = post_report(client, world, "principal_a", nov.id, local(2026, 11, 10), student_count=0, staff_count=0)
+    assert nobody.status_code == 422 and "student_count" in nobody.json["error"]["fields"]
 
 
-def test_problems_found_in_a_drill_open_hazards(client, school_year):
+def test_improvements_found_in_a_drill_open_hazards(client, school_year):
     world = school_year
     run(ASSIGN, local(2026, 11, 10))
     nov = drill(world.school_a, "2026-11")
     moment = local(2026, 11, 13, 16)
-    response = post_report(client, world, "officer_a", nov.id, moment, problems=[
-        {"title": "二楼应急照明灯不亮", "description": "演练时发现"},
-        {"title": "安全出口被杂物堵塞", "grade": "major", "category": "evacuation_route"}])
+    response = post_report(client, world, "officer_a", nov.id, moment, improvements=[
+        {"text": "二楼应急照明灯不亮", "description": "演练时发现", "action": "hazard"},
+        {"text": "安全出口被杂物堵塞", "grade": "major", "category": "evacuation_route", "action": "hazard"}])
     assert response.status_code == 200, response.json
     opened = response.json["hazards"]
     assert [(h["title"], h["grade"]) for h in opened] == [("二楼应急照明灯不亮", "general"),
@@ -441,7 +458,7 @@ def test_drills_are_scoped_to_the_schools_one_sees(client, school_year, who, vis
             expected = 200 if code in visible else 404
             assert client.get(f"/api/v1/drills/{nov.id}", headers=auth).status_code == expected, code
             if code not in visible:
-                body = {"conducted_at": moment.isoformat(), "participants": 1, "evacuation_seconds": 60}
+                body = {"conducted_at": moment.isoformat(), **RECORD}
                 response = client.post(f"/api/v1/drills/{nov.id}/report", json=body, headers=auth)
                 assert response.status_code == 404, code
                 compliance = client.get(f"/api/v1/drills/compliance?school_id={school.id}", headers=auth)
