@@ -1,3 +1,4 @@
+from contextlib import closing
 from io import BytesIO
 
 from flask import request, send_file
@@ -79,8 +80,10 @@ class DrillPlanFile(MethodView):
         """File the drill's plan (方案), a PDF or Word .docx (multipart field `file`); replaces an earlier one"""
         if request.mimetype != "multipart/form-data":
             raise UnsupportedMedia()
-        actor, upload = current_actor(), files["file"]
-        return services.attach_plan(actor, services.get_drill(actor, drill_id), upload.filename, upload.read())
+        actor = current_actor()
+        with closing(files["file"]) as upload:  # a large upload is a temporary file: close it now
+            name, data = upload.filename, upload.read()
+        return services.attach_plan(actor, services.get_drill(actor, drill_id), name, data)
 
     @blp.response(200, description="The plan file", content_type="application/octet-stream")
     def get(self, drill_id):

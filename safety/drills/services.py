@@ -247,7 +247,7 @@ def attach_plan(actor: User, drill: Drill, filename: str, data: bytes) -> DrillP
     if drill.status not in REPORTABLE:
         raise Conflict(_("The plan of a reported drill cannot be changed."), code="wrong_state")
     if len(data) > PLAN_MAX_BYTES:
-        raise TooLarge(_("A plan may be at most %(mb)s MB.", mb=PLAN_MAX_BYTES // (1024 * 1024)))
+        raise TooLarge(_("A plan may be at most %(mb)s MB.", mb=round(PLAN_MAX_BYTES / (1024 * 1024), 1)))
     if (mime := _plan_type(data)) is None:
         raise UnsupportedMedia(_("A plan must be a PDF or a Word (.docx) file."))
     db.session.execute(delete(DrillPlan).where(DrillPlan.drill_id == drill.id))

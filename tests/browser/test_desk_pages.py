@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from safety.core.clock import now
+from safety.drills.demo import plan_pdf
 from safety.drills.models import Drill, DrillKind, DrillStatus
 from safety.extensions import db
 from safety.hazards.models import Hazard, HazardSource
@@ -87,15 +88,24 @@ def test_the_schools_points_a_drill_report_and_a_public_report(browser, world):
     desk.goto(f"/drills/{drill_id}")
     held = (now() - timedelta(days=1)).astimezone().strftime("%Y-%m-%dT%H:%M")
     desk.fill("input[name=conducted_at]", held)
-    desk.fill("input[name=participants]", "860")
+    desk.fill("textarea[name=scenario]", "二楼实验室起火")
+    desk.select_option("select[name=time_of_day]", "break_time")
+    desk.fill("input[name=staff_count]", "40")
+    desk.fill("input[name=student_count]", "860")
+    desk.check("input[name=head_count_done]")
+    desk.fill("input[name=building]", "教学楼")
     desk.fill("input[name=evacuation_seconds]", "95")
-    desk.fill("textarea[name=notes]", "全校疏散演练，秩序良好")
-    desk.set_input_files("input[type=file]", {"name": "drill.jpg", "mimeType": "image/jpeg",
-                                              "buffer": jpeg_bytes(seed=31)})
+    desk.fill("textarea[name=review]", "全校疏散演练，秩序良好")
+    desk.set_input_files("input[name=plan]", {"name": "方案.pdf", "mimeType": "application/pdf",
+                                              "buffer": plan_pdf("演练方案", ["一、演练目的"])})
+    desk.set_input_files("input[name=photos]", {"name": "drill.jpg", "mimeType": "image/jpeg",
+                                                "buffer": jpeg_bytes(seed=31)})
     desk.click("form[action$='/report'] button[type=submit]")
     expect(desk.locator(".photos img")).to_have_count(1)
     capture(desk, "drill-reported")
-    assert db.session.get(Drill, drill_id).status == DrillStatus.reported
+    reported = db.session.get(Drill, drill_id)
+    assert reported.status == DrillStatus.reported and reported.student_count == 860
+    assert reported.plan is not None and reported.flag_list == []
     released()
 
     # Anyone with the code: the public report, with a photo.

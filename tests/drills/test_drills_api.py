@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from flask_babel import force_locale
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 
 from safety.core.clock import frozen
 from safety.drills.jobs import assign_drills, drill_reminders_and_overdue
@@ -18,7 +18,6 @@ from safety.hazards.models import Hazard, HazardSource
 from safety.notifications.models import Notification
 from safety.scheduler.models import JobRun
 from safety.scheduler.registry import run_job
-from safety.schools.models import School
 from tests.factories import create_school, jpeg_bytes, upload_photo
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -39,18 +38,6 @@ def local(y, m, d, h=10, minute=0) -> datetime:
 def add_calendar(region, periods=SCHOOL_YEAR):
     for kind, name, first, last in periods:
         create_period(None, region, {"kind": kind, "name_zh": name, "starts_on": first, "ends_on": last})
-
-
-@pytest.fixture
-def school_year(world):
-    """The world's schools follow the city calendar. SA (primary, 4 floors) also runs a school bus; SB is a
-    kindergarten; SC (junior secondary) has five-floor buildings. All registered in August."""
-    add_calendar(world.city)
-    db.session.execute(update(School).values(created_at=local(2026, 8, 1)))
-    world.school_a.has_school_bus = True
-    world.school_c.max_building_floors = 5
-    db.session.commit()
-    return world
 
 
 def run(name, moment) -> JobRun:
