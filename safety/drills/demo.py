@@ -165,9 +165,9 @@ def build_demo_drills(progress: Callable[[str], None] = lambda _m: None) -> None
                                                                                            Drill.id)).all()
     reported = 0
     for index, drill in enumerate(drills):
-        still_open = drill.window_end > moment
-        if (still_open and index % 3 != 0) or (not still_open and index % 9 == 4):
-            continue  # not held yet / missed: left to the reminder and overdue job
+        still_open, night = drill.window_end > moment, drill.requirement == NIGHT
+        if not night and ((still_open and index % 3 != 0) or (not still_open and index % 9 == 4)):
+            continue  # not held yet / missed: left to the reminder and overdue job (boarding schools show theirs)
         reported += _report(rng, school_calendar, drill, index, moment)
     with frozen(moment):
         drill_reminders_and_overdue(moment)
