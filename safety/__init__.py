@@ -38,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["API_SPEC_OPTIONS"] = _spec_options()
     app.config.update(config or {})
     app.json.ensure_ascii = False  # Chinese text stays readable in responses
+    _trust_proxies(app)
 
     _init_extensions(app)
     _register_api(app)
@@ -46,6 +47,14 @@ def create_app(config: dict | None = None) -> Flask:
     from .cli import register_commands
     register_commands(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind nginx the client's address and scheme arrive in X-Forwarded-For/-Proto. They are believed from
+    exactly TRUSTED_PROXY_COUNT proxies (the right-most entries), never more: a client could write the rest."""
+    if count := app.config["TRUSTED_PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def _init_extensions(app: Flask) -> None:

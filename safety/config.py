@@ -64,8 +64,21 @@ def from_environment(instance_path: Path) -> dict:
         "BABEL_DEFAULT_LOCALE": os.environ.get("DEFAULT_LOCALE", "zh_Hans_CN"),
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("DISPLAY_TIMEZONE", "Asia/Shanghai"),
         "PASSWORD_MIN_LENGTH": _int("PASSWORD_MIN_LENGTH", 10),
+        # Login throttling (accounts/services.py `login_lockouts`): failures per account from one address, per
+        # account from anywhere, per address; the first lock, doubled by each further failure up to the memory.
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
+        "LOGIN_ACCOUNT_MAX_FAILURES": _int("LOGIN_ACCOUNT_MAX_FAILURES", 20),
+        "LOGIN_ADDRESS_MAX_FAILURES": _int("LOGIN_ADDRESS_MAX_FAILURES", 100),
         "LOGIN_LOCKOUT": timedelta(minutes=_int("LOGIN_LOCKOUT_MINUTES", 15)),
+        "LOGIN_FAILURE_MEMORY": timedelta(hours=_int("LOGIN_FAILURE_MEMORY_HOURS", 24)),
+        # Anonymous requests per hour: public problem reports per address and per point; parent receipts per
+        # address (many phones share a carrier's NAT address) and per letter (a class of 50 passes with retries).
+        "PUBLIC_REPORTS_PER_HOUR": _int("PUBLIC_REPORTS_PER_HOUR", 30),
+        "PUBLIC_REPORTS_PER_POINT_HOUR": _int("PUBLIC_REPORTS_PER_POINT_HOUR", 10),
+        "CAMPAIGN_RECEIPTS_PER_HOUR": _int("CAMPAIGN_RECEIPTS_PER_HOUR", 600),
+        "CAMPAIGN_RECEIPTS_PER_LETTER_HOUR": _int("CAMPAIGN_RECEIPTS_PER_LETTER_HOUR", 150),
+        # How many reverse proxies (nginx …) stand in front and set X-Forwarded-For/-Proto; 0: trust none.
+        "TRUSTED_PROXY_COUNT": _int("TRUSTED_PROXY_COUNT", 0),
         # Photos up to MAX_PHOTO_MB (413 beyond); a request body may carry a little form overhead on top.
         "MAX_PHOTO_BYTES": _int("MAX_PHOTO_MB", 25) * 1024 * 1024,
         "MAX_CONTENT_LENGTH": (_int("MAX_PHOTO_MB", 25) + 1) * 1024 * 1024,

@@ -28,23 +28,35 @@ class LoginResult:
     expires_in: int = 0
 
 
-def login(username: str, password: str, user_agent: str = "") -> LoginResult:
-    """Check credentials; repeated failures for a username or an address are locked out for a while.
+def login_lockouts(username: str) -> dict[str, ratelimit.Lockout]:
+    """Who is locked after failed logins (OWASP Authentication Cheat Sheet, "Login Throttling"): an account from one
+    address early, an account from anywhere later, with locks doubling after each further failure; an address
+    only at a much higher count, so one user's typos never lock out a school (or a carrier's NAT) behind it."""
+    cfg, name = current_app.config, username.strip().lower()[:60]
+    first, memory = cfg["LOGIN_LOCKOUT"], cfg["LOGIN_FAILURE_MEMORY"]
+    return {f"user:{name}@{client_ip()}": ratelimit.Lockout(cfg["LOGIN_MAX_FAILURES"], first, memory),
+            f"user:{name}": ratelimit.Lockout(cfg["LOGIN_ACCOUNT_MAX_FAILURES"], first, memory),
+            f"ip:{client_ip()}": ratelimit.Lockout(cfg["LOGIN_ADDRESS_MAX_FAILURES"], first, first)}
 
-    Failures are recorded even though the request answers 401, so the caller commits either way.
+
+def login(username: str, password: str, user_agent: str = "") -> LoginResult:
+    """Check credentials, unless the account, the account from this address, or the address is locked (429).
+
+    The attempt counts as a failure from before the password is checked (committed apart, so parallel guesses
+    count too); it is withdrawn when the password is right, which also forgets the account's failures from here.
     """
-    keys = [f"user:{username.strip().lower()}", f"ip:{client_ip()}"]
-    cfg = current_app.config
-    ratelimit.check(LOGIN_BUCKET, keys, cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_LOCKOUT"])
+    lockouts = login_lockouts(username)
+    ratelimit.refuse_if_locked(LOGIN_BUCKET, lockouts)
+    attempt = ratelimit.record(LOGIN_BUCKET, list(lockouts))
     user = db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
     if not verify_password(user.password_hash if user else None, password) or not user.active:
-        ratelimit.hit(LOGIN_BUCKET, keys)
         record("auth.login_failed", user, object_type="user", object_id=user.id if user else None,
                username=username[:64])
         return LoginResult(None)
-    ratelimit.clear(LOGIN_BUCKET, keys[:1])
+    ratelimit.withdraw(attempt)
+    ratelimit.clear(LOGIN_BUCKET, list(lockouts)[:1])
     token, token_hash = new_token()
-    lifetime = cfg["TOKEN_LIFETIME"]
+    lifetime = current_app.config["TOKEN_LIFETIME"]
     db.session.add(ApiToken(token_hash=token_hash, user_id=user.id, expires_at=now() + lifetime,
                             user_agent=user_agent[:200]))
     record("auth.login", user, object_type="user", object_id=user.id)

@@ -64,7 +64,7 @@ from .periods import (
     periods_around,
     schools_following,
 )
-from .progress import lagging_schools
+from .progress import lag_figures, lagging_schools
 from .receipts import create_letters
 
 TASK_COLUMNS = ["campaign_id", "requirement_id", "school_id", "class_id", "holiday_id", "subject_key", "opens_on",
@@ -229,15 +229,21 @@ def create_tasks(campaign: Campaign, as_of: datetime) -> int:
 
 
 def _holiday_tasks(campaign: Campaign, requirement: ActivityRequirement, following: Select, as_of: datetime) -> int:
-    """A reminder task per holiday starting inside the campaign, for the schools keeping that calendar."""
-    created = 0
+    """A reminder task per holiday starting inside the campaign, for the schools keeping that calendar. A school
+    added since the campaign opened owes reminders only for holidays that had not begun when it was added, from
+    the day it is first seen (it is never owed, overdue at once, a reminder for a holiday already under way)."""
+    created, today = 0, local_day(as_of)
+    added_since = School.created_at >= campaign.opens_at
     for group in calendar_groups():
         for holiday in holidays_for_reminders(group.holidays, campaign.starts_on, campaign.ends_on):
             key = literal(f"holiday:{holiday.id}", String)
+            begins = day_start(holiday.starts_on)
             opens_on = max(campaign.starts_on, holiday.starts_on - timedelta(days=requirement.due_days))
+            opens = case((added_since, literal(max(opens_on, min(today, holiday.starts_on)), Date)),
+                         else_=literal(opens_on, Date))
             rows = select(*_row(campaign, requirement, School.id, null(), literal(holiday.id, Integer), key,
-                                literal(opens_on, Date), literal(day_start(holiday.starts_on), UTCDateTime), as_of)) \
-                .where(School.id.in_(following), School.id.in_(group.schools),
+                                opens, literal(begins, UTCDateTime), as_of)) \
+                .where(School.id.in_(following), School.id.in_(group.schools), School.created_at < begins,
                        _not_taken(campaign, requirement, School.id, key))
             created += _insert(rows)
     return created
@@ -288,14 +294,15 @@ def water_rhythm(as_of: datetime) -> int:
 
 def _flag_lagging(campaign: Campaign, as_of: datetime) -> int:
     """Flag schools behind by more than the margin (a new row, or a new episode of a cleared one); clear the ones
-    that caught up. The flag's time is when the job saw it."""
-    behind = lagging_schools(campaign, as_of)
+    that caught up. The flag's time is when the job saw it; every flag keeps the figures it was last judged on."""
+    figures = lag_figures(campaign, as_of).subquery()
+    behind = lagging_schools(campaign, figures)
     mine = CampaignLag.campaign_id == campaign.id
-    rows = select(literal(campaign.id, Integer), School.id, literal(LagStatus.lagging.value, String),
-                  literal(as_of, UTCDateTime), literal(1, Integer)) \
-        .where(School.id.in_(behind), ~exists().where(mine, CampaignLag.school_id == School.id))
-    changed = insert_ignoring_conflicts(CampaignLag, ["campaign_id", "school_id", "status", "flagged_at", "episodes"],
-                                        rows)
+    rows = select(literal(campaign.id, Integer), figures.c.school_id, literal(LagStatus.lagging.value, String),
+                  literal(as_of, UTCDateTime), literal(1, Integer), figures.c.due, figures.c.done, figures.c.total) \
+        .where(figures.c.school_id.in_(behind), ~exists().where(mine, CampaignLag.school_id == figures.c.school_id))
+    changed = insert_ignoring_conflicts(CampaignLag, ["campaign_id", "school_id", "status", "flagged_at", "episodes",
+                                                      "due", "done", "total"], rows)
     changed += db.session.execute(
         update(CampaignLag).where(mine, CampaignLag.status == LagStatus.cleared, CampaignLag.school_id.in_(behind))
         .values(status=LagStatus.lagging, flagged_at=as_of, cleared_at=None, episodes=CampaignLag.episodes + 1)
@@ -303,4 +310,17 @@ def _flag_lagging(campaign: Campaign, as_of: datetime) -> int:
     changed += db.session.execute(
         update(CampaignLag).where(mine, CampaignLag.status == LagStatus.lagging, CampaignLag.school_id.not_in(behind))
         .values(status=LagStatus.cleared, cleared_at=as_of).execution_options(synchronize_session=False)).rowcount
-    return changed
+    return changed + _refresh_lag_figures(campaign, figures)
+
+
+def _refresh_lag_figures(campaign: Campaign, figures) -> int:
+    """The figures of every flag of the campaign as of now, lagging or cleared; rows whose figures stand are left."""
+    def now_(column: str):
+        return func.coalesce(select(figures.c[column]).where(figures.c.school_id == CampaignLag.school_id)
+                             .scalar_subquery(), 0)
+    stale = or_(*(getattr(CampaignLag, c).is_distinct_from(now_(c)) for c in ("due", "done", "total")))
+    return db.session.execute(
+        update(CampaignLag).where(CampaignLag.campaign_id == campaign.id, CampaignLag.status != LagStatus.closed,
+                                  stale)
+        .values(due=now_("due"), done=now_("done"), total=now_("total"))
+        .execution_options(synchronize_session=False)).rowcount

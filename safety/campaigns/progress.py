@@ -251,13 +251,21 @@ def class_rows(campaign: Campaign, school_id: int) -> list[dict]:
 # --- lagging --------------------------------------------------------------------------------------------
 
 
-def lagging_schools(campaign: Campaign, as_of: datetime) -> Select:
-    """Ids of the schools taking part that are behind by more than the margin at `as_of` (see the module doc)."""
+def lag_figures(campaign: Campaign, as_of: datetime) -> Select:
+    """Per school taking part: what is due by now, what is done, of how many (tasks, and water bodies counted due
+    and done when patrolled within their interval) — the figures a lagging flag is judged on and keeps."""
     tasks, water = task_counts(campaign, as_of), water_counts(campaign, as_of)
-    overdue_water = func.coalesce(water.c.water_bodies, 0) - func.coalesce(water.c.water_bodies_on_time, 0)
-    behind = func.coalesce(tasks.c.due, 0) - func.coalesce(tasks.c.done, 0) + overdue_water
-    size = func.coalesce(tasks.c.tasks, 0) + func.coalesce(water.c.water_bodies, 0)
-    return select(School.id).outerjoin(tasks, tasks.c.school_id == School.id) \
-        .outerjoin(water, water.c.school_id == School.id) \
-        .where(School.id.in_(participants(campaign)), behind > 0,
-               behind > literal(campaign.definition.lag_margin) * size)
+    water_bodies = func.coalesce(water.c.water_bodies, 0)
+    return select(School.id.label("school_id"),
+                  (func.coalesce(tasks.c.due, 0) + water_bodies).label("due"),
+                  (func.coalesce(tasks.c.done, 0) + func.coalesce(water.c.water_bodies_on_time, 0)).label("done"),
+                  (func.coalesce(tasks.c.tasks, 0) + water_bodies).label("total")) \
+        .outerjoin(tasks, tasks.c.school_id == School.id).outerjoin(water, water.c.school_id == School.id) \
+        .where(School.id.in_(participants(campaign)))
+
+
+def lagging_schools(campaign: Campaign, figures) -> Select:
+    """Ids of the schools behind by more than the margin, from `lag_figures` as a subquery (see the module doc)."""
+    behind = figures.c.due - figures.c.done
+    return select(figures.c.school_id).where(behind > 0, behind > literal(campaign.definition.lag_margin)
+                                             * figures.c.total)

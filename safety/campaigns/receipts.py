@@ -53,16 +53,14 @@ def receipt_url(letter: ClassLetter) -> str:
 
 
 def confirm_from_public(token: str, child: str, signer: str) -> ClassLetter:
-    """A parent's confirmation from the API or the page, rate limited per address and per letter."""
-    hour = timedelta(hours=1)
-    by_address = [f"ip:{client_ip()}"]
-    ratelimit.check("parent_receipt", by_address, current_app.config.get("CAMPAIGN_RECEIPTS_PER_HOUR", 60), hour)
+    """A parent's confirmation from the API or the page, rate limited per address and per letter.
+
+    Counted before the token is looked up and kept whatever the answer, so failed and refused tries count too."""
+    cfg, hour = current_app.config, timedelta(hours=1)
+    ratelimit.take("parent_receipt", [f"ip:{client_ip()}"], cfg["CAMPAIGN_RECEIPTS_PER_HOUR"], hour)
+    ratelimit.take("parent_receipt_letter", [ratelimit.token_key("letter", token)],
+                   cfg["CAMPAIGN_RECEIPTS_PER_LETTER_HOUR"], hour)
     letter = letter_by_token(token)
-    by_letter = [f"letter:{letter.id}"]
-    ratelimit.check("parent_receipt_letter", by_letter,
-                    current_app.config.get("CAMPAIGN_RECEIPTS_PER_LETTER_HOUR", 300), hour)
-    ratelimit.hit("parent_receipt", by_address)
-    ratelimit.hit("parent_receipt_letter", by_letter)
     confirm(letter, child, signer)
     return letter
 

@@ -185,13 +185,14 @@ class PublicReport(MethodView):
 
         It lands in that school's queue as an unverified report; nothing about the school is revealed.
         """
-        limit = current_app.config.get("PUBLIC_REPORTS_PER_HOUR", 5)
-        keys = [f"ip:{client_ip()}"]
-        ratelimit.check("public_report", keys, limit, timedelta(hours=1))
+        cfg, hour = current_app.config, timedelta(hours=1)
+        # Counted before anything is looked up or decoded, and kept whatever the answer (unknown codes too).
+        ratelimit.take("public_report", [f"ip:{client_ip()}"], cfg["PUBLIC_REPORTS_PER_HOUR"], hour)
+        ratelimit.take("public_report_point", [ratelimit.token_key("point", qr_token)],
+                       cfg["PUBLIC_REPORTS_PER_POINT_HOUR"], hour)
         point = point_by_token(qr_token)
         if point is None:
             raise NotFound()
-        ratelimit.hit("public_report", keys)
         photos = []
         if (file := request.files.get("file")) is not None:
             photos = [upload(None, file.read())[0].sha256]

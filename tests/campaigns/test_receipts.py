@@ -94,3 +94,32 @@ def test_after_the_season_the_code_no_longer_takes_receipts(api, season, letters
     moment = at(2027, 10, 2)
     assert api.get(f"/api/v1/public/receipts/{token}", None, moment).json["open"] is False
     assert api.post(f"/api/v1/public/receipts/{token}", None, moment, json={"child": "王五"}).status_code == 409
+
+
+def test_a_class_of_fifty_parents_behind_one_carrier_address_all_get_through(api, season, letters):
+    """Phones on a carrier's network share one public address (CGNAT): the defaults let two classes through."""
+    moment = at(2027, 4, 6, 20)
+    for school_class in season.classes_a:
+        token = letter_of(letters.id, school_class).token
+        codes = {api.post(f"/api/v1/public/receipts/{token}", None, moment, json={"child": f"孩子{n}"},
+                          environ_base={"REMOTE_ADDR": "100.64.0.1"}).status_code for n in range(50)}
+        assert codes == {200}
+    assert db.session.scalar(select(func.count(ParentReceipt.id))) == 100
+
+
+def test_failed_receipts_count_and_each_letter_has_its_own_limit(api, app, monkeypatch, season, letters):
+    monkeypatch.setitem(app.config, "CAMPAIGN_RECEIPTS_PER_LETTER_HOUR", 3)
+    first, second = (letter_of(letters.id, c).token for c in season.classes_a)
+    moment = at(2027, 4, 6, 20)
+
+    def post(token, child, address="100.64.0.2"):
+        return api.post(f"/api/v1/public/receipts/{token}", None, moment, json={"child": child},
+                        environ_base={"REMOTE_ADDR": address}).status_code
+
+    assert [post(first, " ", f"100.64.1.{n}") for n in range(3)] == [422, 422, 422]  # refused, still counted
+    assert post(first, "王五") == 429
+    assert post(second, "王五") == 200
+    monkeypatch.setitem(app.config, "CAMPAIGN_RECEIPTS_PER_HOUR", 3)
+    assert [post(f"guess-{n}", "王五", "100.64.2.2") for n in range(3)] == [404, 404, 404]  # guessing codes
+    assert post(second, "赵六", "100.64.2.2") == 429
+    assert db.session.scalar(select(func.count(ParentReceipt.id))) == 1
