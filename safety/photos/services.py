@@ -48,16 +48,27 @@ def upload(actor: User, data: bytes) -> tuple[Photo, bool]:
 
 
 def resolve_refs(actor: User, refs: list[int | str], field: str) -> list[str]:
-    """Photo ids and SHA-256s (as the schemas load them) to SHA-256s. Ids must be photos the actor may see;
-    a SHA-256 may name a photo still to come from an offline phone."""
+    """Photo ids and SHA-256s (as the schemas load them) to SHA-256s of photos the actor may use: ones they
+    uploaded or may see. A SHA-256 the server has not received names a photo still to come from an offline
+    phone; a SHA-256 of a photo the actor may not see is refused exactly like such an id (never attached, so
+    never shown through the new use)."""
+    named = [ref for ref in refs if isinstance(ref, str)]
+    ids = [ref for ref in refs if not isinstance(ref, str)]
+    usable: dict[int | str, str] = {}
+    if named:
+        usable.update((h, h) for h in db.session.scalars(select(Photo.sha256).where(Photo.sha256.in_(named),
+                                                                                    _usable(actor))))
+    if ids:
+        usable.update(db.session.execute(select(Photo.id, Photo.sha256).where(Photo.id.in_(ids), _usable(actor))).all())
+    arrived = set(db.session.scalars(select(Photo.sha256).where(Photo.sha256.in_(named)))) - set(usable)
     hashes, problems = [], {}
     for index, ref in enumerate(refs):
-        if isinstance(ref, str):
+        if ref in usable:
+            hashes.append(usable[ref])
+        elif isinstance(ref, str) and ref not in arrived:
             hashes.append(ref)
-        elif (photo := _visible(actor, ref)) is not None:
-            hashes.append(photo.sha256)
         else:
-            problems[f"{field}.{index}"] = [_("No photo with this id that you may use.")]
+            problems[f"{field}.{index}"] = [_("No photo you may use has this id or SHA-256.")]
     if problems:
         raise Invalid(fields=problems)
     return list(dict.fromkeys(hashes))
@@ -80,11 +91,14 @@ def photos_of(subject: PhotoSubject, subject_id: int) -> dict[int | None, list[d
     return grouped
 
 
+def _usable(actor: User):
+    """Its uploader's, and anyone's who may see a school where it is used as evidence."""
+    used_where_visible = exists().where(PhotoUse.sha256 == Photo.sha256, PhotoUse.school_id.in_(school_ids(actor)))
+    return (Photo.uploaded_by_id == actor.id) | used_where_visible
+
+
 def _visible(actor: User, photo_id: int) -> Photo | None:
-    used_where_visible = exists().where(PhotoUse.sha256 == Photo.sha256,
-                                        PhotoUse.school_id.in_(school_ids(actor)))
-    return db.session.scalar(select(Photo).where(Photo.id == photo_id,
-                                                 (Photo.uploaded_by_id == actor.id) | used_where_visible))
+    return db.session.scalar(select(Photo).where(Photo.id == photo_id, _usable(actor)))
 
 
 def get_visible(actor: User, photo_id: int) -> Photo:
