@@ -31,7 +31,8 @@ class DrillSummarySchema(ma.Schema):
     participants = ma.fields.Integer(allow_none=True)
     evacuation_seconds = ma.fields.Integer(allow_none=True)
     flags = ma.fields.List(ma.fields.String(), attribute="flag_list",
-                           metadata={"description": "slow_evacuation, late (held after the window), late_report"})
+                           metadata={"description": "slow_evacuation, late (held after the window), late_report, "
+                                                    "reused_photo (its photo is evidence elsewhere too)"})
     held_on_time = ma.fields.Boolean()
 
 

@@ -18,6 +18,7 @@ from ..hazards import services as hazards
 from ..hazards.models import Hazard, HazardSource
 from ..photos.models import PhotoSubject
 from ..photos.services import attach_photos, photos_of, resolve_refs
+from ..photos.similarity import uses_elsewhere
 from ..schools.models import Region, School
 from ..schools.services import get_region, school_ids_in_visible_region, visible_regions
 from .models import REPORTABLE, CalendarKind, CalendarPeriod, Drill, DrillStatus
@@ -26,6 +27,7 @@ from .rules import Period, current_rules, day_start, local_day, slow_evacuation_
 SLOW_EVACUATION = "slow_evacuation"  # slower than the threshold for the school's building height
 LATE = "late"                        # held after its window closed: not on time
 LATE_REPORT = "late_report"          # reported after its window closed (it had gone overdue)
+REUSED_PHOTO = "reused_photo"        # its photo is also evidence of a hazard, another drill or a campaign activity
 CLOCK_SKEW = timedelta(minutes=10)   # a phone's clock may run a little ahead
 
 # --- reading --------------------------------------------------------------------------------------------
@@ -87,6 +89,8 @@ def report(actor: User, drill: Drill, data: dict) -> tuple[Drill, list[Hazard]]:
         flags.append(LATE)
     if drill.status == DrillStatus.overdue or moment >= drill.window_end:
         flags.append(LATE_REPORT)
+    if uses_elsewhere(photos, PhotoSubject.drill, drill.id):
+        flags.append(REUSED_PHOTO)
     before = drill.status
     # Conditional on the state, so two reports racing each other cannot both win.
     claimed = db.session.execute(
