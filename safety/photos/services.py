@@ -5,14 +5,17 @@ import hashlib
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
 from ..accounts.scope import school_ids
+from ..core.clock import now
+from ..core.sql import insert_ignoring_conflicts
+from ..core.types import UTCDateTime
 from ..errors import Invalid, NotFound
 from ..extensions import db
-from .models import Photo, PhotoSubject, PhotoUse
+from .models import Photo, PhotoHolder, PhotoSubject, PhotoUse
 
 SIZES = ("thumb", "display", "original")
 
@@ -28,6 +31,7 @@ def upload(actor: User, data: bytes) -> tuple[Photo, bool]:
     from .storage import photo_keys
     digest = hashlib.sha256(data).hexdigest()
     if existing := db.session.scalar(select(Photo).where(Photo.sha256 == digest)):
+        _holds(actor, existing)
         return existing, False
     processed = process_photo(data, max_bytes=current_app.config["MAX_PHOTO_BYTES"])
     keys, store = photo_keys(digest), storage()
@@ -43,8 +47,17 @@ def upload(actor: User, data: bytes) -> tuple[Photo, bool]:
         with db.session.begin_nested():
             db.session.add(photo)
     except IntegrityError:  # the same bytes uploaded concurrently: theirs won, ours is the same photo
-        return db.session.scalar(select(Photo).where(Photo.sha256 == digest)), False
+        existing = db.session.scalar(select(Photo).where(Photo.sha256 == digest))
+        _holds(actor, existing)
+        return existing, False
     return photo, True
+
+
+def _holds(actor: User | None, photo: Photo) -> None:
+    """Whoever sends bytes the server already has holds them too (anonymous reporters hold nothing)."""
+    if actor is not None and actor.id != photo.uploaded_by_id:
+        insert_ignoring_conflicts(PhotoHolder, ["sha256", "user_id", "sent_at"],
+                                  select(literal(photo.sha256), literal(actor.id), literal(now(), UTCDateTime())))
 
 
 def resolve_refs(actor: User, refs: list[int | str], field: str) -> list[str]:
@@ -92,9 +105,10 @@ def photos_of(subject: PhotoSubject, subject_id: int) -> dict[int | None, list[d
 
 
 def _usable(actor: User):
-    """Its uploader's, and anyone's who may see a school where it is used as evidence."""
+    """Its uploader's and anyone's who sent the same bytes, and anyone's who may see a school where it is used."""
     used_where_visible = exists().where(PhotoUse.sha256 == Photo.sha256, PhotoUse.school_id.in_(school_ids(actor)))
-    return (Photo.uploaded_by_id == actor.id) | used_where_visible
+    holds = exists().where(PhotoHolder.sha256 == Photo.sha256, PhotoHolder.user_id == actor.id)
+    return (Photo.uploaded_by_id == actor.id) | holds | used_where_visible
 
 
 def _visible(actor: User, photo_id: int) -> Photo | None:
