@@ -117,6 +117,19 @@ def _acting_office(actor: User, hazard: Hazard, *, own_level: bool = True) -> di
     return {"office_region_id": region.id, "office": region.name_zh} if region else {}
 
 
+def levels_acted_on(actor: User) -> set[int]:
+    """The escalation levels whose hazards the actor's offices acknowledge, extend and supervise."""
+    if actor.has_role(Role.admin):
+        return set(OFFICE_OF_LEVEL)
+    offices = {a.region.level for a in actor.roles if a.role == Role.safety_office and a.region is not None}
+    return {level for level, office in OFFICE_OF_LEVEL.items() if office in offices}
+
+
+def acts_at_its_level(actor: User, hazard: Hazard) -> bool:
+    """Whether the actor's office may acknowledge, extend and supervise the hazard (for offering the forms)."""
+    return actor.has_role(Role.admin) or _office(actor, hazard, OFFICE_OF_LEVEL[hazard.level]) is not None
+
+
 def acknowledge(actor: User, hazard: Hazard, note: str = "") -> Hazard:
     office = _acting_office(actor, hazard)
     hazard.acknowledged_at, hazard.acknowledged_by_id = now(), actor.id

@@ -50,7 +50,8 @@ def abilities(user: User, hazard: Hazard) -> dict[str, bool]:
         "rectify": works_on_it and allowed("rectify"),
         "verify": verifier and allowed("accept") and hazard.rectifier_id != user.id,
         "dismiss": manage and allowed("dismiss"),
-        "office": oversee and hazard.is_open,
+        "office": oversee and hazard.is_open and escalations.acts_at_its_level(user, hazard),
+        "comment": oversee and hazard.is_open,
     }
 
 

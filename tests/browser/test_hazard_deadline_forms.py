@@ -47,3 +47,19 @@ def test_the_extension_form_offers_only_days_within_the_bounds(client, world):
     field = html[html.index('name="deadline"'):].split(">")[0]
     assert f'min="{local_day(hazard.deadline + timedelta(days=1))}"' in field
     assert f'max="{local_day(hazard.deadline + timedelta(days=29))}"' in field
+
+
+def test_a_district_office_is_offered_only_comments_on_a_hazard_at_the_city(app, client, world):
+    hazard = hazard_at(world.school_a, level=2, days_late=20)
+    logged_in(client, world.office_a)
+    html = client.get(f"/hazards/{hazard.id}").get_data(as_text=True)
+    assert f"/hazards/{hazard.id}/comment" in html
+    assert all(f"/hazards/{hazard.id}/{action}" not in html for action in ("acknowledge", "extend", "supervise"))
+    queue = client.get("/office/queue").get_data(as_text=True)
+    assert f"H{hazard.id:06d}" in queue and f"/hazards/{hazard.id}/acknowledge" not in queue
+    token = form_token(client.get(f"/hazards/{hazard.id}"))
+    refused = client.post(f"/hazards/{hazard.id}/acknowledge", data={"csrf_token": token, "note": ""})
+    assert refused.status_code == 403
+    city = app.test_client()
+    logged_in(city, world.city_office)
+    assert f"/hazards/{hazard.id}/acknowledge" in city.get("/office/queue").get_data(as_text=True)
