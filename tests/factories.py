@@ -180,6 +180,24 @@ def jpeg_bytes(size=(640, 480), colour=(200, 30, 30), seed: int = 0) -> bytes:
     return buffer.getvalue()
 
 
+def scene(seed: int) -> bytes:
+    """A distinct picture per seed (random blocks), so perceptual hashes of different seeds are far apart."""
+    import io
+    import random
+
+    from PIL import Image, ImageDraw
+    rng = random.Random(seed)
+    image = Image.new("RGB", (640, 480), tuple(rng.randint(0, 255) for _ in range(3)))
+    draw = ImageDraw.Draw(image)
+    for _ in range(8):
+        x, y = rng.randint(0, 560), rng.randint(0, 400)
+        draw.rectangle((x, y, x + rng.randint(40, 300), y + rng.randint(40, 300)),
+                       fill=tuple(rng.randint(0, 255) for _ in range(3)))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
 def upload_photo(client, headers, data: bytes, name="photo.jpg"):
     import io
     return client.post("/api/v1/photos", data={"file": (io.BytesIO(data), name)}, headers=headers,

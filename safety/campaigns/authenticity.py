@@ -1,6 +1,7 @@
 """Doubts about a report's evidence, for offices to look at: what a script clicking through would leave behind.
 
-- reused_photo:   the same bytes (SHA-256) as evidence of another campaign activity, or used at another school
+- reused_photo:   the same bytes (SHA-256) as evidence of another campaign activity, a hazard or a drill, or used
+                  at another school
 - similar_photo:  a near-identical picture (perceptual hash within a few bits) as evidence of another activity
                   of the same campaign (a re-saved, cropped or re-compressed copy)
 - photo_predates: a photo the server received before the day the activity is said to have taken place
@@ -11,19 +12,18 @@ The later report carries the flag; `flag_details` names the earlier activities i
 """
 from __future__ import annotations
 
-from flask import current_app
 from sqlalchemy import and_, exists, or_, select
 
 from ..core.clock import now
 from ..extensions import db
 from ..photos.models import Photo, PhotoSubject, PhotoUse
-from ..photos.processing import hamming
+from ..photos.similarity import near, phashes, uses_elsewhere
 from .models import Campaign, CampaignActivity
 from .periods import day_start, local_day
 
+REUSED_IN = "reused_in"  # flag_details: the hazards and drills that name the same photo
 REUSED, SIMILAR, PREDATES, OUTSIDE, LATE = "reused_photo", "similar_photo", "photo_predates", "outside_period", \
     "late_report"
-DEFAULT_SIMILAR_BITS = 6  # of 64: re-saved copies differ by a few bits, different scenes by ~32
 
 
 def _other_activities(activity: CampaignActivity):
@@ -38,16 +38,20 @@ def _uses_by_activities():
 
 def doubts(activity: CampaignActivity, campaign: Campaign, hashes: list[str]) -> tuple[list[str], dict]:
     flags: list[str] = []
-    details: dict[str, list[int]] = {}
+    details: dict[str, list] = {}
     if hashes:
         reused = set(db.session.scalars(
             select(CampaignActivity.id).join(PhotoUse, _uses_by_activities())
             .where(PhotoUse.sha256.in_(hashes), _other_activities(activity))))
         elsewhere = db.session.scalar(select(exists().where(PhotoUse.sha256.in_(hashes),
                                                             PhotoUse.school_id != activity.school_id)))
-        if reused or elsewhere:
+        other_evidence = [use for use in uses_elsewhere(hashes, PhotoSubject.campaign_activity, activity.id)
+                          if use["subject"] != PhotoSubject.campaign_activity]
+        if reused or elsewhere or other_evidence:
             flags.append(REUSED)
             details[REUSED] = sorted(reused)
+        if other_evidence:
+            details[REUSED_IN] = other_evidence
         similar = _similar(activity, campaign, hashes)
         if similar:
             flags.append(SIMILAR)
@@ -64,19 +68,13 @@ def doubts(activity: CampaignActivity, campaign: Campaign, hashes: list[str]) ->
 
 
 def _similar(activity: CampaignActivity, campaign: Campaign, hashes: list[str]) -> set[int]:
-    """Activities of the same campaign whose photos are near-identical to these (identical bytes aside).
-
-    Hamming distance cannot be computed portably in SQL, so the campaign's perceptual hashes are compared here:
-    one XOR and a bit count per pair, a few hundred thousand pairs per second.
-    """
-    mine = list(db.session.scalars(select(Photo.phash).where(Photo.sha256.in_(hashes))))
+    """Activities of the same campaign whose photos are near-identical to these (identical bytes aside)."""
+    mine = phashes(hashes)
     if not mine:
         return set()
-    limit = current_app.config.get("CAMPAIGN_SIMILAR_PHOTO_BITS", DEFAULT_SIMILAR_BITS)
     others = db.session.execute(
         select(CampaignActivity.id, Photo.phash).join(PhotoUse, _uses_by_activities())
         .join(Photo, Photo.sha256 == PhotoUse.sha256)
         .where(CampaignActivity.campaign_id == campaign.id, _other_activities(activity),
                PhotoUse.sha256.not_in(hashes))).all()
-    return {other_id for other_id, phash in others
-            if any(hamming(m, phash) <= limit for m in mine)}
+    return near(mine, others)

@@ -32,7 +32,7 @@ class DrillSummarySchema(ma.Schema):
     evacuation_seconds = ma.fields.Integer(allow_none=True, metadata={"description": "the slowest building's"})
     flags = ma.fields.List(ma.fields.String(), attribute="flag_list", metadata={
         "description": "slow_evacuation, late (held after the window), late_report, no_plan, no_head_count, "
-                       "phases_skipped"})
+                       "phases_skipped, reused_photo (its photo is evidence elsewhere too)"})
     held_on_time = ma.fields.Boolean()
 
 

@@ -21,6 +21,7 @@ from ..hazards import services as hazards
 from ..hazards.models import Hazard, HazardSource
 from ..photos.models import PhotoSubject
 from ..photos.services import attach_photos, photos_of, resolve_refs
+from ..photos.similarity import uses_elsewhere
 from ..schools.models import Region, School
 from ..schools.services import get_region, school_ids_in_visible_region, visible_regions
 from .models import (
@@ -42,6 +43,7 @@ LATE_REPORT = "late_report"          # reported after its window closed (it had 
 NO_PLAN = "no_plan"                  # no plan (方案) filed before the report
 NO_HEAD_COUNT = "no_head_count"      # nobody counted heads (清点人数) after the evacuation
 PHASES_SKIPPED = "phases_skipped"    # a phase of the kind (G2025's for earthquakes) was not held
+REUSED_PHOTO = "reused_photo"        # its photo is also evidence of a hazard, another drill or a campaign activity
 CLOCK_SKEW = timedelta(minutes=10)   # a phone's clock may run a little ahead
 
 # --- reading --------------------------------------------------------------------------------------------
@@ -101,7 +103,7 @@ def report(actor: User, drill: Drill, data: dict) -> tuple[Drill, list[Hazard]]:
         update(Drill).where(Drill.id == drill.id, Drill.status.in_(REPORTABLE))
         .values(status=DrillStatus.reported, reported_at=moment, reported_by_id=actor.id, conducted_at=conducted_at,
                 evacuation_seconds=max(e.seconds for e in evacuations),
-                flags=",".join(_flags(rules, drill, data, evacuations, moment)), phases=",".join(data["phases"]),
+                flags=",".join(_flags(rules, drill, data, evacuations, photos, moment)), phases=",".join(data["phases"]),
                 **{field: data[field] for field in RECORD_FIELDS})
         .execution_options(synchronize_session=False)).rowcount
     if not claimed:
@@ -149,14 +151,15 @@ def _check_record(rules, drill: Drill, data: dict, moment) -> None:
         raise Invalid(fields=problems)
 
 
-def _flags(rules, drill: Drill, data: dict, evacuations: list[DrillEvacuation], moment) -> list[str]:
+def _flags(rules, drill: Drill, data: dict, evacuations: list[DrillEvacuation], photos, moment) -> list[str]:
     skipped = [p.key for p in rules.kinds[drill.kind].phases if p.key not in data["phases"]]
     checks = [(SLOW_EVACUATION, any(e.slow for e in evacuations)),
               (LATE, data["conducted_at"] >= drill.window_end),
               (LATE_REPORT, drill.status == DrillStatus.overdue or moment >= drill.window_end),
               (NO_PLAN, db.session.scalar(select(DrillPlan.id).where(DrillPlan.drill_id == drill.id)) is None),
               (NO_HEAD_COUNT, not data["head_count_done"]),
-              (PHASES_SKIPPED, bool(skipped))]
+              (PHASES_SKIPPED, bool(skipped)),
+              (REUSED_PHOTO, uses_elsewhere(photos, PhotoSubject.drill, drill.id))]
     return [flag for flag, raised in checks if raised]
 
 

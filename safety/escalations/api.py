@@ -46,7 +46,7 @@ class Escalations(MethodView):
 ACTIONS = {
     "acknowledge": lambda actor, hazard, d: services.acknowledge(actor, hazard, d["note"]),
     "extend": lambda actor, hazard, d: services.extend(actor, hazard, d["deadline"], d["reason"]),
-    "supervise": lambda actor, hazard, d: services.supervise(actor, hazard, d["plan"], d["supervisor"], d["note"]),
+    "supervise": lambda actor, hazard, d: services.supervise(actor, hazard, d["plan"], d["supervisor"], d["reason"]),
     "comment": lambda actor, hazard, d: services.comment(actor, hazard, d["note"]),
 }
 

@@ -14,10 +14,7 @@ from ..extensions import db
 from ..hazards.models import OPEN_STATUSES, Hazard, HazardEvent
 from ..notifications.services import enqueue_select
 from ..scheduler.registry import job
-from ..schools.models import RegionLevel
-from .policy import policy
-
-OFFICE_OF_LEVEL = {1: RegionLevel.district, 2: RegionLevel.city}
+from .policy import OFFICE_OF_LEVEL, policy
 
 
 def _overdue_at_school(as_of: datetime) -> ColumnElement:

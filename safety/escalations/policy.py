@@ -1,16 +1,25 @@
-"""How long each level may sit on a hazard before the next one hears of it (configurable)."""
+"""How long each level may sit on a hazard before the next one hears of it, and how far an office may move a
+deadline (configurable with ESCALATION_POLICY)."""
 from __future__ import annotations
 
 from flask import current_app
+
+from ..schools.models import RegionLevel
 
 DEFAULT_POLICY = {
     # A hazard past its deadline at school level goes to the district office at once (level 1); still unresolved
     # this many days later (and still overdue), it goes to the city (level 2).
     "city_after_days": {"general": 14, "major": 7},
-    # Offices may extend a deadline by at most this many days at a time, this many times.
+    # An extension moves the deadline later, to at most this many days after the current deadline, and a
+    # hazard's deadline is extended at most this many times. (Project defaults; no regulation fixes them.)
     "max_extension_days": 30,
     "max_extensions": 2,
+    # 挂牌督办 sets the deadline of the supervision plan, at most this many days ahead, once per level.
+    "max_supervision_days": 90,
 }
+
+# Which office answers for a hazard at each escalation level (a hazard still at the school: its district's).
+OFFICE_OF_LEVEL = {0: RegionLevel.district, 1: RegionLevel.district, 2: RegionLevel.city}
 
 
 def policy() -> dict:

@@ -45,15 +45,18 @@ class EscalationActionIn(StrictSchema):
     action = ma.fields.String(required=True, validate=validate.OneOf(["acknowledge", "extend", "supervise",
                                                                       "comment"]))
     note = ma.fields.String(load_default="", validate=validate.Length(max=4000))
-    deadline = ma.fields.AwareDateTime(metadata={"description": "extend: the new deadline"})
-    reason = ma.fields.String(validate=validate.Length(min=1, max=2000), metadata={"description": "extend"})
+    deadline = ma.fields.AwareDateTime(metadata={
+        "description": "extend: the new deadline, later than the current one and at most `max_extension_days` "
+                       "(ESCALATION_POLICY, 30 by default) after it"})
+    reason = ma.fields.String(validate=validate.Length(min=1, max=2000),
+                              metadata={"description": "extend, supervise: why the deadline changes"})
     plan = ma.fields.Nested(FiveFixedIn, metadata={"description": "supervise: the five-fixed plan"})
     supervisor = ma.fields.String(validate=validate.Length(min=1, max=100),
                                   metadata={"description": "supervise: the supervising officer"})
 
     @ma.validates_schema
     def _fields_for_action(self, data, **_kwargs):
-        needed = {"extend": ("deadline", "reason"), "supervise": ("plan", "supervisor"), "comment": ("note",)}
+        needed = {"extend": ("deadline", "reason"), "supervise": ("plan", "supervisor", "reason"), "comment": ("note",)}
         missing = {name: [_("Required for this action.")] for name in needed.get(data["action"], ())
                    if not data.get(name)}
         if missing:

@@ -6,18 +6,19 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import Select, String, case, func, literal, null, select, type_coerce, union_all
 
-from ..accounts.models import User
+from ..accounts.models import Role, RoleAssignment, User
 from ..accounts.scope import Capability, require_in_scope, school_ids
 from ..campaigns.models import Campaign, CampaignLag, LagStatus
 from ..checklists.models import Grade
 from ..core.clock import now
 from ..drills.models import Drill, DrillStatus
-from ..errors import Conflict, Invalid
+from ..errors import Conflict, Forbidden, Invalid
 from ..extensions import db
 from ..hazards.models import OPEN_STATUSES, Hazard
-from ..hazards.services import add_event, record_five_fixed
+from ..hazards.services import add_event, change_deadline, plan_record
+from ..schools.models import Region, RegionLevel, School
 from ..schools.services import school_ids_in_visible_region
-from .policy import policy
+from .policy import OFFICE_OF_LEVEL, policy
 
 DRILL_LEVEL = 1  # a missed drill is the district office's to chase
 CAMPAIGN_LEVEL = 1  # so is a school lagging in a campaign
@@ -90,48 +91,87 @@ def counts(actor: User, filters: dict) -> dict:
 
 # --- actions on a hazard --------------------------------------------------------------------------------
 
-def _require_oversight(actor: User, hazard: Hazard) -> None:
+def _office(actor: User, hazard: Hazard, level: RegionLevel | None) -> Region | None:
+    """The region of the actor's safety office that oversees the hazard's school (at `level`, if given)."""
+    office, school_region = db.aliased(Region), db.aliased(Region)
+    query = select(office).join(RoleAssignment, RoleAssignment.region_id == office.id) \
+        .join(School, School.id == hazard.school_id).join(school_region, school_region.id == School.region_id) \
+        .where(RoleAssignment.user_id == actor.id, RoleAssignment.role == Role.safety_office,
+               school_region.path.startswith(office.path))
+    if level is not None:
+        query = query.where(office.level == level)
+    return db.session.scalar(query.order_by(office.path.desc()).limit(1))
+
+
+def _acting_office(actor: User, hazard: Hazard, *, own_level: bool = True) -> dict:
+    """The office acting, for the history (its region). Acknowledging, extending and supervising belong to the
+    office at the hazard's level (a district office cannot act for the city); any office overseeing the school
+    may see and comment. An admin may act at any level."""
     require_in_scope(actor, hazard.school_id, Capability.oversee)
     if not hazard.is_open:
         raise Conflict(_("The hazard is no longer open."), code="wrong_state")
+    region = _office(actor, hazard, OFFICE_OF_LEVEL[hazard.level] if own_level else None)
+    if region is None and own_level and not actor.has_role(Role.admin):
+        raise Forbidden(_("This hazard is at another level; only the office at that level may act on it (you "
+                          "may still comment)."), code="other_level")
+    return {"office_region_id": region.id, "office": region.name_zh} if region else {}
+
+
+def levels_acted_on(actor: User) -> set[int]:
+    """The escalation levels whose hazards the actor's offices acknowledge, extend and supervise."""
+    if actor.has_role(Role.admin):
+        return set(OFFICE_OF_LEVEL)
+    offices = {a.region.level for a in actor.roles if a.role == Role.safety_office and a.region is not None}
+    return {level for level, office in OFFICE_OF_LEVEL.items() if office in offices}
+
+
+def acts_at_its_level(actor: User, hazard: Hazard) -> bool:
+    """Whether the actor's office may acknowledge, extend and supervise the hazard (for offering the forms)."""
+    return actor.has_role(Role.admin) or _office(actor, hazard, OFFICE_OF_LEVEL[hazard.level]) is not None
 
 
 def acknowledge(actor: User, hazard: Hazard, note: str = "") -> Hazard:
-    _require_oversight(actor, hazard)
+    office = _acting_office(actor, hazard)
     hazard.acknowledged_at, hazard.acknowledged_by_id = now(), actor.id
-    add_event(hazard, actor, "acknowledged", before=hazard.status, note=note, level=hazard.level)
+    add_event(hazard, actor, "acknowledged", before=hazard.status, note=note, level=hazard.level, **office)
     return hazard
 
 
 def extend(actor: User, hazard: Hazard, deadline: datetime, reason: str) -> Hazard:
-    """A new deadline, for a reason, within bounds (days per extension, number of extensions)."""
-    _require_oversight(actor, hazard)
+    """A later deadline, for a reason: at most `max_extension_days` after the current deadline, at most
+    `max_extensions` times."""
+    office = _acting_office(actor, hazard)
     rules = policy()
-    current = hazard.deadline or now()
-    latest = max(current, now()) + timedelta(days=rules["max_extension_days"])
-    if deadline <= current or deadline > latest:
-        raise Invalid(fields={"deadline": [_("Choose a date after the current deadline and at most %(days)s days "
-                                             "later.", days=rules["max_extension_days"])]})
     if hazard.extensions >= rules["max_extensions"]:
         raise Conflict(_("This deadline was already extended %(n)s times.", n=hazard.extensions),
                        code="too_many_extensions")
-    before = hazard.deadline
-    hazard.deadline, hazard.extensions = deadline, hazard.extensions + 1
-    add_event(hazard, actor, "extended", before=hazard.status, note=reason,
-           old_deadline=before.isoformat() if before else None, new_deadline=deadline.isoformat())
+    current = hazard.deadline or now()
+    if not current < deadline <= current + timedelta(days=rules["max_extension_days"]):
+        raise Invalid(fields={"deadline": [_("Choose a date after the current deadline and at most %(days)s days "
+                                             "after it.", days=rules["max_extension_days"])]})
+    hazard.extensions += 1
+    change_deadline(actor, hazard, "extended", deadline, reason, extension=hazard.extensions, **office)
     return hazard
 
 
-def supervise(actor: User, hazard: Hazard, plan: dict, supervisor: str, note: str = "") -> Hazard:
-    """挂牌督办: the office takes the hazard under supervision with a five-fixed plan and an officer."""
-    _require_oversight(actor, hazard)
-    record_five_fixed(actor, hazard, plan)
+def supervise(actor: User, hazard: Hazard, plan: dict, supervisor: str, reason: str) -> Hazard:
+    """挂牌督办: the office at the hazard's level takes it under supervision, once per level, with a five-fixed
+    plan whose deadline (at most `max_supervision_days` ahead) becomes the hazard's, for a stated reason."""
+    office = _acting_office(actor, hazard)
+    if any(e.action == "supervised" and e.data.get("level") == hazard.level for e in hazard.events):
+        raise Conflict(_("This hazard is already under supervision at this level."), code="already_supervised")
+    days = policy()["max_supervision_days"]
+    if not now() < plan["deadline"] <= now() + timedelta(days=days):
+        raise Invalid(fields={"plan.deadline": [_("Choose a date in the future and at most %(days)s days from "
+                                                  "today.", days=days)]})
+    hazard.five_fixed = plan_record(plan)
     hazard.supervised_at, hazard.supervisor = now(), supervisor
-    add_event(hazard, actor, "supervised", before=hazard.status, note=note, supervisor=supervisor)
+    change_deadline(actor, hazard, "supervised", plan["deadline"], reason, supervisor=supervisor,
+                    level=hazard.level, plan=hazard.five_fixed, **office)
     return hazard
 
 
 def comment(actor: User, hazard: Hazard, note: str) -> Hazard:
-    _require_oversight(actor, hazard)
-    add_event(hazard, actor, "comment", before=hazard.status, note=note)
+    office = _acting_office(actor, hazard, own_level=False)
+    add_event(hazard, actor, "comment", before=hazard.status, note=note, **office)
     return hazard

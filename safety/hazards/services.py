@@ -1,6 +1,8 @@
 """The hazard lifecycle: opening (from failures, reports), transitions with history, scoped lists."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import gettext as _
 from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.exc import IntegrityError
@@ -13,13 +15,17 @@ from ..core.clock import now
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..notifications.services import enqueue_select
-from ..photos.models import PhotoSubject
+from ..photos.models import Photo, PhotoSubject, PhotoUse
 from ..photos.services import attach_photos
+from ..photos.similarity import near, uses_elsewhere
 from ..points.models import Point
 from ..schools.models import RegionLevel, School
 from ..schools.services import school_ids_in_visible_region
 from .models import OPEN_STATUSES, Hazard, HazardEvent, HazardSource, HazardStatus
 from .policy import TRANSITIONS, deadlines
+
+# Events whose photos show the hazard as found.
+DISCOVERY_ACTIONS = ("opened", "observed_again")
 
 # --- reading --------------------------------------------------------------------------------------------
 
@@ -68,6 +74,8 @@ def get_hazard(actor: User, hazard_id: int) -> Hazard:
 
 def add_event(hazard: Hazard, actor: User | None, action: str, *, before: HazardStatus | None = None,
            note: str = "", photos: list[str] = (), inspection_id: int | None = None, **data) -> HazardEvent:
+    if reused := uses_elsewhere(list(photos), PhotoSubject.hazard, hazard.id):
+        data["reused_photos"] = reused  # the same bytes proving something else: flagged for the office
     event = HazardEvent(hazard=hazard, actor_id=actor.id if actor else None, action=action, at=now(),
                         from_status=before.value if before else None, to_status=hazard.status.value, note=note,
                         inspection_id=inspection_id, data=data)
@@ -178,15 +186,36 @@ def _may_work_on(actor: User, hazard: Hazard) -> None:
         require_in_scope(actor, hazard.school_id, Capability.manage)
 
 
+def change_deadline(actor: User, hazard: Hazard, action: str, deadline: datetime, why: str, **data) -> HazardEvent:
+    """Every deadline change ends here: one history event with the old and the new deadline, who and why, and
+    whether the hazard was overdue until this moment (it stays shown as overdue until this event)."""
+    before, was_overdue = hazard.deadline, hazard.overdue
+    hazard.deadline = deadline
+    return add_event(hazard, actor, action, before=hazard.status, note=why, overdue_before=was_overdue,
+                     old_deadline=before.isoformat() if before else None, new_deadline=deadline.isoformat(), **data)
+
+
+def plan_record(plan: dict) -> dict:
+    return {**plan, "deadline": plan["deadline"].isoformat()}
+
+
 def record_five_fixed(actor: User, hazard: Hazard, plan: dict) -> Hazard:
-    """五定 for a major hazard: measures, responsible person, funding, deadline, contingency plan."""
+    """五定 (五落实) for a major hazard: measures, responsible person, funding, deadline, contingency plan.
+
+    The school's plan may finish on or before the deadline the policy or an office set, never later: only an
+    office moves a deadline later (escalations.extend / supervise). A general hazard has no such plan.
+    """
     _may_work_on(actor, hazard)
     if not hazard.is_open:
         raise Conflict(_("The hazard is no longer open."), code="wrong_state")
-    hazard.five_fixed = {**plan, "deadline": plan["deadline"].isoformat()}
-    hazard.deadline = plan["deadline"]
-    add_event(hazard, actor, "five_fixed", before=hazard.status, note=plan.get("measures", ""),
-           deadline=plan["deadline"].isoformat())
+    if hazard.grade != Grade.major:
+        raise Conflict(_("A five-fixed plan is for major hazards; a general hazard keeps the deadline it was given."),
+                       code="not_major")
+    if hazard.deadline is not None and plan["deadline"] > hazard.deadline:
+        raise Invalid(fields={"deadline": [_("The plan must finish on or before the current deadline; only the "
+                                             "safety office can extend a deadline.")]})
+    hazard.five_fixed = plan_record(plan)
+    change_deadline(actor, hazard, "five_fixed", plan["deadline"], plan["measures"])
     return hazard
 
 
@@ -202,10 +231,29 @@ def start(actor: User, hazard: Hazard, note: str = "") -> Hazard:
     return _move(hazard, actor, "start", note)
 
 
+def _refuse_photos_of_the_problem(hazard: Hazard, hashes: list[str]) -> None:
+    """Rectification evidence shows the result: not a photo that recorded the hazard, nor a near copy of one.
+    So its photos must have arrived before the rectification is recorded (the check needs their pixels)."""
+    found = db.session.execute(
+        select(PhotoUse.sha256, Photo.phash).join(HazardEvent, HazardEvent.id == PhotoUse.part_id)
+        .outerjoin(Photo, Photo.sha256 == PhotoUse.sha256)
+        .where(PhotoUse.subject_type == PhotoSubject.hazard, PhotoUse.subject_id == hazard.id,
+               HazardEvent.action.in_(DISCOVERY_ACTIONS))).all()
+    arrived = dict(db.session.execute(select(Photo.sha256, Photo.phash).where(Photo.sha256.in_(hashes))).all())
+    same = {sha for sha, _phash in found} | near([phash for _sha, phash in found if phash], arrived.items())
+    problems = [_("Upload the photos before recording the rectification.")] if set(hashes) - set(arrived) else []
+    if same & set(hashes):
+        problems.append(_("A photo that recorded the hazard, or a copy of it, cannot prove its rectification: "
+                          "take a photo of the result."))
+    if problems:
+        raise Invalid(fields={"photos": problems}, code="photo_shows_the_problem" if same & set(hashes) else None)
+
+
 def rectify(actor: User, hazard: Hazard, note: str, photos: list[str]) -> Hazard:
-    """Rectification needs a note and photo evidence; whoever records it may not verify it."""
+    """Rectification needs a note and photo evidence of the result; whoever records it may not verify it."""
     _may_work_on(actor, hazard)
     _require_five_fixed(hazard)
+    _refuse_photos_of_the_problem(hazard, photos)
     hazard.rectifier_id = actor.id
     return _move(hazard, actor, "rectify", note, photos)
 

@@ -6,6 +6,8 @@ A refused action shows the hazard again with the reason, under the error's own s
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -48,7 +50,8 @@ def abilities(user: User, hazard: Hazard) -> dict[str, bool]:
         "rectify": works_on_it and allowed("rectify"),
         "verify": verifier and allowed("accept") and hazard.rectifier_id != user.id,
         "dismiss": manage and allowed("dismiss"),
-        "office": oversee and hazard.is_open,
+        "office": oversee and hazard.is_open and escalations.acts_at_its_level(user, hazard),
+        "comment": oversee and hazard.is_open,
     }
 
 
@@ -69,9 +72,17 @@ def hazard_page(hazard_id, error: ApiError | None = None, status: int = 200):
     return render_template(
         "pages/hazard.html", hazard=hazard, school=hazard.school, can=abilities(user, hazard),
         assignees=assignees(hazard), error=error, form=request.form, moment=now(),
-        default_deadline=forms.local_input_value(max(hazard.deadline or now(), now()), 7),
+        extend_dates=_extend_dates(hazard, rules["max_extension_days"]),
         max_extension_days=rules["max_extension_days"], extensions_left=rules["max_extensions"] - hazard.extensions,
         back=safe_next(request.values.get("next"))), status
+
+
+def _extend_dates(hazard: Hazard, max_days: int) -> dict[str, str]:
+    """The days an extension may pick (the end of the picked day must fit the service's bounds)."""
+    current = hazard.deadline or now()
+    latest = forms.local_input_value(current + timedelta(days=max_days), -1)
+    return {"min": forms.local_input_value(current, 1), "max": latest,
+            "default": min(forms.local_input_value(current, 7), latest)}
 
 
 @bp.route("/hazards/<int:hazard_id>/notice.pdf")
@@ -104,7 +115,10 @@ def _plan() -> dict:
 
 
 def _five_fixed(user, hazard):
-    hazards.record_five_fixed(user, hazard, forms.load(FiveFixedIn, _plan()))
+    plan = forms.load(FiveFixedIn, _plan())
+    if hazard.deadline and forms.local_input_value(plan["deadline"]) == forms.local_input_value(hazard.deadline):
+        plan["deadline"] = min(plan["deadline"], hazard.deadline)  # "by the deadline's day": by the deadline
+    hazards.record_five_fixed(user, hazard, plan)
 
 
 def _start(user, hazard):
@@ -131,8 +145,10 @@ def _office(action: str):
     """The office's escalation actions, read with the API's EscalationActionIn."""
     def act(user, hazard):
         raw = {"action": action, "note": forms.text("note")}
+        if action in ("extend", "supervise"):
+            raw.update(reason=forms.text("reason") or None)
         if action == "extend":
-            raw.update(deadline=forms.end_of_local_day("deadline"), reason=forms.text("reason") or None)
+            raw.update(deadline=forms.end_of_local_day("deadline"))
         if action == "supervise":
             raw.update(plan=_plan(), supervisor=forms.text("supervisor") or None)
         data = forms.load(EscalationActionIn, {k: v for k, v in raw.items() if v is not None})
@@ -141,7 +157,7 @@ def _office(action: str):
         elif action == "extend":
             escalations.extend(user, hazard, data["deadline"], data["reason"])
         elif action == "supervise":
-            escalations.supervise(user, hazard, data["plan"], data["supervisor"], data["note"])
+            escalations.supervise(user, hazard, data["plan"], data["supervisor"], data["reason"])
         else:
             escalations.comment(user, hazard, data["note"])
     return act

@@ -80,7 +80,8 @@ def office_queue():
     page_links = [(n, url_for("pages.office_queue", **kept, page=n))
                   for n in range(1, max(1, -(-counts["total"] // QUEUE_PAGE)) + 1)]
     return render_template("pages/office_queue.html", rows=rows, schools=schools, counts=counts, args=args,
-                           districts=districts, page_links=page_links, here=request.full_path.rstrip("?"))
+                           districts=districts, page_links=page_links, here=request.full_path.rstrip("?"),
+                           my_levels=escalations.levels_acted_on(user))
 
 
 @bp.route("/office/ledger.xlsx")

@@ -30,6 +30,16 @@ class Photo(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
+class PhotoHolder(db.Model):
+    """Someone other than its first uploader who sent the same bytes: holding them, they may use the photo as
+    they may their own (a SHA-256 alone proves nothing, so naming one never makes a photo usable)."""
+
+    __tablename__ = "photo_holders"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
 class PhotoSubject(enum.StrEnum):
     inspection = "inspection"   # part_id: the inspection result
     hazard = "hazard"           # part_id: the hazard event

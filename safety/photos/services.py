@@ -5,14 +5,17 @@ import hashlib
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
 from ..accounts.scope import school_ids
+from ..core.clock import now
+from ..core.sql import insert_ignoring_conflicts
+from ..core.types import UTCDateTime
 from ..errors import Invalid, NotFound
 from ..extensions import db
-from .models import Photo, PhotoSubject, PhotoUse
+from .models import Photo, PhotoHolder, PhotoSubject, PhotoUse
 
 SIZES = ("thumb", "display", "original")
 
@@ -28,6 +31,7 @@ def upload(actor: User, data: bytes) -> tuple[Photo, bool]:
     from .storage import photo_keys
     digest = hashlib.sha256(data).hexdigest()
     if existing := db.session.scalar(select(Photo).where(Photo.sha256 == digest)):
+        _holds(actor, existing)
         return existing, False
     processed = process_photo(data, max_bytes=current_app.config["MAX_PHOTO_BYTES"])
     keys, store = photo_keys(digest), storage()
@@ -43,21 +47,41 @@ def upload(actor: User, data: bytes) -> tuple[Photo, bool]:
         with db.session.begin_nested():
             db.session.add(photo)
     except IntegrityError:  # the same bytes uploaded concurrently: theirs won, ours is the same photo
-        return db.session.scalar(select(Photo).where(Photo.sha256 == digest)), False
+        existing = db.session.scalar(select(Photo).where(Photo.sha256 == digest))
+        _holds(actor, existing)
+        return existing, False
     return photo, True
 
 
+def _holds(actor: User | None, photo: Photo) -> None:
+    """Whoever sends bytes the server already has holds them too (anonymous reporters hold nothing)."""
+    if actor is not None and actor.id != photo.uploaded_by_id:
+        insert_ignoring_conflicts(PhotoHolder, ["sha256", "user_id", "sent_at"],
+                                  select(literal(photo.sha256), literal(actor.id), literal(now(), UTCDateTime())))
+
+
 def resolve_refs(actor: User, refs: list[int | str], field: str) -> list[str]:
-    """Photo ids and SHA-256s (as the schemas load them) to SHA-256s. Ids must be photos the actor may see;
-    a SHA-256 may name a photo still to come from an offline phone."""
+    """Photo ids and SHA-256s (as the schemas load them) to SHA-256s of photos the actor may use: ones they
+    uploaded or may see. A SHA-256 the server has not received names a photo still to come from an offline
+    phone; a SHA-256 of a photo the actor may not see is refused exactly like such an id (never attached, so
+    never shown through the new use)."""
+    named = [ref for ref in refs if isinstance(ref, str)]
+    ids = [ref for ref in refs if not isinstance(ref, str)]
+    usable: dict[int | str, str] = {}
+    if named:
+        usable.update((h, h) for h in db.session.scalars(select(Photo.sha256).where(Photo.sha256.in_(named),
+                                                                                    _usable(actor))))
+    if ids:
+        usable.update(db.session.execute(select(Photo.id, Photo.sha256).where(Photo.id.in_(ids), _usable(actor))).all())
+    arrived = set(db.session.scalars(select(Photo.sha256).where(Photo.sha256.in_(named)))) - set(usable)
     hashes, problems = [], {}
     for index, ref in enumerate(refs):
-        if isinstance(ref, str):
+        if ref in usable:
+            hashes.append(usable[ref])
+        elif isinstance(ref, str) and ref not in arrived:
             hashes.append(ref)
-        elif (photo := _visible(actor, ref)) is not None:
-            hashes.append(photo.sha256)
         else:
-            problems[f"{field}.{index}"] = [_("No photo with this id that you may use.")]
+            problems[f"{field}.{index}"] = [_("No photo you may use has this id or SHA-256.")]
     if problems:
         raise Invalid(fields=problems)
     return list(dict.fromkeys(hashes))
@@ -80,11 +104,15 @@ def photos_of(subject: PhotoSubject, subject_id: int) -> dict[int | None, list[d
     return grouped
 
 
+def _usable(actor: User):
+    """Its uploader's and anyone's who sent the same bytes, and anyone's who may see a school where it is used."""
+    used_where_visible = exists().where(PhotoUse.sha256 == Photo.sha256, PhotoUse.school_id.in_(school_ids(actor)))
+    holds = exists().where(PhotoHolder.sha256 == Photo.sha256, PhotoHolder.user_id == actor.id)
+    return (Photo.uploaded_by_id == actor.id) | holds | used_where_visible
+
+
 def _visible(actor: User, photo_id: int) -> Photo | None:
-    used_where_visible = exists().where(PhotoUse.sha256 == Photo.sha256,
-                                        PhotoUse.school_id.in_(school_ids(actor)))
-    return db.session.scalar(select(Photo).where(Photo.id == photo_id,
-                                                 (Photo.uploaded_by_id == actor.id) | used_where_visible))
+    return db.session.scalar(select(Photo).where(Photo.id == photo_id, _usable(actor)))
 
 
 def get_visible(actor: User, photo_id: int) -> Photo:

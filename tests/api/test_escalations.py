@@ -132,14 +132,14 @@ def test_office_actions_are_events(client, world, point):
             "action": "extend", "deadline": new_deadline.isoformat(), "reason": "需采购配件"})
         assert r.status_code == 200 and r.json["deadline"] == new_deadline.isoformat()
         r = client.post(f"/api/v1/hazards/{hid}/escalation", headers=office, json={
-            "action": "supervise", "supervisor": "李督导", "plan": {
+            "action": "supervise", "supervisor": "李督导", "reason": "逾期未改", "plan": {
                 "measures": "更换", "responsible_person": "王校长", "funding": "专项", "contingency_plan": "值守",
                 "deadline": new_deadline.isoformat()}})
         assert r.status_code == 200 and r.json["events"][-1]["action"] == "supervised"
         r = client.post(f"/api/v1/hazards/{hid}/escalation", json={"action": "comment", "note": "请按期完成"},
                         headers=office)
         actions = [e["action"] for e in r.json["events"]]
-        assert actions[-5:] == ["acknowledged", "extended", "five_fixed", "supervised", "comment"]
+        assert actions[-4:] == ["acknowledged", "extended", "supervised", "comment"]
         assert client.post(f"/api/v1/hazards/{hid}/escalation", json={"action": "comment", "note": "x"},
                            headers=world.headers("office_b")).status_code == 404
         assert client.post(f"/api/v1/hazards/{hid}/escalation", json={"action": "comment", "note": "x"},

@@ -8,7 +8,7 @@ import pytest
 from safety.core.clock import now
 from safety.extensions import db
 from tests.api.test_inspections import submission
-from tests.factories import answers, create_point, jpeg_bytes, upload_photo
+from tests.factories import answers, create_point, jpeg_bytes, scene, upload_photo
 
 
 @pytest.fixture
@@ -43,13 +43,13 @@ def test_scan_upload_submit_assign_rectify_reject_rectify_verify_closed(client, 
     r = client.post(f"/api/v1/hazards/{hid}/assign", json={"assignee_id": world.officer_a.id, "note": "请更换"},
                     headers=principal)
     assert r.status_code == 200 and r.json["status"] == "assigned"
-    fix1 = upload_photo(client, officer, jpeg_bytes(seed=2)).json
+    fix1 = upload_photo(client, officer, scene(2)).json
     r = client.post(f"/api/v1/hazards/{hid}/rectify", json={"note": "已更换灭火器", "photos": [fix1["id"]]},
                     headers=officer)
     assert r.status_code == 200 and r.json["status"] == "awaiting_verification"
     r = client.post(f"/api/v1/hazards/{hid}/verify", json={"accepted": False, "note": "照片看不清"}, headers=principal)
     assert r.status_code == 200 and r.json["status"] == "rectifying"
-    fix2 = upload_photo(client, officer, jpeg_bytes(seed=3)).json
+    fix2 = upload_photo(client, officer, scene(3)).json
     r = client.post(f"/api/v1/hazards/{hid}/rectify", json={"note": "补拍照片", "photos": [fix2["sha256"]]},
                     headers=officer)
     assert r.json["status"] == "awaiting_verification"
@@ -91,7 +91,8 @@ def test_the_rectifier_may_not_verify(client, world, point):
     photo = upload_photo(client, principal, jpeg_bytes(seed=5)).json
     hid = fail_gauge(client, world, point, photo["id"], who="principal_a")["hazards"][0]["id"]
     client.post(f"/api/v1/hazards/{hid}/assign", json={"assignee_id": world.principal_a.id}, headers=principal)
-    client.post(f"/api/v1/hazards/{hid}/rectify", json={"note": "修好了", "photos": [photo["id"]]}, headers=principal)
+    fixed = upload_photo(client, principal, scene(5)).json
+    client.post(f"/api/v1/hazards/{hid}/rectify", json={"note": "修好了", "photos": [fixed["id"]]}, headers=principal)
     r = client.post(f"/api/v1/hazards/{hid}/verify", json={"accepted": True}, headers=principal)
     assert r.status_code == 403 and r.json["error"]["code"] == "same_person"
     assert client.post(f"/api/v1/hazards/{hid}/verify", json={"accepted": True},
@@ -123,7 +124,7 @@ def test_a_major_hazard_needs_five_fixed_and_the_office_to_verify(client, world,
         "deadline": deadline.isoformat(), "contingency_plan": "整改期间专人值守"})
     assert r.status_code == 200 and r.json["deadline"] == deadline.isoformat()
     assert client.post(f"/api/v1/hazards/{hid}/start", json={"note": "开工"}, headers=officer).status_code == 200
-    photo = upload_photo(client, officer, jpeg_bytes(seed=7)).json
+    photo = upload_photo(client, officer, scene(7)).json
     client.post(f"/api/v1/hazards/{hid}/rectify", json={"note": "已更换", "photos": [photo["id"]]}, headers=officer)
     assert client.post(f"/api/v1/hazards/{hid}/verify", json={"accepted": True},
                        headers=principal).status_code == 403  # a major hazard is the office's to verify

@@ -13,7 +13,7 @@ from safety.hazards.models import Hazard, HazardEvent
 from safety.inspections.models import Inspection, InspectionStatus
 from safety.photos.models import Photo, PhotoSubject, PhotoUse
 from tests.browser.conftest import PHONE, capture, log_in, released
-from tests.factories import PASSWORD, create_point, jpeg_bytes
+from tests.factories import PASSWORD, create_point, jpeg_bytes, scene
 
 
 def _point(world):
@@ -92,7 +92,8 @@ def test_a_scan_becomes_a_hazard_the_principal_rectifies_and_the_office_verifies
     desk.click("form[action$='/assign'] button[type=submit]")
     rectify = desk.locator("form[action$='/rectify']")
     rectify.locator("textarea[name=note]").fill("已更换合格灭火器")
-    rectify.locator("input[type=file]").set_input_files(_photo("fixed.jpg", 12))
+    rectify.locator("input[type=file]").set_input_files(  # a photo of the result, not of the problem
+        {"name": "fixed.jpg", "mimeType": "image/jpeg", "buffer": scene(12)})
     expect(rectify.locator(".previews img")).to_have_count(1)
     rectify.locator("button[type=submit]").click()
     expect(desk.locator(".badge.st-awaiting_verification").first).to_be_visible()

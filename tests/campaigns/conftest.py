@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import io
-import random
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from PIL import Image, ImageDraw
 from sqlalchemy import select
 
 from safety.campaigns.definitions import sync_default_definitions
@@ -19,7 +17,7 @@ from safety.drills.models import CalendarKind, CalendarPeriod
 from safety.extensions import db
 from safety.points.models import Frequency
 from safety.scheduler.registry import run_job
-from tests.factories import create_class, create_point
+from tests.factories import create_class, create_point, scene
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 
@@ -70,20 +68,6 @@ class Api:
                              data={"file": (io.BytesIO(data or scene(seed)), "p.jpg")})
         assert response.status_code in (200, 201), response.json
         return response.json["id"]
-
-
-def scene(seed: int) -> bytes:
-    """A distinct picture per seed (random blocks), so perceptual hashes of different seeds are far apart."""
-    rng = random.Random(seed)
-    image = Image.new("RGB", (640, 480), tuple(rng.randint(0, 255) for _ in range(3)))
-    draw = ImageDraw.Draw(image)
-    for _ in range(8):
-        x, y = rng.randint(0, 560), rng.randint(0, 400)
-        draw.rectangle((x, y, x + rng.randint(40, 300), y + rng.randint(40, 300)),
-                       fill=tuple(rng.randint(0, 255) for _ in range(3)))
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=85)
-    return out.getvalue()
 
 
 @pytest.fixture

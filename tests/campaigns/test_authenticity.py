@@ -36,7 +36,9 @@ def test_the_same_photo_for_another_class_or_school_is_flagged(api, world, seaso
     assert first["flags"] == []
     second = lesson(api, drowning, "officer_a", world.school_a, season.classes_a[1], moment, [photo["id"]])
     assert second["flags"] == ["reused_photo"] and second["flag_details"]["reused_photo"] == [first["id"]]
-    # Another school sends the very same bytes (named by their SHA-256, as an offline phone would).
+    # Another school sends the very same bytes from its phone, then names them by SHA-256 (a hash alone, without
+    # the bytes, would name a photo it may not use: tests/api/test_evidence_rules.py).
+    assert api.photo("principal_b", moment, data=original) == photo["id"]
     elsewhere = lesson(api, drowning, "principal_b", world.school_b, season.class_b, moment, [photo["sha256"]])
     assert elsewhere["flags"] == ["reused_photo"]
     assert sorted(elsewhere["flag_details"]["reused_photo"]) == [first["id"], second["id"]]
