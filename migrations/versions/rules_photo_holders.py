@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'rules'
-down_revision = '0003'
+down_revision = 'drills'
 branch_labels = None
 depends_on = None
 
