@@ -91,7 +91,11 @@ def main() -> None:
     for name, run in (("inspections (10 items)", real), ("floor (1 INSERT)", base)):
         print(f"  {name:<24} {run['rps']:8.1f} req/s   p50 {run['p50_ms']:6.1f} ms   p99 {run['p99_ms']:6.1f} ms"
               f"   errors {len(run['errors'])}")
-    print(f"  ratio floor/inspections: {base['rps'] / real['rps']:.2f}x")
+    for name, run in (("inspections", real), ("floor", base)):
+        if run["errors"]:
+            print(f"  {name} errors, first few: {sorted(set(run['errors']))[:5]}")
+    if real["rps"] and base["rps"]:
+        print(f"  ratio floor/inspections: {base['rps'] / real['rps']:.2f}x")
     attempted = [u for uuids in sent.values() for u in uuids]
     duplicates = sum(1 for count in stored.values() if count > 1)
     print(f"  stored {len(stored)} inspections ({results} results) for {len(attempted)} sent (warm-up included); "

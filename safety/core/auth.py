@@ -10,6 +10,7 @@ import secrets
 
 from flask import Flask, current_app, g, request
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..errors import Unauthorized
 from ..extensions import db
@@ -54,11 +55,12 @@ def token_user(token: str):
     """The active user behind an unexpired, unrevoked token, or None."""
     from ..accounts.models import ApiToken, User
 
+    # Token, user and role assignments in one round trip: every API request starts here.
     row = db.session.execute(
-        select(ApiToken, User).join(User, ApiToken.user_id == User.id)
+        select(ApiToken, User).join(User, ApiToken.user_id == User.id).options(joinedload(User.roles))
         .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None),
                ApiToken.expires_at > now(), User.active.is_(True))
-    ).first()
+    ).unique().first()
     return (row.ApiToken, row.User) if row else (None, None)
 
 

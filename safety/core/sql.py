@@ -1,6 +1,7 @@
 """SQL pieces that differ between SQLite and PostgreSQL, compiled per dialect so queries stay set-based."""
 from __future__ import annotations
 
+from sqlalchemy import JSON
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
@@ -73,3 +74,21 @@ def chunks(ids, size: int = 500):
     """Slices of an id list small enough for one IN list (SQLite allows 32,766 variables)."""
     for start in range(0, len(ids), size):
         yield ids[start:start + size]
+
+
+class json_pairs(FunctionElement):
+    """A JSON object built in SQL from alternating keys and values: json_build_object / json_object."""
+
+    type = JSON()
+    inherit_cache = True
+    name = "json_pairs"
+
+
+@compiles(json_pairs, "postgresql")
+def _json_pairs_pg(element, compiler, **kw):
+    return f"json_build_object({compiler.process(element.clause_expr, **kw)[1:-1]})"
+
+
+@compiles(json_pairs, "sqlite")
+def _json_pairs_sqlite(element, compiler, **kw):
+    return f"json_object({compiler.process(element.clause_expr, **kw)[1:-1]})"

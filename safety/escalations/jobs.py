@@ -12,7 +12,7 @@ from ..checklists.models import Grade
 from ..core.sql import add_days
 from ..extensions import db
 from ..hazards.models import OPEN_STATUSES, Hazard, HazardEvent
-from ..notifications.services import enqueue_select
+from ..notifications.services import enqueue_summary
 from ..scheduler.registry import job
 from .policy import OFFICE_OF_LEVEL, policy
 
@@ -35,12 +35,15 @@ def escalate(condition: ColumnElement, level: int, since: ColumnElement, as_of: 
         ["hazard_id", "at", "action", "from_status", "to_status", "note", "data"],
         select(Hazard.id, literal(as_of, type_=HazardEvent.at.type), literal("escalated"), Hazard.status,
                Hazard.status, literal(""), data).where(condition)))
+    # Each recipient hears once per sweep and level ("12 hazards at your schools reached the district"),
+    # however many hazards moved; each hazard's own history still has its event.
     for role, office_level in ((Role.safety_office, OFFICE_OF_LEVEL[level]), (Role.principal, None)):
         people = people_at_schools(role, office_level).subquery()
-        enqueue_select("hazard_escalated", "hazard",
-                       select(people.c.user_id, Hazard.id, Hazard.school_id)
-                       .join(people, people.c.school_id == Hazard.school_id).where(condition),
-                       key_suffix=lambda _source: literal(f"level{level}"))
+        enqueue_summary("hazards_escalated",
+                        select(people.c.user_id, Hazard.school_id, Hazard.id)
+                        .join(people, people.c.school_id == Hazard.school_id).where(condition),
+                        key=f"level{level}:{as_of.isoformat()}",
+                        data={"level": level, "office": int(role == Role.safety_office)})
     moved = db.session.execute(update(Hazard).where(condition).values(level=level, escalated_at=since,
                                                                        updated_at=as_of)
                                .execution_options(synchronize_session=False)).rowcount

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
@@ -21,7 +21,7 @@ from ..extensions import db
 from ..hazards.models import Hazard, HazardEvent
 from ..hazards.services import open_from_failure
 from ..photos.models import Photo, PhotoSubject
-from ..photos.services import attach_photos, missing_hashes, resolve_refs
+from ..photos.services import attach_photo_parts, missing_hashes, resolve_refs
 from ..points.models import FREQUENCY_INTERVAL, Point
 from .models import Inspection, InspectionResult, InspectionStatus, Outcome
 from .validation import check_results
@@ -114,45 +114,49 @@ def submit(actor: User, data: dict) -> Submission:
     photo_lists = [resolve_refs(actor, r.get("photos") or [], f"results.{i}.photos")
                    for i, r in enumerate(data["results"])]
     location = data.get("location") or {}
+    all_hashes = [h for hashes in photo_lists for h in hashes]
     inspection = Inspection(client_uuid=data["client_uuid"], content_hash=fingerprint, point_id=point.id,
                             school_id=point.school_id, template_version_id=version.id, inspector_id=actor.id,
                             started_at=data["started_at"], submitted_at=data["submitted_at"], received_at=now(),
                             latitude=location.get("latitude"), longitude=location.get("longitude"),
-                            note=data.get("note", ""), status=InspectionStatus.complete)
+                            note=data.get("note", ""), status=InspectionStatus.complete,
+                            failed_count=sum(r["outcome"] == Outcome.failed for r in data["results"]))
+    # Known before the row is written, so the INSERT carries them and no UPDATE follows.
+    if all_hashes and missing_hashes(all_hashes):
+        inspection.status = InspectionStatus.awaiting_photos
+    inspection.flags = ",".join(doubts(point, inspection, all_hashes))
     try:
         with db.session.begin_nested():  # the unique client_uuid settles replays that arrive together
             db.session.add(inspection)
     except IntegrityError:
         return _replay(actor, _by_uuid(data["client_uuid"]), fingerprint)
     hazards = _record_results(actor, point, version, inspection, data["results"], photo_lists)
-    all_hashes = [h for hashes in photo_lists for h in hashes]
-    if all_hashes and missing_hashes(all_hashes):
-        inspection.status = InspectionStatus.awaiting_photos
-    inspection.flags = ",".join(doubts(point, inspection, all_hashes))
     _mark_inspected(point, inspection.submitted_at)
     return Submission(inspection, created=True, hazards=hazards, photos=bool(all_hashes))
 
 
-def _result_row(inspection: Inspection, item, result: dict) -> InspectionResult:
+def _result_row(inspection_id: int, item, result: dict) -> dict:
     value = result.get("value")
     number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
-    return InspectionResult(inspection=inspection, item_id=item.id, position=item.position, outcome=result["outcome"],
-                            note=result.get("note", ""), value_number=number,
-                            value_text=value if isinstance(value, str) else None)
+    return {"inspection_id": inspection_id, "item_id": item.id, "position": item.position,
+            "outcome": result["outcome"], "note": result.get("note", ""), "value_number": number,
+            "value_text": value if isinstance(value, str) else None}
 
 
 def _record_results(actor, point, version, inspection, results, photo_lists) -> list[Hazard]:
+    """All results in one INSERT (and their photos in one more), however long the checklist."""
     items = {item.id: item for item in version.items}
-    rows = [_result_row(inspection, items[r["item_id"]], r) for r in results]
-    db.session.add_all(rows)
-    db.session.flush()
+    rows = [_result_row(inspection.id, items[r["item_id"]], r) for r in results]
+    ids = dict(db.session.execute(insert(InspectionResult).values(rows)
+                                  .returning(InspectionResult.item_id, InspectionResult.id)).all())
+    attach_photo_parts(point.school_id, PhotoSubject.inspection, inspection.id,
+                       [(ids[r["item_id"]], hashes) for r, hashes in zip(results, photo_lists, strict=True)])
     hazards = []
     for row, hashes in zip(rows, photo_lists, strict=True):
-        attach_photos(hashes, point.school_id, PhotoSubject.inspection, inspection.id, row.id)
-        if row.outcome == Outcome.failed:
-            hazard, _opened = open_from_failure(actor, point, items[row.item_id], inspection.id, row.note, hashes)
+        if row["outcome"] == Outcome.failed:
+            hazard, _opened = open_from_failure(actor, point, items[row["item_id"]], inspection.id, row["note"],
+                                                hashes)
             hazards.append(hazard)
-    inspection.failed_count = sum(row.outcome == Outcome.failed for row in rows)
     return hazards
 
 

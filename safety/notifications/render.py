@@ -140,6 +140,21 @@ def hazard_escalated(notification: Notification) -> Message | None:
     return Message(title, body, f"/api/v1/hazards/{hazard.id}")
 
 
+@renders("hazards_escalated")
+def hazards_escalated(notification: Notification) -> Message:
+    """One sweep's escalations for one person: offices open their queue, principals their school's list."""
+    data = notification.data or {}
+    count, level = int(data.get("count", 0)), int(data.get("level", 1))
+    if level >= 2:
+        body = ngettext("%(num)d hazard at your schools reached the city safety office.",
+                        "%(num)d hazards at your schools reached the city safety office.", count)
+    else:
+        body = ngettext("%(num)d hazard at your schools reached the district safety office.",
+                        "%(num)d hazards at your schools reached the district safety office.", count)
+    link = f"/api/v1/escalations?level={level}" if data.get("office") else f"/api/v1/hazards?level={level}&open=true"
+    return Message(_("Hazards escalated"), body, link)
+
+
 @renders("hazard_major_reported")
 def hazard_major_reported(notification: Notification) -> Message | None:
     hazard = subject(notification, Hazard)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import Select, func, literal, or_, select, update
+from sqlalchemy import Select, case, func, literal, literal_column, null, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
 from ..accounts.scope import Capability, region_ids, require_school, school_ids
 from ..audit.services import record
 from ..core.clock import now
-from ..core.sql import insert_ignoring_conflicts
+from ..core.sql import insert_ignoring_conflicts, json_pairs
 from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..schools.models import Region
@@ -38,6 +38,29 @@ def enqueue_select(kind: str, subject_type: str, rows: Select, key_suffix=None) 
     return insert_ignoring_conflicts(
         Notification, ["recipient_id", "kind", "subject_type", "subject_id", "school_id", "dedupe_key", "created_at",
                        "data"], candidates)
+
+
+def enqueue_summary(kind: str, rows: Select, key: str, data: dict[str, int]) -> int:
+    """One notification per recipient for many subjects: INSERT … SELECT … GROUP BY recipient.
+
+    `rows` yields (recipient_id, school_id, subject_id); the notification's data holds `data` and the number
+    of distinct subjects (`count`), its school the one school when all were at one. The dedupe key is
+    kind:key:recipient, so running the same summary twice notifies nobody twice.
+    """
+    source = rows.subquery()
+    recipient, school, subject = source.c[0], source.c[1], source.c[2]
+    pairs = [literal_column(f"'{name}'") for name in data]  # our own names and numbers: safe inline
+    pairs = [part for name, value in zip(pairs, data.values(), strict=True)
+             for part in (name, literal_column(str(int(value))))]
+    pairs += [literal_column("'count'"), func.count(subject.distinct())]
+    one_school = case((func.count(school.distinct()) == 1, func.min(school)), else_=null())
+    summaries = select(recipient, literal(kind), literal("summary"), literal(0), one_school,
+                       literal(f"{kind}:{key}:") + recipient.cast(db.String),
+                       literal(now(), type_=Notification.created_at.type),
+                       json_pairs(*pairs)).group_by(recipient)
+    return insert_ignoring_conflicts(
+        Notification, ["recipient_id", "kind", "subject_type", "subject_id", "school_id", "dedupe_key", "created_at",
+                       "data"], summaries)
 
 
 def notify(recipient_id: int, kind: str, subject_type: str, subject_id: int, school_id: int | None = None,

@@ -5,7 +5,7 @@ import hashlib
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import exists, literal, select, update
+from sqlalchemy import exists, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
@@ -89,8 +89,16 @@ def resolve_refs(actor: User, refs: list[int | str], field: str) -> list[str]:
 
 def attach_photos(hashes: list[str], school_id: int, subject: PhotoSubject, subject_id: int,
                   part_id: int | None = None) -> None:
-    db.session.add_all(PhotoUse(sha256=h, school_id=school_id, subject_type=subject, subject_id=subject_id,
-                                part_id=part_id) for h in hashes)
+    attach_photo_parts(school_id, subject, subject_id, [(part_id, hashes)])
+
+
+def attach_photo_parts(school_id: int, subject: PhotoSubject, subject_id: int,
+                       parts: list[tuple[int | None, list[str]]]) -> None:
+    """The photos named by each part of a subject (e.g. each result of an inspection), in one INSERT."""
+    rows = [{"sha256": h, "school_id": school_id, "subject_type": subject, "subject_id": subject_id,
+             "part_id": part_id} for part_id, hashes in parts for h in hashes]
+    if rows:
+        db.session.execute(insert(PhotoUse).values(rows))
 
 
 def photos_of(subject: PhotoSubject, subject_id: int) -> dict[int | None, list[dict]]:

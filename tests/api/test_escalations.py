@@ -52,7 +52,7 @@ def test_a_general_hazard_climbs_to_the_district_then_the_city(client, world, po
     events = db.session.scalars(select(HazardEvent.action).where(HazardEvent.hazard_id == hazard["id"])).all()
     assert events.count("escalated") == 2
     kinds = db.session.execute(select(Notification.recipient_id, Notification.dedupe_key)
-                               .where(Notification.kind == "hazard_escalated")).all()
+                               .where(Notification.kind == "hazards_escalated")).all()
     recipients = {r for r, _key in kinds}
     assert {world.office_a.id, world.city_office.id, world.principal_a.id} <= recipients
     assert world.office_b.id not in recipients
@@ -93,9 +93,9 @@ def test_two_schedulers_at_once_escalate_once(client, world, point, app):
     assert db.session.scalar(select(func.count()).select_from(HazardEvent)
                              .where(HazardEvent.hazard_id == hazard["id"], HazardEvent.action == "escalated")) == 1
     assert db.session.scalar(select(func.count()).select_from(Notification)
-                             .where(Notification.kind == "hazard_escalated")) == len(set(
+                             .where(Notification.kind == "hazards_escalated")) == len(set(
                                  db.session.scalars(select(Notification.recipient_id)
-                                                    .where(Notification.kind == "hazard_escalated"))))
+                                                    .where(Notification.kind == "hazards_escalated"))))
 
 
 def test_the_queue_shows_the_escalated_hazard_most_urgent_first(client, world, point):
