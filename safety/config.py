@@ -33,6 +33,14 @@ def _secret_key(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+def instance_path() -> str | None:
+    """SAFETY_INSTANCE_PATH: the folder for the secret key, the SQLite file and photos (by default), made
+    absolute as Flask requires; None leaves Flask's default, `instance/` beside the package in a checkout."""
+    if path := os.environ.get("SAFETY_INSTANCE_PATH"):
+        return str(Path(path).expanduser().resolve())
+    return None
+
+
 def normalise_database_url(url: str) -> str:
     """Accept plain postgres:// URLs (as most hosting hands them out) and use psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
