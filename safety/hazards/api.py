@@ -13,7 +13,7 @@ from ..core import ratelimit
 from ..core.auth import current_actor, public
 from ..core.pagination import paginate
 from ..core.schemas import page_of
-from ..errors import Invalid, NotFound
+from ..errors import ErrorSchema, Invalid, NotFound
 from ..extensions import db
 from ..photos.services import resolve_refs, upload
 from ..points.services import get_point, point_by_token
@@ -88,6 +88,7 @@ class HazardLedger(MethodView):
 @blp.route("/hazards/<int:hazard_id>/notice.pdf")
 class HazardNotice(MethodView):
     @blp.response(200, description="整改通知书 (PDF, Chinese)", content_type="application/pdf")
+    @blp.alt_response(503, schema=ErrorSchema, description="The server has no usable Chinese font")
     def get(self, hazard_id):
         """A rectification notice for one hazard"""
         hazard = services.get_hazard(current_actor(), hazard_id)
