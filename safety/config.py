@@ -61,6 +61,8 @@ def _engine_options(database_url: str) -> dict:
 
 def from_environment(instance_path: Path) -> dict:
     """Everything the service reads from its environment, in one place (see README, Configuration)."""
+    if not os.environ.get("DATABASE_URL"):
+        instance_path.mkdir(parents=True, exist_ok=True)  # SQLite creates the file, not its folder
     database_url = normalise_database_url(os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'safety.db'}")
     return {
         "SECRET_KEY": _secret_key(instance_path),
