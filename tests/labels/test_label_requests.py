@@ -81,3 +81,10 @@ def test_without_a_font_the_pages_show_a_plain_error_page(app, world, point, no_
     assert response.status_code == 503 and response.mimetype == "text/html"
     assert shown in page
     assert "CJK_FONT_PATH" not in page and "apt-get" not in page and "/nonexistent" not in page
+
+
+def test_the_cli_tells_the_operator_what_to_fix(runner, world, point, no_font, tmp_path):
+    result = runner.invoke(args=["labels", "--school", "SA", "--out", str(tmp_path / "labels.pdf")])
+    assert result.exit_code == 1
+    assert "CJK_FONT_PATH=/nonexistent/NotoSansCJK-Regular.ttc" in result.output and "fonts-noto-cjk" in result.output
+    assert not (tmp_path / "labels.pdf").exists()
