@@ -1,5 +1,6 @@
 """Labels through the API and the pages: layouts for their purpose, and a missing font as the server's fault."""
 import re
+from pathlib import Path
 
 import pytest
 
@@ -8,6 +9,7 @@ from safety.hazards.models import HazardSource
 from safety.hazards.services import report
 from safety.labels.layouts import PARENT_LETTER, POINT_LABEL, layouts_for
 from tests.browser.conftest import page_login
+from tests.conftest import require_tool
 from tests.factories import PASSWORD, create_point
 
 POINT_LAYOUTS = ["a4-stickers-3x8", "a5-placard", "thermal-50x30"]
@@ -88,3 +90,13 @@ def test_the_cli_tells_the_operator_what_to_fix(runner, world, point, no_font, t
     assert result.exit_code == 1
     assert "CJK_FONT_PATH=/nonexistent/NotoSansCJK-Regular.ttc" in result.output and "fonts-noto-cjk" in result.output
     assert not (tmp_path / "labels.pdf").exists()
+
+
+def test_a_notice_prints_with_a_chinese_font_that_lacks_latin_letters(app, client, world, monkeypatch):
+    droid = "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"
+    require_tool("fonts-droid-fallback", Path(droid).is_file(), "the Latin fallback is tested with it")
+    monkeypatch.setitem(app.config, "CJK_FONT_PATH", droid)
+    hazard = report(None, world.school_a, {"title": "A 栋配电房门未上锁", "description": "B2 层"}, HazardSource.direct)
+    db.session.commit()
+    response = client.get(f"/api/v1/hazards/{hazard.id}/notice.pdf", headers=world.headers("principal_a"))
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
