@@ -32,7 +32,7 @@ BLUEPRINTS = (
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: config → extensions → API → errors → CLI."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True, instance_path=settings.instance_path())
     app.config.update(settings.from_environment(Path(app.instance_path)))
     app.config.update(settings.API_SETTINGS)
     app.config["API_SPEC_OPTIONS"] = _spec_options()

@@ -53,11 +53,27 @@ def demo_command(if_empty):
     print_logins(click.echo)
 
 
+@click.command("doctor")
+@click.option("--fonts", "only_fonts", is_flag=True, help="Only the fonts (scripts/start.sh asks this).")
+def doctor_command(only_fonts):
+    """Check fonts, database, photo storage, the scheduler and mail; exit 1 if something is broken."""
+    from .doctor import CHECKS, FAIL
+    failed = False
+    for name, check in CHECKS.items():
+        if only_fonts and name != "fonts":
+            continue
+        status, finding = check()
+        failed |= status == FAIL
+        click.echo(f"{status:<5} {name:<14} {finding}")
+    if failed:
+        raise SystemExit(1)
+
+
 def register_commands(app: Flask) -> None:
     from .imports.cli import export_command, import_command
     from .labels.cli import labels_command
     from .ops.cli import backup_command, restore_command
     from .scheduler.cli import jobs_group, scheduler_command
-    for command in (create_user_command, demo_command, import_command, export_command, labels_command,
+    for command in (create_user_command, demo_command, doctor_command, import_command, export_command, labels_command,
                     scheduler_command, jobs_group, backup_command, restore_command):
         app.cli.add_command(command)

@@ -33,6 +33,14 @@ def _secret_key(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+def instance_path() -> str | None:
+    """SAFETY_INSTANCE_PATH: the folder for the secret key, the SQLite file and photos (by default), made
+    absolute as Flask requires; None leaves Flask's default, `instance/` beside the package in a checkout."""
+    if path := os.environ.get("SAFETY_INSTANCE_PATH"):
+        return str(Path(path).expanduser().resolve())
+    return None
+
+
 def normalise_database_url(url: str) -> str:
     """Accept plain postgres:// URLs (as most hosting hands them out) and use psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
@@ -53,6 +61,8 @@ def _engine_options(database_url: str) -> dict:
 
 def from_environment(instance_path: Path) -> dict:
     """Everything the service reads from its environment, in one place (see README, Configuration)."""
+    if not os.environ.get("DATABASE_URL"):
+        instance_path.mkdir(parents=True, exist_ok=True)  # SQLite creates the file, not its folder
     database_url = normalise_database_url(os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'safety.db'}")
     return {
         "SECRET_KEY": _secret_key(instance_path),

@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 ensure_venv
+install_locked runtime
 install_system_fonts
-.venv/bin/pip install --quiet --disable-pip-version-check -e . 2> >(grep -v "^WARNING: Location" >&2)
 
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-5000}
@@ -24,8 +24,10 @@ trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT INT TERM
 if .venv/bin/safety --help 2>/dev/null | grep -q "^  scheduler"; then
   .venv/bin/safety scheduler & pids+=($!)
 fi
-.venv/bin/gunicorn --config deploy/gunicorn.conf.py --bind "$HOST:$PORT" "safety:create_app()" & pids+=($!)
-sleep 2
+# Warnings and errors only: the console shows what needs attention (GUNICORN_ACCESSLOG=- adds every request).
+GUNICORN_ACCESSLOG=${GUNICORN_ACCESSLOG:-/dev/null} .venv/bin/gunicorn --config deploy/gunicorn.conf.py \
+  --bind "$HOST:$PORT" --log-level warning "safety:create_app()" & pids+=($!)
+wait_until_healthy "http://$HOST:$PORT/api/v1/health" "${pids[-1]}"
 echo
 echo "Open $PUBLIC_BASE_URL/login (the pages; API docs at $PUBLIC_BASE_URL/api/v1/docs) — log in with a demo user listed above."
 wait -n "${pids[@]}"

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 ensure_venv
-.venv/bin/pip install --quiet --disable-pip-version-check -e '.[test]' 2> >(grep -v "^WARNING: Location" >&2)
+install_locked test
 
 step "ruff"
 .venv/bin/ruff check .

@@ -151,12 +151,12 @@ def receipts_of(letter: ClassLetter) -> list[ParentReceipt]:
 def letters_pdf(letters: list[dict], template: str, per_student: bool,
                 progress: Callable[[int, int], None] | None = None) -> bytes:
     """Receipt QR stickers for the letters: one per student (default) or one per class, with the labels' layouts."""
-    from ..labels.fonts import FontMissing
+    from ..labels.layouts import PARENT_LETTER
     from ..labels.render import LabelContent, render_pdf
     from ..labels.services import layout_named
     if not letters:
         raise Invalid(fields={"school_id": [_("No parent letters to print for this school.")]})
-    layout = layout_named(template)
+    layout = layout_named(template, PARENT_LETTER)
     labels = []
     for row in letters:
         letter = row["letter"]
@@ -165,8 +165,6 @@ def letters_pdf(letters: list[dict], template: str, per_student: bool,
         labels.extend([content] * (max(1, row["students"]) if per_student else 1))
     try:
         return render_pdf(labels, layout, font_path=current_app.config.get("CJK_FONT_PATH"), progress=progress)
-    except FontMissing as error:
-        raise Invalid(str(error), code="font_missing") from None
     except ValueError as error:  # e.g. PUBLIC_BASE_URL too long for the layout's code size
         raise Invalid(str(error), code="label_not_printable") from None
 

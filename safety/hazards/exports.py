@@ -18,7 +18,7 @@ from ..checklists.models import CATEGORY_NAMES
 from ..core.clock import now
 from ..core.spreadsheets import append_row
 from ..extensions import db
-from ..labels.fonts import find_cjk_font, load_font
+from ..labels.fonts import find_fonts
 from ..schools.models import Region, School
 from .models import OPEN_STATUSES, Hazard
 
@@ -107,10 +107,10 @@ def _notice_lines(hazard: Hazard) -> list[tuple[str, int, bool]]:
     return lines
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
+def _wrap(text: str, font, width: int) -> list[str]:
     lines, current = [], ""
     for char in text:
-        if draw.textlength(current + char, font=font) > width:
+        if font.length(current + char) > width:
             lines.append(current)
             current = char
         else:
@@ -121,18 +121,20 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
 @force_locale("zh_Hans_CN")
 def notice_pdf(hazard: Hazard) -> bytes:
     """A one-page A4 notice in Chinese, rendered with the same CJK font as the labels."""
-    regular, bold = (find_cjk_font(current_app.config.get("CJK_FONT_PATH"), bold=b) for b in (False, True))
+    regular, bold = (find_fonts(current_app.config.get("CJK_FONT_PATH"), bold=b) for b in (False, True))
     page = Image.new("1", A4, 1)
     draw = ImageDraw.Draw(page)
     y = MARGIN
     for text, points, is_bold in _notice_lines(hazard):
-        font = load_font(bold if is_bold else regular, round(points / 72 * DPI))
+        font = (bold if is_bold else regular).at(round(points / 72 * DPI))
         line_height = round(points / 72 * DPI * 1.7)
-        wrapped = _wrap(draw, text, font, A4[0] - 2 * MARGIN)
+        wrapped = _wrap(text, font, A4[0] - 2 * MARGIN)
         for line in wrapped:
             centred = points >= 20
-            x = (A4[0] - draw.textlength(line, font=font)) / 2 if centred else MARGIN
-            draw.text((x, y), line, font=font, fill=0)
+            x = (A4[0] - font.length(line)) / 2 if centred else MARGIN
+            # Chinese and Latin runs may come from two faces: drawn on one baseline (an ideograph's top is
+            # 0.88 em above it), each run in the face that has its characters.
+            font.draw(draw, (x, y + 0.88 * font.size), line, fill=0)
             y += line_height
     out = io.BytesIO()
     page.save(out, "PDF", resolution=DPI, title=f"整改通知书 H{hazard.id:06d}")

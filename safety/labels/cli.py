@@ -8,6 +8,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..schools.models import School
 from . import services
+from .fonts import FontMissing
 
 
 @click.command("labels")
@@ -29,6 +30,8 @@ def labels_command(school_code, template, category, out):
 
     try:
         pdf = services.school_labels_pdf(points, template, progress=progress)
+    except FontMissing as error:  # the operator can fix this: say how, not what the pages say
+        raise click.ClickException(error.detail) from None
     except ApiError as error:
         details = "; ".join(f"{k}: {' '.join(v)}" for k, v in (error.fields or {}).items())
         raise click.ClickException(f"{error.message} {details}".strip()) from None

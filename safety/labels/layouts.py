@@ -16,6 +16,9 @@ LAYOUT_DIR = PROJECT_ROOT / "qr_templates"
 TEXT_FIELDS = ("school_name", "point_name", "point_code", "category")  # the LabelContent fields a text may show
 ERROR_CORRECTION = ("Q", "H")  # both survive a scuffed or partly torn sticker (25 % / 30 % of the code)
 ALIGNMENTS = ("left", "center", "right")
+# What a layout is for: its texts mean different things (a receipt slip's point_name is a class).
+POINT_LABEL, PARENT_LETTER = "point-label", "parent-letter"
+PURPOSES = (POINT_LABEL, PARENT_LETTER)
 LINE_HEIGHT = 1.25  # line pitch as a multiple of the font size; leaves room for Latin descenders under CJK text
 PT_MM = 25.4 / 72
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")  # layout names come from requests: never a path
@@ -87,6 +90,7 @@ class Border:
 class Layout:
     name: str
     title: str
+    purpose: str
     page_width_mm: float
     page_height_mm: float
     margin_left_mm: float
@@ -116,6 +120,19 @@ def available_layouts(directory: Path | str | None = None) -> list[str]:
     """Names of the layout files, for a picker; whether each one is valid shows when it is loaded."""
     folder = Path(directory) if directory else LAYOUT_DIR
     return sorted(path.stem for path in folder.glob("*.toml") if _NAME.fullmatch(path.stem))
+
+
+def layouts_for(purpose: str, directory: Path | str | None = None) -> list[Layout]:
+    """The layouts that print `purpose`, in name order; a broken file is left out (loading it names the fault)."""
+    found = []
+    for name in available_layouts(directory):
+        try:
+            layout = load_layout(name, directory)
+        except LayoutError:
+            continue
+        if layout.purpose == purpose:
+            found.append(layout)
+    return found
 
 
 def load_layout(name: str, directory: Path | str | None = None) -> Layout:
@@ -208,7 +225,7 @@ def _parse(name: str, root: _Table) -> Layout:
     border = root.table("border", optional=True)
     qr_size = qr.number("size_mm", positive=True)
     layout = Layout(
-        name=name, title=title,
+        name=name, title=title, purpose=root.string("purpose", choices=PURPOSES),
         page_width_mm=page.number("width_mm", positive=True), page_height_mm=page.number("height_mm", positive=True),
         margin_left_mm=page.number("margin_left_mm", 0), margin_top_mm=page.number("margin_top_mm", 0),
         columns=grid.integer("columns"), rows=grid.integer("rows"),

@@ -6,13 +6,13 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from itertools import islice
 
 import qrcode
-from PIL import Image, ImageDraw, ImageFont, TiffImagePlugin
+from PIL import Image, ImageDraw, TiffImagePlugin
 
-from .fonts import FontFace, find_cjk_font, load_font
+from .fonts import SizedType, Typeface, find_fonts
 from .layouts import LINE_HEIGHT, Border, Layout, QrSpec, TextBox
 
 DPI = 300
@@ -93,8 +93,8 @@ def render_pages(labels: Iterable[LabelContent], layout: Layout, *,
         yield page
 
 
-def _faces(font_path: str | None) -> tuple[FontFace, FontFace]:
-    return find_cjk_font(font_path), find_cjk_font(font_path, bold=True)
+def _faces(font_path: str | None) -> tuple[Typeface, Typeface]:
+    return find_fonts(font_path), find_fonts(font_path, bold=True)
 
 
 def _px(mm: float) -> int:
@@ -102,7 +102,7 @@ def _px(mm: float) -> int:
 
 
 def _draw_label(image: Image.Image, origin: tuple[int, int], label: LabelContent, layout: Layout,
-                faces: tuple[FontFace, FontFace]) -> None:
+                faces: tuple[Typeface, Typeface]) -> None:
     x, y = origin
     image.paste(BLACK, origin, _static_mask(layout, faces))
     code = _qr_image(label.url, layout.qr)
@@ -133,7 +133,7 @@ def _qr_image(url: str, spec: QrSpec) -> Image.Image:
 
 
 @lru_cache(maxsize=16)
-def _static_mask(layout: Layout, faces: tuple[FontFace, FontFace]) -> Image.Image:
+def _static_mask(layout: Layout, faces: tuple[Typeface, Typeface]) -> Image.Image:
     """Ink that is the same on every label of a layout (border, fixed texts), drawn once and pasted."""
     mask = Image.new("1", (_px(layout.label_width_mm), _px(layout.label_height_mm)), 0)
     if layout.border:
@@ -162,7 +162,7 @@ def _draw_border(draw: ImageDraw.ImageDraw, border: Border, size: tuple[int, int
 
 
 @lru_cache(maxsize=256)
-def _text_mask(text: str, box: TextBox, faces: tuple[FontFace, FontFace]) -> Image.Image:
+def _text_mask(text: str, box: TextBox, faces: tuple[Typeface, Typeface]) -> Image.Image:
     """The text fitted into its box, as a mask of the box's size (ink = 255); cached, as school names repeat."""
     font, stroke, lines = _fit(text, box, faces[1] if box.bold else faces[0])
     width, height = _px(box.box.width), _px(box.box.height)
@@ -170,20 +170,20 @@ def _text_mask(text: str, box: TextBox, faces: tuple[FontFace, FontFace]) -> Ima
     draw = ImageDraw.Draw(mask)
     pitch = font.size * LINE_HEIGHT
     for i, line in enumerate(lines):
-        free = width - font.getlength(line) - 2 * stroke
+        free = width - font.length(line) - 2 * stroke
         x = stroke + {"left": 0, "center": free / 2, "right": free}[box.align]
         # Ideographs fill an em box from 0.88 em above the baseline to 0.12 em below: centre it in the line.
         baseline = i * pitch + (pitch - font.size) / 2 + 0.88 * font.size
-        draw.text((x, baseline), line, fill=INK, font=font, anchor="ls", stroke_width=stroke, stroke_fill=INK)
+        font.draw(draw, (x, baseline), line, fill=INK, stroke_width=stroke, stroke_fill=INK)
     return mask
 
 
-def _fit(text: str, box: TextBox, face: FontFace) -> tuple[ImageFont.FreeTypeFont, int, list[str]]:
+def _fit(text: str, box: TextBox, face: Typeface) -> tuple[SizedType, int, list[str]]:
     """Wrap at the layout's size; if that takes too many lines, shrink in half points; at the minimum, cut."""
     tokens = _TOKEN.findall(text)
     size_pt = box.size_pt
     while True:
-        font = load_font(face, round(size_pt * DPI / 72))
+        font = face.at(round(size_pt * DPI / 72))
         stroke = max(1, round(font.size / 24)) if face.fake_bold else 0
         width = _px(box.box.width) - 2 * stroke
         rows = max(1, min(box.max_lines, int(_px(box.box.height) // (font.size * LINE_HEIGHT))))
@@ -195,12 +195,12 @@ def _fit(text: str, box: TextBox, face: FontFace) -> tuple[ImageFont.FreeTypeFon
         size_pt = max(box.min_size_pt, size_pt - 0.5)
 
 
-def _wrap(tokens: list[str], font: ImageFont.FreeTypeFont, width: float) -> list[str]:
+def _wrap(tokens: list[str], font: SizedType, width: float) -> list[str]:
     """Greedy line breaking: anywhere between ideographs, between Latin words and numbers, never before
     closing or after opening punctuation; a word wider than the box is broken between letters."""
     lines, line, used = [], "", 0.0
     for token in _breakable(tokens, font, width):
-        advance = _width(font, token)
+        advance = font.length(token)
         if token.isspace():
             if line:
                 line, used = line + token, used + advance
@@ -214,7 +214,7 @@ def _wrap(tokens: list[str], font: ImageFont.FreeTypeFont, width: float) -> list
     return lines
 
 
-def _balance(tokens: list[str], font: ImageFont.FreeTypeFont, width: float, count: int) -> list[str]:
+def _balance(tokens: list[str], font: SizedType, width: float, count: int) -> list[str]:
     """The same number of lines, wrapped at the narrowest width that allows it: even lines, not an orphan."""
     low, high = int(width / count), int(width)
     while low < high:
@@ -226,28 +226,17 @@ def _balance(tokens: list[str], font: ImageFont.FreeTypeFont, width: float, coun
     return _wrap(tokens, font, high)
 
 
-def _breakable(tokens: list[str], font: ImageFont.FreeTypeFont, width: float) -> Iterator[str]:
+def _breakable(tokens: list[str], font: SizedType, width: float) -> Iterator[str]:
     for token in tokens:
-        if len(token) > 1 and _width(font, token) > width:
+        if len(token) > 1 and font.length(token) > width:
             yield from token
         else:
             yield token
 
 
-def _cut(lines: list[str], font: ImageFont.FreeTypeFont, width: float) -> list[str]:
+def _cut(lines: list[str], font: SizedType, width: float) -> list[str]:
     """The text did not fit even at the smallest size: end the last line that fits with an ellipsis."""
     last = lines[-1]
-    while last and _width(font, last + _ELLIPSIS) > width:
+    while last and font.length(last + _ELLIPSIS) > width:
         last = last[:-1]
     return [*lines[:-1], last.rstrip() + _ELLIPSIS]
-
-
-def _width(font: ImageFont.FreeTypeFont, text: str) -> float:
-    # Summed per character: exact for basic layout without kerning, as with CJK fonts (their kerning is in
-    # GPOS, which basic layout does not apply), and it turns ~100 FreeType calls per name into dict look-ups.
-    return sum(_advance(font, char) for char in text)
-
-
-@cache
-def _advance(font: ImageFont.FreeTypeFont, char: str) -> float:
-    return font.getlength(char)

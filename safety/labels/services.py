@@ -13,19 +13,27 @@ from ..extensions import db
 from ..points.models import Point
 from ..points.services import qr_url, visible_points
 from ..schools.models import School
-from .fonts import FontMissing
-from .layouts import LayoutError, available_layouts, load_layout
+from .layouts import POINT_LABEL, Layout, LayoutError, available_layouts, layouts_for, load_layout
 from .render import LabelContent, render_pdf, render_png
 
 
-def layout_named(name: str):
-    if name not in available_layouts():
-        raise Invalid(fields={"template": [_("No label template %(name)s; choose one of: %(names)s.", name=name,
-                                                 names=", ".join(available_layouts()))]})
-    try:
-        return load_layout(name)
-    except LayoutError as error:  # a broken layout file is the operator's to fix; say exactly what is wrong
-        raise Invalid(str(error), code="label_template_invalid") from None
+def layout_named(name: str, purpose: str = POINT_LABEL) -> Layout:
+    """The layout called `name`, if it prints `purpose` (a receipt slip is no point label): else 422."""
+    if name in available_layouts():
+        try:
+            layout = load_layout(name)
+        except LayoutError as error:  # a broken layout file is the operator's to fix; say exactly what is wrong
+            raise Invalid(str(error), code="label_template_invalid") from None
+        if layout.purpose == purpose:
+            return layout
+    names = ", ".join(layout.name for layout in layouts_for(purpose))
+    raise Invalid(fields={"template": [_("No label template %(name)s for this purpose; choose one of: %(names)s.",
+                                         name=name, names=names)]})
+
+
+def point_label_layouts() -> list[Layout]:
+    """What a school may print its points' labels with (for the page's picker)."""
+    return layouts_for(POINT_LABEL)
 
 
 def content(point: Point) -> LabelContent:
@@ -45,8 +53,6 @@ def _font_path() -> str | None:
 def _rendering(render):
     try:
         return render()
-    except FontMissing as error:
-        raise Invalid(str(error), code="font_missing") from None
     except ValueError as error:  # e.g. PUBLIC_BASE_URL too long for the layout's code size
         raise Invalid(str(error), code="label_not_printable") from None
 

@@ -102,6 +102,10 @@ class Mailer:
             raise
         return smtp
 
+    def check(self) -> None:
+        """Connect (and log in) as sending would, then hang up; raises what sending would (safety doctor)."""
+        self._connect().quit()
+
     def send(self, email: Email) -> None:
         if self._smtp is None:
             try:

@@ -17,7 +17,6 @@ from ..hazards import exports
 from ..hazards import services as hazards
 from ..hazards.models import Hazard, HazardStatus
 from ..labels import services as labels
-from ..labels.layouts import available_layouts
 from ..photos import services as photos
 from ..points.models import Point
 from ..points.services import get_point, visible_points
@@ -80,7 +79,7 @@ def school_points(school_id):
     overdue = request.args.get("overdue") == "1"
     points = db.session.scalars(visible_points(user, {"school_id": school.id, "overdue": overdue})).all()
     return render_template("pages/school_points.html", school=school, points=points, overdue=overdue,
-                           layouts=available_layouts(), categories=list(Category),
+                           layouts=labels.point_label_layouts(), categories=list(Category),
                            manage=may(user, Capability.manage, school.id), moment=now())
 
 

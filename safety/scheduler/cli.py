@@ -15,6 +15,8 @@ def scheduler_command():
     """Run the scheduler in this process (Ctrl-C stops it). Run one per deployment."""
     from .process import build_scheduler
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # APScheduler narrates every job added and every run at INFO; our own line per run says what matters.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     scheduler = build_scheduler(current_app._get_current_object())
     click.echo(f"scheduler: {len(scheduler.get_jobs())} jobs")
     for name in load_jobs():  # catch up at start: jobs compute from state and time, so this is always safe

@@ -20,7 +20,9 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
     def run_in_app(name: str) -> None:
         with app.app_context():
             run = run_job(name)
-            log.info("job %s: %s, %s rows", name, run.status, run.rows_affected)
+            # A run that changed nothing (most minutes) is not worth a console line.
+            level = logging.INFO if run.rows_affected or run.status != "ok" else logging.DEBUG
+            log.log(level, "job %s: %s, %s rows", name, run.status, run.rows_affected)
 
     for definition in load_jobs().values():
         scheduler.add_job(run_in_app, definition.trigger, args=[definition.name], id=definition.name,

@@ -9,6 +9,7 @@ SHIPPED = ["a4-stickers-3x8", "a5-placard", "parent-letter-receipt", "thermal-50
 
 VALID = """\
 title = "Test sheet"
+purpose = "point-label"
 
 [page]
 width_mm = 100

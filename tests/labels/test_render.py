@@ -21,7 +21,7 @@ from safety.labels import (
     render_pdf,
     render_png,
 )
-from safety.labels.fonts import covers_chinese, glyph_bitmap
+from safety.labels.fonts import Typeface, covers_chinese, find_fonts, glyph_bitmap
 from safety.labels.layouts import TEXT_FIELDS, Rect
 from safety.labels.render import DPI, INK, _fit, _text_mask
 from tests.conftest import require_tool, which
@@ -139,12 +139,12 @@ def test_long_texts_stay_inside_their_boxes(cjk_font, layout_name):
 
 def test_text_wraps_between_ideographs_and_shrinks_before_it_is_cut(cjk_font):
     point_name = next(text for text in load_layout("a4-stickers-3x8").texts if text.field == "point_name")
-    font, _, lines = _fit("体育馆配电箱", point_name, cjk_font)
+    font, _, lines = _fit("体育馆配电箱", point_name, Typeface(cjk_font))
     assert (lines, font.size) == (["体育馆配电箱"], round(point_name.size_pt * DPI / 72))
-    font, _, lines = _fit("一号教学楼一层东侧走廊消火栓箱（2号）", point_name, cjk_font)
+    font, _, lines = _fit("一号教学楼一层东侧走廊消火栓箱（2号）", point_name, Typeface(cjk_font))
     assert len(lines) == 2
     assert not lines[1].startswith(("）", "号）"))  # closing brackets stay with what they close
-    font, _, lines = _fit("消防设施" * 20, point_name, cjk_font)
+    font, _, lines = _fit("消防设施" * 20, point_name, Typeface(cjk_font))
     assert font.size == round(point_name.min_size_pt * DPI / 72)
     assert len(lines) == point_name.max_lines
     assert lines[-1].endswith("…")
@@ -174,7 +174,7 @@ def test_chinese_renders_as_real_glyphs_not_tofu(cjk_font):
     assert missing not in glyphs.values()
     assert all(any(glyph) for glyph in glyphs.values())
     point_name = next(text for text in load_layout("a4-stickers-3x8").texts if text.field == "point_name")
-    faces = (cjk_font, find_cjk_font(bold=True))
+    faces = (find_fonts(), find_fonts(bold=True))
     drawn = {text: _text_mask(text, point_name, faces).tobytes() for text in ("灭火器", "楼梯间", "\U0010fffd" * 3)}
     assert len(set(drawn.values())) == 3
 
@@ -214,7 +214,7 @@ def test_without_a_bold_face_bold_text_is_thickened(cjk_font):
     regular_only = find_cjk_font(cjk_font.path, bold=True)
     assert regular_only.fake_bold
     point_name = next(text for text in load_layout("a4-stickers-3x8").texts if text.field == "point_name")
-    faces = (cjk_font, regular_only)
+    faces = (Typeface(cjk_font), Typeface(regular_only))
     bold_ink = _text_mask("灭火器", point_name, faces).histogram()[INK]
     plain_ink = _text_mask("灭火器", dataclasses.replace(point_name, bold=False), faces).histogram()[INK]
     assert bold_ink > 1.2 * plain_ink
@@ -234,6 +234,7 @@ def test_dashed_cut_lines_frame_each_label(cjk_font, tmp_path):
 
 CUT_LINES = """\
 title = "Cut lines"
+purpose = "point-label"
 [page]
 width_mm = 50
 height_mm = 50
