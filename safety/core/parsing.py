@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import flask_smorest
 from flask import current_app, request
@@ -28,9 +29,9 @@ FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 def _number(kind):
     def parse(text: str):
-        if len(text) > MAX_NUMBER_LENGTH:
-            raise ValueError("number literal too long")
-        return kind(text)
+        if len(text) > MAX_NUMBER_LENGTH or not math.isfinite(number := kind(text)):  # 1e999 reads as inf
+            raise ValueError("number literal too long or too large")
+        return number
     return parse
 
 
@@ -49,8 +50,8 @@ def _depth(data) -> int:
 
 
 def parse_json(raw: bytes):
-    """The body as Python, or ValueError: bad UTF-8 or syntax, NaN/Infinity, a number of over 100 characters,
-    or nesting over 32 levels (the parser itself would otherwise recurse until the interpreter gives up)."""
+    """The body as Python, or ValueError: bad UTF-8 or syntax, NaN/Infinity (also as 1e999), a number of over
+    100 characters, or nesting over 32 levels (the parser would otherwise recurse until the interpreter gives up)."""
     try:
         data = json.loads(raw.decode("utf-8"), parse_int=_number(int), parse_float=_number(float),
                           parse_constant=_refuse_constant)

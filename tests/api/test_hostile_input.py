@@ -150,3 +150,20 @@ def test_the_walk_reaches_every_operation_and_the_public_ones_anonymously(app):
     assert {"/api/v1/public/reports/1", "/api/v1/public/receipts/1", "/api/v1/auth/login"} <= public
     assert all(type(blp).__module__ == "safety.core.parsing" for blp in current_app.blueprints.values()
                if blp.name not in ("pages", "api-docs"))
+
+
+def test_nul_in_a_path_segment_is_404(app, client, world):
+    """Text path parameters (QR and receipt tokens) never carry NUL to a database that refuses it."""
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        texts = {name for converter, name in re.findall(r"<(?:([^:>]+):)?([^>]+)>", rule.rule)
+                 if converter in ("", "string")}
+        if not rule.rule.startswith("/api/v1/") or not texts or rule.rule in NOT_OPERATIONS:
+            continue
+        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m, texts=texts: "abc%00def" if m.group(1) in texts else "1",
+                      rule.rule)
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            response = client.open(path, method=method, json={}, headers=world.headers("admin"))
+            assert response.status_code == 404 and response.json["error"]["code"] == "not_found", path
+            checked += 1
+    assert checked >= 3
