@@ -167,3 +167,17 @@ def test_nul_in_a_path_segment_is_404(app, client, world):
             assert response.status_code == 404 and response.json["error"]["code"] == "not_found", path
             checked += 1
     assert checked >= 3
+
+
+def test_the_parents_page_reads_its_form_with_the_apis_schema(client, world):
+    """The anonymous receipt page (`/r/<token>`): NUL or an over-long name is an error on the page, not a 500
+    (PostgreSQL) and not a silent truncation."""
+    from safety.campaigns.models import ParentReceipt
+    from tests.browser.test_parent_receipt_page import _csrf, _letter
+    token = _letter(world)
+    for child, problem in (("李小明\x00", "无法保存的字符"), ("李" * 65, "长度必须在 1 到 64 之间")):
+        page = client.post(f"/r/{token}", data={"child": child, "signer": "李爸爸",
+                                                "csrf_token": _csrf(client.get(f"/r/{token}").get_data(as_text=True))})
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200 and problem in html and "回执已登记" not in html
+    assert db.session.scalar(select(func.count(ParentReceipt.id))) == 0
