@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
+from .core.messages import translate
 from .extensions import db
 
 log = logging.getLogger(__name__)
@@ -101,11 +102,12 @@ _LOCATIONS = {"json", "query", "form", "files", "headers", "cookies", "path", "j
 
 
 def flatten_fields(messages, prefix: str = "") -> dict[str, list[str]]:
-    """Turn marshmallow's nested error dict into dotted field paths: ``results.2.item_id``."""
+    """Turn marshmallow's nested error dict into dotted field paths: ``results.2.item_id``, its messages
+    in the request's language."""
     if isinstance(messages, list | tuple) and all(isinstance(m, str) for m in messages):
-        return {prefix or "_schema": [str(m) for m in messages]}
+        return {prefix or "_schema": [translate(m) for m in messages]}
     if isinstance(messages, str):
-        return {prefix or "_schema": [messages]}
+        return {prefix or "_schema": [translate(messages)]}
     flat: dict[str, list[str]] = {}
     items = messages.items() if isinstance(messages, dict) else enumerate(messages)
     for key, value in items:
@@ -159,9 +161,7 @@ def _handle_http_exception(error: HTTPException):
     data = getattr(error, "data", None) or {}
     messages = data.get("messages") or data.get("errors")
     fields = None
-    if status == 400 and messages and "json" in messages and messages["json"] == ["Invalid JSON body."]:
-        code, message = "malformed_json", _("The body is not valid JSON.")
-    elif messages:
+    if messages:
         fields = flatten_fields(_strip_location(messages))
     headers = dict(data.get("headers") or {})
     if status == 405 and error.valid_methods:

@@ -1,9 +1,9 @@
 from flask import g, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..core.auth import current_actor, public
 from ..core.pagination import paginate
+from ..core.parsing import Blueprint
 from ..core.schemas import page_of
 from ..errors import Forbidden, Unauthorized
 from ..extensions import db

@@ -1,9 +1,9 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..accounts.models import Role
 from ..core.auth import current_actor
 from ..core.pagination import paginate
+from ..core.parsing import Blueprint
 from ..core.schemas import page_of
 from ..errors import Forbidden
 from .schemas import AuditArgs, AuditEventSchema

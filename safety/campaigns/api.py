@@ -1,7 +1,6 @@
 
 from flask import Response, g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
 from ..accounts.models import Role
@@ -9,6 +8,7 @@ from ..accounts.scope import Capability, require_school
 from ..core.auth import current_actor, public
 from ..core.clock import now
 from ..core.pagination import paginate
+from ..core.parsing import Blueprint
 from ..core.schemas import page_of
 from ..errors import Forbidden
 from ..extensions import db

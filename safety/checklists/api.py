@@ -1,8 +1,8 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..core.auth import current_actor
 from ..core.pagination import paginate
+from ..core.parsing import Blueprint
 from ..core.schemas import IdField, page_of
 from ..schools.services import get_region
 from . import services

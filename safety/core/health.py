@@ -1,11 +1,11 @@
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
 from .auth import public
+from .parsing import Blueprint
 
 blp = Blueprint("health", __name__, url_prefix="/api/v1", description="Liveness and database health")
 

@@ -1,10 +1,12 @@
-"""Base schemas: unknown fields rejected, pagination arguments and page envelopes."""
+"""Base schemas: strict input (see `inputs`), pagination arguments and page envelopes."""
 from __future__ import annotations
 
 from functools import cache
 
 import marshmallow as ma
 from flask_babel import get_locale
+
+from .inputs import harden, unstorable_text
 
 MAX_PER_PAGE = 200
 MAX_ID = 2**31 - 1  # ids beyond what an INTEGER column holds are "not found", never a database error
@@ -15,10 +17,19 @@ def IdField(**kwargs) -> ma.fields.Integer:
 
 
 class StrictSchema(ma.Schema):
-    """Input schema: unknown fields are an error, not silently dropped."""
+    """Input schema: unknown fields are an error, not silently dropped; every field follows `inputs`' rules."""
 
     class Meta:
         unknown = ma.RAISE
+
+    def on_bind_field(self, field_name: str, field_obj: ma.fields.Field) -> None:
+        harden(field_obj)
+
+    @ma.pre_load
+    def _storable_text(self, data, **kwargs):
+        if problems := unstorable_text(data):
+            raise ma.ValidationError(problems)
+        return data
 
 
 class PageArgs(StrictSchema):

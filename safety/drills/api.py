@@ -3,10 +3,10 @@ from io import BytesIO
 
 from flask import request, send_file
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..core.auth import current_actor
 from ..core.pagination import paginate
+from ..core.parsing import Blueprint
 from ..core.schemas import page_of
 from ..errors import ErrorSchema, UnsupportedMedia
 from ..schools.services import get_region

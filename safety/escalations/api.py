@@ -1,10 +1,10 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from ..accounts.models import Role
 from ..core.auth import current_actor
 from ..core.clock import now
+from ..core.parsing import Blueprint
 from ..errors import Forbidden
 from ..extensions import db
 from ..hazards.schemas import HazardSchema

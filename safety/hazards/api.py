@@ -3,7 +3,6 @@ from datetime import timedelta
 from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from ..accounts.models import User
@@ -12,6 +11,7 @@ from ..audit.services import client_ip
 from ..core import ratelimit
 from ..core.auth import current_actor, public
 from ..core.pagination import paginate
+from ..core.parsing import Blueprint
 from ..core.schemas import page_of
 from ..errors import ErrorSchema, Invalid, NotFound
 from ..extensions import db

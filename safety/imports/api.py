@@ -4,10 +4,10 @@ import marshmallow as ma
 from flask import current_app, send_file
 from flask.views import MethodView
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 
 from ..core.auth import current_actor
+from ..core.parsing import Blueprint
 from ..core.schemas import IdField, StrictSchema
 from ..errors import ErrorSchema, Invalid
 from . import services

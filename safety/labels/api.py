@@ -1,12 +1,12 @@
 import marshmallow as ma
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from webargs.fields import DelimitedList
 
 from ..accounts.scope import Capability, require_school
 from ..checklists.models import Category
 from ..core.auth import current_actor
+from ..core.parsing import Blueprint
 from ..core.schemas import StrictSchema
 from ..errors import ErrorSchema
 from ..points.services import get_point

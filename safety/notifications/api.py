@@ -1,8 +1,8 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..core.auth import current_actor
 from ..core.pagination import paginate
+from ..core.parsing import Blueprint
 from ..extensions import db
 from . import services
 from .schemas import (

@@ -6,7 +6,9 @@ from __future__ import annotations
 from flask import render_template, request
 
 from ..campaigns import receipts
+from ..campaigns.schemas import PublicReceiptIn
 from ..errors import ApiError
+from . import forms
 from .blueprint import bp
 
 
@@ -16,7 +18,8 @@ def parent_receipt(token):
     error, done = None, False
     if request.method == "POST":
         try:
-            receipts.confirm_from_public(token, request.form.get("child", "")[:64], request.form.get("signer", "")[:50])
+            data = forms.load(PublicReceiptIn, {"child": forms.text("child"), "signer": forms.text("signer")})
+            receipts.confirm_from_public(token, data["child"], data["signer"])
             done = True
         except ApiError as problem:
             if problem.status in (404, 429):

@@ -1,8 +1,8 @@
 from flask import request, send_file
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..core.auth import current_actor
+from ..core.parsing import Blueprint
 from ..errors import UnsupportedMedia
 from . import services
 from .schemas import PhotoArgs, PhotoSchema, PhotoUploadIn

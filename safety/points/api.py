@@ -1,9 +1,9 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..accounts.scope import Capability, require_school
 from ..core.auth import current_actor
 from ..core.pagination import paginate
+from ..core.parsing import Blueprint
 from ..core.schemas import page_of
 from . import services
 from .schemas import PointArgs, PointIn, PointSchema, PointUpdateIn, ScanSchema

@@ -271,7 +271,7 @@ def test_an_empty_file_and_a_missing_file(client, world):
                            content_type="multipart/form-data")
     assert response.status_code == 422 and "file" in response.json["error"]["fields"]
     response = client.post("/api/v1/imports/points", json={"file": "x"}, headers=world.headers("office_a"))
-    assert response.status_code == 422 and "file" in response.json["error"]["fields"]
+    assert response.status_code == 415 and response.json["error"]["code"] == "unsupported_media"
 
 
 def test_size_and_row_limits(client, world, app, monkeypatch):
