@@ -31,8 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # group: (modules to mutate, tests that cover them). Test files that do not exist yet are left out.
 GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "hazards": (["safety/hazards/policy.py", "safety/hazards/services.py"],
-                ["tests/rules/test_hazard_rules.py", "tests/rules/test_write_matrix.py", "tests/api/test_hazards.py",
-                 "tests/api/test_escalations.py"]),
+                ["tests/rules/test_hazard_rules.py", "tests/rules/test_write_matrix.py", "tests/api/test_hazards.py"]),
     "inspections": (["safety/inspections/validation.py", "safety/inspections/services.py"],
                     ["tests/rules/test_checklist_edges.py", "tests/api/test_inspections.py",
                      "tests/api/test_coverage.py"]),
@@ -43,10 +42,10 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "drill cadence": (["safety/drills/rules.py"],
                       ["tests/drills/test_calendar_rules.py", "tests/drills/test_drills_api.py"]),
     "campaign receipts and tasks": (["safety/campaigns/receipts.py", "safety/campaigns/jobs.py"],
-                                    ["tests/campaigns/test_receipts.py", "tests/campaigns/test_season.py",
-                                     "tests/campaigns/test_bullying.py"]),
+                                    ["tests/campaigns/test_receipts.py", "tests/campaigns/test_season.py"]),
     "ratelimit": (["safety/core/ratelimit.py"],
-                  ["tests/api/test_auth.py", "tests/api/test_hazards.py::test_public_report_with_a_photo_and_rate_limit"]),
+                  ["tests/api/test_auth.py",
+                   "tests/api/test_hazards.py::test_public_report_with_a_photo_and_rate_limit"]),
 }
 
 LOOSER_CAPABILITY = {"manage": "view", "oversee": "manage", "inspect": "view"}
@@ -189,7 +188,7 @@ class Finder(ast.NodeVisitor):
             present = {e.attr for e in attributes}
             for extra in sorted(self.siblings.get(base, set()) - present):
                 if extra[:1].islower():
-                    mutated = ast.Set(node.elts + [ast.Attribute(ast.Name(base), extra)])
+                    mutated = ast.Set([*node.elts, ast.Attribute(ast.Name(base), extra)])
                     self.add(node, mutated, f"`{base}.{extra}` added to `{_short(node)}`")
         self.generic_visit(node)
 
