@@ -1,0 +1,355 @@
+"""Mutation score of the core rule modules: one small change at a time, against the tests that cover it.
+
+    .venv/bin/python bench/mutation.py [--group hazards ...] [--max-per-group 60] [--seed 18] [--list]
+
+Each mutant is written into a throw-away copy of the working tree (tracked and new files), never into the
+clone itself, so a crash or Ctrl-C cannot leave a mutant behind. The group's tests then run in that copy
+(`pytest -x -q -n 0 -p no:cacheprovider`, SQLite, a per-mutant timeout); a failing run kills the mutant.
+The unmutated tests must pass first, or the group is skipped. Prints killed/survived per group and every
+survivor as file:line and the change. A measuring tool like the rest of bench/, not part of .ci/run.
+
+Operators: comparison flip (< ↔ <=, == ↔ !=, in ↔ not in, is ↔ is not), condition negated, `and` ↔ `or` and
+`&` ↔ `|` (SQL conditions), number and boolean constants moved (n → n + 1, True ↔ False), `+` ↔ `-`, a call
+statement removed (an event, audit row or notification not written), a member removed from (or a sibling
+added to) a set of allowed states or a tuple, and a capability loosened (manage/oversee/inspect → view).
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# group: (modules to mutate, tests that cover them). Test files that do not exist yet are left out.
+GROUPS: dict[str, tuple[list[str], list[str]]] = {
+    "hazards": (["safety/hazards/policy.py", "safety/hazards/services.py"],
+                ["tests/rules/test_hazard_rules.py", "tests/rules/test_write_matrix.py", "tests/api/test_hazards.py"]),
+    "inspections": (["safety/inspections/validation.py", "safety/inspections/services.py"],
+                    ["tests/rules/test_checklist_edges.py", "tests/api/test_inspections.py",
+                     "tests/api/test_coverage.py"]),
+    "escalations": (["safety/escalations/jobs.py", "safety/escalations/services.py", "safety/escalations/policy.py"],
+                    ["tests/rules/test_escalation_rules.py", "tests/api/test_escalations.py"]),
+    "scope": (["safety/accounts/scope.py"],
+              ["tests/rules/test_write_matrix.py", "tests/api/test_scoping.py", "tests/rules/test_scope_rules.py"]),
+    "drill cadence": (["safety/drills/rules.py"],
+                      ["tests/drills/test_calendar_rules.py", "tests/drills/test_drills_api.py"]),
+    "campaign receipts and tasks": (["safety/campaigns/receipts.py", "safety/campaigns/jobs.py"],
+                                    ["tests/campaigns/test_receipts.py", "tests/campaigns/test_season.py"]),
+    "ratelimit": (["safety/core/ratelimit.py"],
+                  ["tests/api/test_auth.py",
+                   "tests/api/test_hazards.py::test_public_report_with_a_photo_and_rate_limit"]),
+}
+
+LOOSER_CAPABILITY = {"manage": "view", "oversee": "manage", "inspect": "view"}
+FLIP = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq,
+        ast.NotEq: ast.Eq, ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot, ast.IsNot: ast.Is}
+SYMBOL = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!=", ast.In: "in",
+          ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not"}
+
+
+@dataclass
+class Mutant:
+    path: str
+    line: int
+    what: str
+    start: tuple[int, int]  # (line, col) of the replaced source segment, 1-based lines
+    end: tuple[int, int]
+    text: str
+
+    def apply(self, source: str) -> str:
+        lines = source.splitlines(keepends=True)
+        offsets = [0]
+        for line in lines:
+            offsets.append(offsets[-1] + len(line.encode()))
+        raw = source.encode()
+        begin = offsets[self.start[0] - 1] + self.start[1]
+        finish = offsets[self.end[0] - 1] + self.end[1]
+        return (raw[:begin] + self.text.encode() + raw[finish:]).decode()
+
+
+def _segment(node: ast.AST) -> tuple[tuple[int, int], tuple[int, int]]:
+    return (node.lineno, node.col_offset), (node.end_lineno, node.end_col_offset)
+
+
+class Finder(ast.NodeVisitor):
+    """Collects one mutant per applicable spot; each replaces one node's source text with a mutated version."""
+
+    def __init__(self, path: str, tree: ast.Module):
+        self.path, self.mutants = path, []
+        self.siblings: dict[str, set[str]] = {}  # enum-like base name → member names seen (S.reported, …)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                self.siblings.setdefault(node.value.id, set()).add(node.attr)
+        self.docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                           if isinstance(n, ast.Module | ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef)
+                           and n.body and isinstance(n.body[0], ast.Expr)
+                           and isinstance(n.body[0].value, ast.Constant)}
+
+    def add(self, node: ast.AST, replacement: ast.AST | str, what: str, parenthesise: bool = True) -> None:
+        text = replacement if isinstance(replacement, str) else ast.unparse(replacement)
+        start, end = _segment(node)
+        self.mutants.append(Mutant(self.path, node.lineno, what, start, end, f"({text})" if parenthesise else text))
+
+    # --- skipped regions: imports, table definitions, decorators' scheduling arguments ------------------
+    def visit_ImportFrom(self, node):
+        return
+
+    def visit_Import(self, node):
+        return
+
+    def visit_ClassDef(self, node):
+        if any("Model" in ast.unparse(base) for base in node.bases):
+            return  # column definitions: lengths and indexes are not rules
+        self.generic_visit(node)
+
+    def visit_FunctionDef(self, node):
+        for statement in node.body:
+            self.visit(statement)
+        for default in node.args.defaults + node.args.kw_defaults:
+            if default is not None:
+                self.visit(default)
+
+    # --- operators -----------------------------------------------------------------------------------
+    def visit_Compare(self, node):
+        for i, op in enumerate(node.ops):
+            if type(op) in FLIP:
+                mutated = ast.Compare(node.left, list(node.ops), node.comparators)
+                mutated.ops[i] = FLIP[type(op)]()
+                self.add(node, mutated, f"`{SYMBOL[type(op)]}` → `{SYMBOL[FLIP[type(op)]]}` in "
+                                        f"`{_short(node)}`")
+        self.generic_visit(node)
+
+    def visit_BoolOp(self, node):
+        other = ast.Or() if isinstance(node.op, ast.And) else ast.And()
+        names = ("and", "or") if isinstance(node.op, ast.And) else ("or", "and")
+        self.add(node, ast.BoolOp(other, node.values), f"`{names[0]}` → `{names[1]}` in `{_short(node)}`")
+        self.generic_visit(node)
+
+    def visit_BinOp(self, node):
+        swaps = {ast.BitAnd: (ast.BitOr, "&", "|"), ast.BitOr: (ast.BitAnd, "|", "&"),
+                 ast.Add: (ast.Sub, "+", "-"), ast.Sub: (ast.Add, "-", "+")}
+        if type(node.op) in swaps and not _is_string(node):
+            op, old, new = swaps[type(node.op)]
+            self.add(node, ast.BinOp(node.left, op(), node.right), f"`{old}` → `{new}` in `{_short(node)}`")
+        self.generic_visit(node)
+
+    def visit_UnaryOp(self, node):
+        if isinstance(node.op, ast.Not | ast.Invert):
+            self.add(node, node.operand, f"negation dropped in `{_short(node)}`")
+        self.generic_visit(node)
+
+    def _negate(self, test: ast.expr) -> None:
+        if not isinstance(test, ast.UnaryOp):
+            self.add(test, ast.UnaryOp(ast.Not(), test), f"condition negated: `{_short(test)}`")
+
+    def visit_If(self, node):
+        self._negate(node.test)
+        self.generic_visit(node)
+
+    def visit_IfExp(self, node):
+        self._negate(node.test)
+        self.generic_visit(node)
+
+    def visit_While(self, node):
+        self._negate(node.test)
+        self.generic_visit(node)
+
+    def visit_comprehension(self, node):
+        for condition in node.ifs:
+            self._negate(condition)
+        self.generic_visit(node)
+
+    def visit_Constant(self, node):
+        if id(node) in self.docstrings:
+            return
+        if isinstance(node.value, bool):
+            self.add(node, ast.Constant(not node.value), f"`{node.value}` → `{not node.value}`")
+        elif isinstance(node.value, int | float):
+            self.add(node, ast.Constant(node.value + 1), f"`{node.value}` → `{node.value + 1}`")
+
+    def visit_Expr(self, node):
+        if isinstance(node.value, ast.Call) and id(node.value) not in self.docstrings:
+            self.add(node, "pass", f"call removed: `{_short(node.value)}`", parenthesise=False)
+        self.generic_visit(node)
+
+    def visit_Set(self, node):
+        self._members(node, "{", "}")
+        attributes = [e for e in node.elts if isinstance(e, ast.Attribute) and isinstance(e.value, ast.Name)]
+        if attributes and len(attributes) == len(node.elts):
+            base = attributes[0].value.id
+            present = {e.attr for e in attributes}
+            for extra in sorted(self.siblings.get(base, set()) - present):
+                if extra[:1].islower():
+                    mutated = ast.Set([*node.elts, ast.Attribute(ast.Name(base), extra)])
+                    self.add(node, mutated, f"`{base}.{extra}` added to `{_short(node)}`")
+        self.generic_visit(node)
+
+    def visit_Tuple(self, node):
+        if isinstance(node.ctx, ast.Load) and all(isinstance(e, ast.Constant | ast.Attribute) for e in node.elts):
+            self._members(node, "(", ")")
+        self.generic_visit(node)
+
+    def _members(self, node, opening: str, closing: str) -> None:
+        if len(node.elts) < 2:
+            return
+        for i, element in enumerate(node.elts):
+            rest = [ast.unparse(e) for j, e in enumerate(node.elts) if j != i]
+            text = opening + ", ".join(rest) + ("," if opening == "(" and len(rest) == 1 else "") + closing
+            self.add(node, text, f"`{ast.unparse(element)}` removed from `{_short(node)}`", parenthesise=False)
+
+    def visit_Attribute(self, node):
+        if isinstance(node.value, ast.Name) and node.value.id == "Capability" and node.attr in LOOSER_CAPABILITY:
+            looser = LOOSER_CAPABILITY[node.attr]
+            self.add(node, f"Capability.{looser}", f"`Capability.{node.attr}` → `Capability.{looser}`",
+                     parenthesise=False)
+        self.generic_visit(node)
+
+
+def _short(node: ast.AST, limit: int = 70) -> str:
+    text = " ".join(ast.unparse(node).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _is_string(node: ast.BinOp) -> bool:
+    return any(isinstance(side, ast.Constant | ast.JoinedStr) and isinstance(getattr(side, "value", ""), str)
+               for side in (node.left, node.right))
+
+
+def find(tree_root: Path, path: str) -> list[Mutant]:
+    source = (tree_root / path).read_text()
+    tree = ast.parse(source)
+    finder = Finder(path, tree)
+    finder.visit(tree)
+    valid = []
+    for mutant in finder.mutants:
+        try:
+            compile(mutant.apply(source), path, "exec")
+        except SyntaxError:
+            continue
+        valid.append(mutant)
+    return valid
+
+
+def sample(mutants: list[Mutant], cap: int | None, seed: int) -> list[Mutant]:
+    if cap is None or len(mutants) <= cap:
+        return mutants
+    chosen = random.Random(seed).sample(range(len(mutants)), cap)
+    return [mutants[i] for i in sorted(chosen)]
+
+
+def copy_tree(target: Path, ref: str | None) -> None:
+    """Tracked and new (not ignored) files of the working tree (what a clean clone plus your edits holds),
+    or the files of a commit."""
+    if ref:
+        archive = subprocess.run(["git", "archive", ref], cwd=ROOT, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+        return
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+
+
+def run_tests(copy: Path, tests: list[str], timeout: float) -> tuple[str, float]:
+    """'passed', 'failed' or 'timeout', and the seconds it took."""
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-n", "0", "-p", "no:cacheprovider",
+               "-p", "no:randomly", *tests]
+    env = {**_env(), "PYTHONPATH": str(copy), "PYTHONDONTWRITEBYTECODE": "1"}
+    started = time.monotonic()
+    try:
+        result = subprocess.run(command, cwd=copy, env=env, capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return "timeout", time.monotonic() - started
+    if result.returncode not in (0, 1):  # 2-5: interrupted, internal error, usage error, nothing collected
+        tail = result.stdout.decode(errors="replace")[-800:] + result.stderr.decode(errors="replace")[-800:]
+        return f"error {result.returncode}: {tail}", time.monotonic() - started
+    return ("passed" if result.returncode == 0 else "failed"), time.monotonic() - started
+
+
+def _env() -> dict:
+    import os
+    env = dict(os.environ)
+    env.pop("TEST_DATABASE_URL", None)  # SQLite: mutants are judged on the embedded default
+    return env
+
+
+def run_group(copy: Path, name: str, cap: int | None, seed: int, listing: bool) -> dict:
+    modules, tests = GROUPS[name]
+    tests = [t for t in tests if (copy / t.split("::")[0]).exists()]
+    mutants = sample([m for path in modules for m in find(copy, path)], cap, seed)
+    print(f"\n## {name}: {len(mutants)} mutants over {', '.join(modules)}\n   tests: {' '.join(tests)}", flush=True)
+    if listing:
+        for m in mutants:
+            print(f"   {m.path}:{m.line}  {m.what}")
+        return {"name": name, "mutants": len(mutants), "killed": 0, "survivors": []}
+    outcome, baseline = run_tests(copy, tests, timeout=1800)
+    if outcome != "passed":
+        print(f"   unmutated tests do not pass ({outcome}); group skipped", flush=True)
+        return {"name": name, "mutants": len(mutants), "killed": None, "survivors": []}
+    timeout = baseline * 3 + 30
+    print(f"   unmutated run {baseline:.0f} s; per-mutant timeout {timeout:.0f} s", flush=True)
+    killed, survivors = 0, []
+    originals = {path: (copy / path).read_text() for path in modules}
+    for i, mutant in enumerate(mutants, 1):
+        target = copy / mutant.path
+        target.write_text(mutant.apply(originals[mutant.path]))
+        try:
+            outcome, took = run_tests(copy, tests, timeout)
+        finally:
+            target.write_text(originals[mutant.path])
+        if outcome == "passed":
+            survivors.append(mutant)
+        else:
+            killed += 1
+        print(f"   [{i}/{len(mutants)}] {'SURVIVED' if outcome == 'passed' else outcome:8} {took:5.0f} s  "
+              f"{mutant.path}:{mutant.line}  {mutant.what}", flush=True)
+    return {"name": name, "mutants": len(mutants), "killed": killed, "survivors": survivors}
+
+
+def _check_import(copy: Path) -> None:
+    """The copy's package must be the one the tests import (not the clone's editable install)."""
+    check = subprocess.run([sys.executable, "-c", "import safety; print(safety.__file__)"], cwd=copy,
+                           env={**_env(), "PYTHONPATH": str(copy)}, capture_output=True, text=True)
+    if not check.stdout.strip().startswith(str(copy)):
+        sys.exit(f"the copy's package is not the one imported: {check.stdout}{check.stderr}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--group", action="append", choices=sorted(GROUPS), help="default: every group")
+    parser.add_argument("--max-per-group", type=int, default=None, help="a deterministic sample of this many")
+    parser.add_argument("--seed", type=int, default=18)
+    parser.add_argument("--ref", help="measure a commit (e.g. HEAD~3) instead of the working tree")
+    parser.add_argument("--list", action="store_true", help="list the mutants without running anything")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="mutation-") as scratch:
+        copy = Path(scratch)
+        copy_tree(copy, args.ref)
+        _check_import(copy)
+        results = [run_group(copy, name, args.max_per_group, args.seed, args.list) for name in args.group or GROUPS]
+    if args.list:
+        return
+    print("\n| module group | mutants | killed | score |\n|---|---|---|---|")
+    for r in results:
+        score = "skipped" if r["killed"] is None else f"{100 * r['killed'] / max(1, r['mutants']):.0f} %"
+        print(f"| {r['name']} | {r['mutants']} | {r['killed']} | {score} |")
+    for r in results:
+        if r["survivors"]:
+            print(f"\nsurvivors, {r['name']}:")
+            for m in r["survivors"]:
+                print(f"  {m.path}:{m.line}  {m.what}")
+
+
+if __name__ == "__main__":
+    main()
