@@ -103,7 +103,8 @@ def report(actor: User, drill: Drill, data: dict) -> tuple[Drill, list[Hazard]]:
         update(Drill).where(Drill.id == drill.id, Drill.status.in_(REPORTABLE))
         .values(status=DrillStatus.reported, reported_at=moment, reported_by_id=actor.id, conducted_at=conducted_at,
                 evacuation_seconds=max(e.seconds for e in evacuations),
-                flags=",".join(_flags(rules, drill, data, evacuations, photos, moment)), phases=",".join(data["phases"]),
+                flags=",".join(_flags(rules, drill, data, evacuations, photos, moment)),
+                phases=",".join(data["phases"]),
                 **{field: data[field] for field in RECORD_FIELDS})
         .execution_options(synchronize_session=False)).rowcount
     if not claimed:
