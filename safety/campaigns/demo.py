@@ -21,7 +21,7 @@ from ..drills.models import CalendarKind
 from ..drills.services import create_period
 from ..extensions import db
 from ..photos.models import Photo
-from ..photos.services import upload
+from ..photos.services import open_copy, upload
 from ..points.models import Point
 from ..schools.models import Region, RegionLevel, School, SchoolClass
 from . import bullying, receipts, services
@@ -131,7 +131,9 @@ def _drowning(rng: random.Random, campaign: Campaign, today: date) -> dict[str, 
                 tally["letters"] += 1
             lesson_day = campaign.starts_on + timedelta(days=rng.randint(3, 28))
             if lesson_day <= today and rng.random() < 0.6 + 0.4 * keen:
-                if index == 1 and shared_photo is not None:  # the first school's photo again: flagged
+                if index == 1 and shared_photo is not None:  # the first school's photo sent again: flagged
+                    with open_copy(shared_photo, "original") as original:
+                        upload(officer, original.read())  # its bytes, not just its hash, make it usable here
                     photo, shared_photo = shared_photo.sha256, None
                 else:
                     uploaded = _photo(rng, officer, f"{school.name_zh} {school_class.name} 防溺水班会")
