@@ -78,12 +78,13 @@ class DrillPlanFile(MethodView):
     @blp.alt_response(415, schema=ErrorSchema, description="Not a PDF or .docx")
     def put(self, files, drill_id):
         """File the drill's plan (方案), a PDF or Word .docx (multipart field `file`); replaces an earlier one"""
+        actor = current_actor()
+        drill = services.get_drill(actor, drill_id)  # another school's drill is a 404 whatever was sent
         if request.mimetype != "multipart/form-data":
             raise UnsupportedMedia()
-        actor = current_actor()
         with closing(files["file"]) as upload:  # a large upload is a temporary file: close it now
             name, data = upload.filename, upload.read()
-        return services.attach_plan(actor, services.get_drill(actor, drill_id), name, data)
+        return services.attach_plan(actor, drill, name, data)
 
     @blp.response(200, description="The plan file", content_type="application/octet-stream")
     def get(self, drill_id):

@@ -73,7 +73,8 @@ def resolve_refs(actor: User, refs: list[int | str], field: str) -> list[str]:
                                                                                     _usable(actor))))
     if ids:
         usable.update(db.session.execute(select(Photo.id, Photo.sha256).where(Photo.id.in_(ids), _usable(actor))).all())
-    arrived = set(db.session.scalars(select(Photo.sha256).where(Photo.sha256.in_(named)))) - set(usable)
+    arrived = set(db.session.scalars(select(Photo.sha256).where(Photo.sha256.in_(named)))) - set(usable) if named \
+        else set()
     hashes, problems = [], {}
     for index, ref in enumerate(refs):
         if ref in usable:

@@ -190,11 +190,11 @@ def test_a_fraction_is_refused_never_truncated(client, world):
     db.session.commit()
     run(ASSIGN, local(2026, 11, 10))
     november = drill(world.school_a, "2026-11")
-    for participants in (1.5, "1.5", 2.0, True, "1e3", 2**31):
+    for students in (1.5, "1.5", 2.0, True, "1e3", 2**31):
         response = post_report(client, world, "principal_a", november.id, local(2026, 11, 10),
-                               participants=participants)
-        assert list(assert_error(response, 422)["fields"]) == ["participants"], participants
-    assert db.session.get(Drill, november.id).participants is None
+                               student_count=students)
+        assert list(assert_error(response, 422)["fields"]) == ["student_count"], students
+    assert db.session.get(Drill, november.id).student_count is None
     class_body = {"grade": 1.5, "name": "1班", "student_count": 30.5}
     response = client.post(f"/api/v1/schools/{world.school_a.id}/classes", json=class_body,
                            headers=world.headers("principal_a"))

@@ -57,7 +57,7 @@ def _school_c_records(world, school_class, hazard_id) -> dict:
         CommitteeRole,
     )
     from safety.core.clock import now
-    from safety.drills.models import Drill, DrillKind, DrillStatus
+    from safety.drills.models import Drill, DrillImprovement, DrillKind, DrillStatus, ImprovementAction
     from safety.notifications.models import Notification
     from safety.notifications.services import create_webhook, notify
 
@@ -90,12 +90,17 @@ def _school_c_records(world, school_class, hazard_id) -> dict:
         incident := BullyingIncident(school_id=school.id, campaign_id=campaign.id, occurred_on=date.today(),
                                      summary="SC-SECRET 欺凌事件"),
     ])
+    improvement = DrillImprovement(drill_id=drill.id, school_id=school.id, text="SC-SECRET 整改",
+                                   action=ImprovementAction.task, owner_id=world.principal_c.id,
+                                   due_on=date.today() + timedelta(days=7))
+    db.session.add(improvement)
     db.session.commit()
     notification = db.session.scalar(db.select(Notification.id)
                                      .where(Notification.recipient_id == world.principal_c.id))
     return {"drill_id": drill.id, "webhook_id": webhook.id, "notification_id": notification,
             "campaign_id": campaign.id, "definition_id": definition.id, "incident_id": incident.id,
-            "member_id": member.id, "receipt_token": "sc-secret-letter"}
+            "member_id": member.id, "receipt_token": "sc-secret-letter",
+            "improvement_id": improvement.id}
 
 
 def _api_get_rules(app):

@@ -1,10 +1,10 @@
 """A drill whose photo is already the evidence of a hazard is flagged for the office (issue 11)."""
 from safety.core.clock import frozen
-from tests.drills.test_drills_api import ASSIGN, drill, headers, local, post_report, run, school_year  # noqa: F401
+from tests.drills.test_drills_api import ASSIGN, drill, headers, local, post_report, run
 from tests.factories import scene, upload_photo
 
 
-def test_a_drill_report_with_a_hazards_photo_is_flagged_reused(client, school_year):  # noqa: F811
+def test_a_drill_report_with_a_hazards_photo_is_flagged_reused(client, school_year):
     world = school_year
     run(ASSIGN, local(2026, 11, 10))
     moment = local(2026, 11, 12, 15)
