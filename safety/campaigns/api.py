@@ -205,7 +205,7 @@ class PublicReceipt(MethodView):
         """What a parent's scan opens: the letter's school, class and campaign"""
         return receipts.public_view(receipts.letter_by_token(receipt_token), confirmed=False)
 
-    @blp.doc(security=[])
+    @blp.doc(security=[], operationId="campaigns_public_receipt_confirm")
     @blp.arguments(PublicReceiptIn)
     @blp.response(200, PublicLetterSchema)
     def post(self, data, receipt_token):

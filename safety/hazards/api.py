@@ -11,6 +11,7 @@ from ..accounts.scope import Capability, require_school
 from ..audit.services import client_ip
 from ..core import ratelimit
 from ..core.auth import current_actor, public
+from ..core.openapi import json_or_multipart
 from ..core.pagination import paginate
 from ..core.schemas import page_of
 from ..errors import Invalid, NotFound
@@ -177,7 +178,7 @@ class HazardDismiss(MethodView):
 @blp.route("/public/reports/<string:qr_token>")
 @public
 class PublicReport(MethodView):
-    @blp.doc(security=[])
+    @blp.doc(security=[], requestBody=json_or_multipart(PublicReportIn, file="an optional photo of the problem"))
     @blp.arguments(PublicReportIn, location="json_or_form")
     @blp.response(202, PublicReportOut)
     def post(self, data, qr_token):

@@ -12,6 +12,7 @@ blp = Blueprint("photos", __name__, url_prefix="/api/v1", description="Photo evi
 
 @blp.route("/photos")
 class Photos(MethodView):
+    @blp.doc(operationId="photos_upload")
     @blp.arguments(PhotoUploadIn, location="files")
     @blp.response(201, PhotoSchema)
     @blp.alt_response(200, schema=PhotoSchema, description="The same bytes were uploaded before")
