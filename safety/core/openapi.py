@@ -21,6 +21,7 @@ from types import CodeType, FunctionType, ModuleType
 
 import marshmallow as ma
 from apispec import BasePlugin
+from apispec.ext.marshmallow import MarshmallowPlugin
 from flask_smorest.fields import Upload
 from sqlalchemy.exc import IntegrityError
 
@@ -42,6 +43,8 @@ ERROR_RESPONSES = {
 }
 PARAMETER_LOCATIONS = {"query", "path", "header", "cookie"}
 BODY_STATUSES = {400, 413, 422}
+# Any JSON scalar, for free-form detail maps (audit details, event data).
+SCALAR = {"anyOf": [{"type": t, "nullable": True} for t in ("string", "number", "boolean")]}
 _VERBS = {"get": "get", "post": "create", "put": "replace", "patch": "update", "delete": "delete"}
 _DETAIL_WORDS = ("detail", "one")
 
@@ -181,6 +184,29 @@ def error_statuses(view_func, rule, public: bool, operation: dict) -> set[int]:
     return statuses
 
 
+# --- every schema node typed ------------------------------------------------------------------------------
+
+def typed_field(converter, field: ma.fields.Field, ret: dict, **kwargs) -> dict:
+    """Run last for every field: give enums their type and write nullable references as generators read them.
+
+    `anyOf: [{type: object, nullable}, {$ref}]` (apispec's OpenAPI 3.0 spelling) makes generators see a free-form
+    dict; `allOf: [{$ref}]` with `nullable: true` is the 3.0 form they turn into "the model or None".
+    A field that cannot be typed from its class says its type in `metadata={"type": ...}`.
+    """
+    if isinstance(field, ma.fields.Enum) and "type" not in ret:
+        values = [v for v in ret.get("enum", []) if v is not None]
+        ret["type"] = "integer" if values and all(isinstance(v, int) for v in values) else "string"
+    any_of = ret.get("anyOf")
+    if any_of and {"type": "object", "nullable": True} in any_of and len(any_of) == 2:
+        ret.pop("anyOf")
+        ret["allOf"] = [branch for branch in any_of if branch != {"type": "object", "nullable": True}]
+        ret["nullable"] = True
+    if ret.get("nullable") and "type" not in ret and "anyOf" in ret:  # nullable only counts beside a type
+        ret.pop("nullable")
+        ret["anyOf"] = [{**branch, "nullable": True} for branch in ret["anyOf"]]
+    return {}
+
+
 # --- the plugin ------------------------------------------------------------------------------------------
 
 def _is_public(view) -> bool:
@@ -194,6 +220,9 @@ class ContractPlugin(BasePlugin):
         self.app = app
 
     def init_spec(self, spec):
+        for plugin in spec.plugins:
+            if isinstance(plugin, MarshmallowPlugin):
+                plugin.converter.add_attribute_function(typed_field)
         for status, (name, description) in ERROR_RESPONSES.items():
             if status != 422:  # flask-smorest registers that one itself
                 spec.components.response(name, {"description": description,

@@ -17,7 +17,7 @@ def _name(row: dict) -> str:
 class DrillSummarySchema(ma.Schema):
     id = ma.fields.Integer()
     school_id = ma.fields.Integer()
-    school_name = ma.fields.Function(lambda drill: localised(drill.school))
+    school_name = ma.fields.Function(lambda drill: localised(drill.school), metadata={"type": "string"})
     kind = ma.fields.Enum(DrillKind, by_value=True)
     requirement = ma.fields.String(metadata={"description": "evacuation or bus"})
     period_key = ma.fields.String(metadata={"description": "2026-11, 2026-11b (second half), 2026-Q4, 2026-autumn"})
@@ -98,13 +98,13 @@ class ComplianceFigures(ma.Schema):
 class DistrictCompliance(ComplianceFigures):
     region_id = ma.fields.Integer()
     code = ma.fields.String()
-    name = ma.fields.Function(_name)
+    name = ma.fields.Function(_name, metadata={"type": "string"})
 
 
 class SchoolCompliance(ComplianceFigures):
     school_id = ma.fields.Integer()
     code = ma.fields.String()
-    name = ma.fields.Function(_name)
+    name = ma.fields.Function(_name, metadata={"type": "string"})
     region_id = ma.fields.Integer()
 
 

@@ -27,6 +27,7 @@ from .schemas import (
     DismissIn,
     FiveFixedIn,
     HazardArgs,
+    HazardCountsSchema,
     HazardIn,
     HazardSchema,
     HazardSummarySchema,
@@ -68,7 +69,7 @@ class Hazards(MethodView):
 @blp.route("/hazards/counts")
 class HazardCounts(MethodView):
     @blp.arguments(CountArgs, location="query")
-    @blp.response(200, description="Hazard counts by status")
+    @blp.response(200, HazardCountsSchema, description="Hazard counts by status")
     def get(self, args):
         """How many visible hazards are in each status (same filters as the list)"""
         return services.count_by_status(current_actor(), args)
