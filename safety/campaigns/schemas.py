@@ -259,7 +259,7 @@ class ActivitySchema(ma.Schema):
     class_id = ma.fields.Integer(allow_none=True)
     held_on = ma.fields.Date()
     counts = ma.fields.Function(lambda a: CountsSchema().dump(a), metadata={
-        "type": "object", "additionalProperties": {"type": "integer", "nullable": True}})
+        "type": "object", "additionalProperties": {"type": ["integer", "null"]}})
     minutes = ma.fields.String()
     notes = ma.fields.String()
     flags = ma.fields.List(ma.fields.String(), attribute="flag_list", metadata={

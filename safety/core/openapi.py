@@ -44,7 +44,7 @@ ERROR_RESPONSES = {
 PARAMETER_LOCATIONS = {"query", "path", "header", "cookie"}
 BODY_STATUSES = {400, 413, 422}
 # Any JSON scalar, for free-form detail maps (audit details, event data).
-SCALAR = {"anyOf": [{"type": t, "nullable": True} for t in ("string", "number", "boolean")]}
+SCALAR = {"anyOf": [{"type": t} for t in ("string", "number", "boolean", "null")]}
 _VERBS = {"get": "get", "post": "create", "put": "replace", "patch": "update", "delete": "delete"}
 _DETAIL_WORDS = ("detail", "one")
 
@@ -187,23 +187,17 @@ def error_statuses(view_func, rule, public: bool, operation: dict) -> set[int]:
 # --- every schema node typed ------------------------------------------------------------------------------
 
 def typed_field(converter, field: ma.fields.Field, ret: dict, **kwargs) -> dict:
-    """Run last for every field: give enums their type and write nullable references as generators read them.
-
-    `anyOf: [{type: object, nullable}, {$ref}]` (apispec's OpenAPI 3.0 spelling) makes generators see a free-form
-    dict; `allOf: [{$ref}]` with `nullable: true` is the 3.0 form they turn into "the model or None".
-    A field that cannot be typed from its class says its type in `metadata={"type": ...}`.
+    """Run last for every field: enums get their type, nullable ones `[type, "null"]`; a nullable field typed by an
+    `anyOf` (its metadata) gets a `null` branch. A field whose class says nothing of its type declares it in
+    `metadata={"type": ...}`.
     """
-    if isinstance(field, ma.fields.Enum) and "type" not in ret:
+    if isinstance(field, ma.fields.Enum):
         values = [v for v in ret.get("enum", []) if v is not None]
-        ret["type"] = "integer" if values and all(isinstance(v, int) for v in values) else "string"
-    any_of = ret.get("anyOf")
-    if any_of and {"type": "object", "nullable": True} in any_of and len(any_of) == 2:
-        ret.pop("anyOf")
-        ret["allOf"] = [branch for branch in any_of if branch != {"type": "object", "nullable": True}]
-        ret["nullable"] = True
-    if ret.get("nullable") and "type" not in ret and "anyOf" in ret:  # nullable only counts beside a type
-        ret.pop("nullable")
-        ret["anyOf"] = [{**branch, "nullable": True} for branch in ret["anyOf"]]
+        base = "integer" if values and all(isinstance(v, int) for v in values) else "string"
+        ret["type"] = [base, "null"] if field.allow_none else base
+    elif field.allow_none and "anyOf" in ret and {"type": "null"} not in ret["anyOf"]:
+        ret.pop("type", None)
+        ret["anyOf"] = [*ret["anyOf"], {"type": "null"}]
     return {}
 
 

@@ -115,18 +115,19 @@ def _is_schema(where: str) -> bool:
 
 
 def test_every_schema_node_is_typed(spec):
+    """OpenAPI 3.1: a nullable field is `type: [t, "null"]` or `anyOf: [{$ref}, {type: null}]`, never `{}`."""
+    assert spec["openapi"] == "3.1.0"
     untyped = []
     for node, where in _schema_nodes(spec):
         if not _is_schema(where) or "$ref" in node:
             continue
-        combined = any(k in node for k in ("allOf", "anyOf", "oneOf"))
-        if "type" not in node and not combined:
+        if "type" not in node and not any(k in node for k in ("allOf", "anyOf", "oneOf")):
             untyped.append(where)
-        if node.get("nullable") and "type" not in node and "allOf" not in node:
-            untyped.append(f"{where} (nullable without a type)")
-        if {"type": "object", "nullable": True} in node.get("anyOf", []):
-            untyped.append(f"{where} (nullable reference as a free-form object)")
+        if "nullable" in node:
+            untyped.append(f"{where} (3.0's nullable)")
     assert untyped == []
+    scan = spec["components"]["schemas"]["Scan"]["properties"]["last_inspection"]
+    assert scan == {"anyOf": [{"$ref": "#/components/schemas/Inspection"}, {"type": "null"}]}
 
 
 def test_public_report_body_is_a_request_body_in_json_and_multipart(spec):
