@@ -122,7 +122,7 @@ class DefinitionPatch(StrictSchema):
     active = ma.fields.Boolean()
 
 
-class DefinitionArgs(StrictSchema):
+class DefinitionArgs(PageArgs):
     region_id = IdField()
 
 
@@ -275,6 +275,10 @@ class ActivitySchema(ma.Schema):
 
 class LetterArgs(StrictSchema):
     school_id = IdField(required=True)
+
+
+class LetterPageArgs(PageArgs, LetterArgs):
+    pass
 
 
 class LetterLabelArgs(LetterArgs):

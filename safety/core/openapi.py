@@ -61,8 +61,9 @@ def json_or_multipart(schema: type[ma.Schema], **files: str) -> dict:
     """A request body accepted as JSON, or as a multipart form with the same fields plus optional files."""
     form = type(f"{schema.__name__}Form", (schema,), {
         name: Upload(metadata={"description": description}) for name, description in files.items()})
-    return {"required": True, "content": {"application/json": {"schema": schema},
-                                          "multipart/form-data": {"schema": form}}}
+    # Not `required: true`: openapi-python-client (0.29) then emits an `Unset` it never imports (its issue #1451);
+    # the required fields inside still get a 422 when missing.
+    return {"content": {"application/json": {"schema": schema}, "multipart/form-data": {"schema": form}}}
 
 
 # --- operation ids ---------------------------------------------------------------------------------------

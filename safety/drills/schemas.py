@@ -116,7 +116,7 @@ class ComplianceSchema(ma.Schema):
     schools = ma.fields.List(ma.fields.Nested(SchoolCompliance))
 
 
-class CalendarArgs(StrictSchema):
+class CalendarArgs(PageArgs):
     region_id = IdField(metadata={"description": "that region's own periods"})
     school_id = IdField(metadata={"description": "the calendar the school follows (nearest region with one)"})
 
