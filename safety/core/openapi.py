@@ -23,7 +23,6 @@ import marshmallow as ma
 from apispec import BasePlugin
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask_smorest.fields import Upload
-from sqlalchemy.exc import IntegrityError
 
 from ..errors import ApiError
 
@@ -47,14 +46,6 @@ BODY_STATUSES = {400, 413, 422}
 SCALAR = {"anyOf": [{"type": t} for t in ("string", "number", "boolean", "null")]}
 _VERBS = {"get": "get", "post": "create", "put": "replace", "patch": "update", "delete": "delete"}
 _DETAIL_WORDS = ("detail", "one")
-
-
-def raises(*errors: type[Exception]):
-    """Declare errors a view can answer with that its code does not name (e.g. a unique constraint's 409)."""
-    def decorate(func):
-        func.declared_errors = (*getattr(func, "declared_errors", ()), *errors)
-        return func
-    return decorate
 
 
 def json_or_multipart(schema: type[ma.Schema], **files: str) -> dict:
@@ -131,7 +122,7 @@ def raised_errors(func) -> set[type[Exception]]:
 @cache
 def _direct(func: FunctionType) -> tuple[frozenset, tuple]:
     """The errors a function names (outside `except` clauses) and the functions of this package it names."""
-    errors, callees = set(getattr(func, "declared_errors", ())), []
+    errors, callees = set(), []
     codes = [func.__code__]
     while codes:
         code = codes.pop()
@@ -167,8 +158,6 @@ def _classify(obj, following: str, errors: set, callees: list) -> None:
 def _status_of(error: type[Exception]) -> int:
     if issubclass(error, ma.ValidationError):
         return 422
-    if issubclass(error, IntegrityError):
-        return 409
     return error.status
 
 
