@@ -42,8 +42,10 @@ ERROR_RESPONSES = {
 }
 PARAMETER_LOCATIONS = {"query", "path", "header", "cookie"}
 BODY_STATUSES = {400, 413, 422}
-# Any JSON scalar, for free-form detail maps (audit details, event data).
-SCALAR = {"anyOf": [{"type": t} for t in ("string", "number", "boolean", "null")]}
+# A value of a free-form detail map (audit details, event data): a scalar, a list of scalars, or an object.
+SCALAR = {"anyOf": [*({"type": t} for t in ("string", "number", "boolean", "null")),
+                    {"type": "array", "items": {"type": ["string", "number", "boolean", "null"]}},
+                    {"type": "object"}]}
 _VERBS = {"get": "get", "post": "create", "put": "replace", "patch": "update", "delete": "delete"}
 _DETAIL_WORDS = ("detail", "one")
 
