@@ -77,9 +77,11 @@ def _register_api(app: Flask) -> None:
     from .core.routing import init_routing
     from .core.transactions import init_transactions
     init_routing(app)  # before any blueprint adds rules
+    from .core.openapi import ContractPlugin
     from .errors import ErrorSchema
     api.ERROR_SCHEMA = ErrorSchema  # documented error responses show the one error shape
-    api.init_app(app)
+    api.DEFAULT_ERROR_RESPONSE_NAME = None  # each operation lists its own error statuses instead
+    api.init_app(app, spec_kwargs={"extra_plugins": [ContractPlugin(app)]})
     for name in BLUEPRINTS:
         api.register_blueprint(importlib.import_module(name).blp)
     init_auth(app)
@@ -113,4 +115,9 @@ def _spec_options() -> dict:
     return {
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearerAuth": []}],
+        "servers": [{"url": "/", "description": "The deployment serving this document"}],
+        "info": {"description": "The JSON API of the campus safety inspection service (校园安全巡查服务): QR "
+                                "inspection points, phone checklists, hazards, escalation, drills and campaigns. "
+                                "Every error has the one `Error` shape.",
+                 "contact": {"name": "Campus safety service maintainers", "url": "https://safety.example.cn"}},
     }

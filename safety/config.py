@@ -111,7 +111,7 @@ def from_environment(instance_path: Path) -> dict:
 API_SETTINGS = {
     "API_TITLE": "Campus Safety Inspection API",
     "API_VERSION": "v1",
-    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_VERSION": "3.1.0",  # nullable references as `anyOf: [$ref, null]`, which generators read
     "OPENAPI_URL_PREFIX": "/api/v1",
     "OPENAPI_JSON_PATH": "openapi.json",
     "OPENAPI_SWAGGER_UI_PATH": "docs",

@@ -17,7 +17,7 @@ from safety import create_app
 from safety.config import normalise_database_url
 from safety.extensions import db
 
-pytest_plugins = ["tests.factories"]
+pytest_plugins = ["tests.factories", "tests.openapi_observed"]
 
 REQUIRE_TOOLS = os.environ.get("SAFETY_REQUIRE_TOOLS") == "1"  # set by .ci/run: missing tools fail, not skip
 

@@ -13,9 +13,11 @@ class LoginIn(StrictSchema):
 class RoleAssignmentSchema(ma.Schema):
     role = ma.fields.Enum(Role, by_value=True)
     school_id = ma.fields.Integer(allow_none=True)
-    school_code = ma.fields.Function(lambda a: a.school.code if a.school else None)
+    school_code = ma.fields.Function(lambda a: a.school.code if a.school else None, allow_none=True,
+                                     metadata={"type": "string"})
     region_id = ma.fields.Integer(allow_none=True)
-    region_code = ma.fields.Function(lambda a: a.region.code if a.region else None)
+    region_code = ma.fields.Function(lambda a: a.region.code if a.region else None, allow_none=True,
+                                     metadata={"type": "string"})
 
 
 class RoleAssignmentIn(StrictSchema):

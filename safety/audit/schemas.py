@@ -1,6 +1,7 @@
 import marshmallow as ma
 from marshmallow import validate
 
+from ..core.openapi import SCALAR
 from ..core.schemas import IdField, PageArgs
 
 
@@ -15,7 +16,7 @@ class AuditEventSchema(ma.Schema):
     school_id = ma.fields.Integer(allow_none=True)
     region_id = ma.fields.Integer(allow_none=True)
     ip = ma.fields.String()
-    details = ma.fields.Dict()
+    details = ma.fields.Dict(keys=ma.fields.String(), metadata={"additionalProperties": SCALAR})
 
 
 class AuditArgs(PageArgs):

@@ -7,9 +7,9 @@ from ..accounts.models import Role
 from ..accounts.scope import Capability, require_school
 from ..core.auth import current_actor, public
 from ..core.clock import now
-from ..core.pagination import paginate
+from ..core.pagination import paginate, paginate_list
 from ..core.parsing import Blueprint
-from ..core.schemas import page_of
+from ..core.schemas import PageArgs, page_of
 from ..errors import Forbidden
 from ..extensions import db
 from . import (
@@ -37,8 +37,8 @@ from .schemas import (
     IncidentSchema,
     IncidentStatusIn,
     LedgerArgs,
-    LetterArgs,
     LetterLabelArgs,
+    LetterPageArgs,
     LetterSchema,
     MemberIn,
     MemberSchema,
@@ -149,13 +149,14 @@ class CampaignLedger(MethodView):
 
 @blp.route("/campaigns/<int:campaign_id>/letters")
 class CampaignLetters(MethodView):
-    @blp.arguments(LetterArgs, location="query")
-    @blp.response(200, LetterSchema(many=True))
+    @blp.arguments(LetterPageArgs, location="query")
+    @blp.response(200, page_of(LetterSchema))
     def get(self, args, campaign_id):
         """A school's parent letters: per class its receipt code's address and receipts so far"""
         actor = current_actor()
         campaign = services.get_campaign(actor, campaign_id)
-        return receipts.school_letters(campaign, require_school(actor, args["school_id"], Capability.manage))
+        school = require_school(actor, args["school_id"], Capability.manage)
+        return paginate_list(receipts.school_letters(campaign, school), args)
 
 
 @blp.route("/campaigns/<int:campaign_id>/letters.pdf")
@@ -188,12 +189,14 @@ class PaperReceipts(MethodView):
 
 @blp.route("/campaigns/<int:campaign_id>/classes/<int:class_id>/receipts")
 class ClassReceipts(MethodView):
-    @blp.response(200, ReceiptSchema(many=True))
-    def get(self, campaign_id, class_id):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_of(ReceiptSchema))
+    def get(self, args, campaign_id, class_id):
         """Who confirmed a class's letter online (the school's and offices' eyes only)"""
         actor = current_actor()
         campaign = services.get_campaign(actor, campaign_id)
-        return receipts.receipts_of(receipts.get_letter(actor, campaign, class_id, Capability.manage))
+        return paginate_list(receipts.receipts_of(receipts.get_letter(actor, campaign, class_id, Capability.manage)),
+                             args)
 
 
 @blp.route("/public/receipts/<string:receipt_token>")
@@ -205,7 +208,7 @@ class PublicReceipt(MethodView):
         """What a parent's scan opens: the letter's school, class and campaign"""
         return receipts.public_view(receipts.letter_by_token(receipt_token), confirmed=False)
 
-    @blp.doc(security=[])
+    @blp.doc(security=[], operationId="campaigns_public_receipt_confirm")
     @blp.arguments(PublicReceiptIn)
     @blp.response(200, PublicLetterSchema)
     def post(self, data, receipt_token):
@@ -282,11 +285,11 @@ class IncidentStatusChange(MethodView):
 @blp.route("/campaign-definitions")
 class Definitions(MethodView):
     @blp.arguments(DefinitionArgs, location="query")
-    @blp.response(200, DefinitionSchema(many=True))
+    @blp.response(200, page_of(DefinitionSchema))
     def get(self, args):
         """Campaign definitions in force for the caller: shipped ones and their regions' own"""
         definitions.sync_default_definitions()  # zero set-up: the shipped ones exist from the first look
-        return db.session.scalars(definitions.visible_definitions(current_actor(), args)).all()
+        return paginate(definitions.visible_definitions(current_actor(), args), args)
 
     @blp.arguments(DefinitionIn)
     @blp.response(201, DefinitionSchema)

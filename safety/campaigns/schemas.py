@@ -122,7 +122,7 @@ class DefinitionPatch(StrictSchema):
     active = ma.fields.Boolean()
 
 
-class DefinitionArgs(StrictSchema):
+class DefinitionArgs(PageArgs):
     region_id = IdField()
 
 
@@ -169,14 +169,14 @@ class CampaignArgs(PageArgs):
 
 class CampaignSummarySchema(ma.Schema):
     id = ma.fields.Integer()
-    code = ma.fields.Function(lambda c: c.definition.code)
+    code = ma.fields.Function(lambda c: c.definition.code, metadata={"type": "string"})
     definition_id = ma.fields.Integer()
     region_id = ma.fields.Integer()
     period_key = ma.fields.String(metadata={"description": "2027 (a season), 2027-spring (a term)"})
     name = Localised()
     name_zh = ma.fields.String()
     name_en = ma.fields.String()
-    cadence = ma.fields.Function(lambda c: c.definition.cadence.value)
+    cadence = ma.fields.Function(lambda c: c.definition.cadence.value, metadata={"type": "string"})
     starts_on = ma.fields.Date()
     ends_on = ma.fields.Date(metadata={"description": "inclusive"})
     status = ma.fields.Enum(CampaignStatus, by_value=True)
@@ -197,12 +197,13 @@ class TaskArgs(PageArgs):
 class TaskSchema(ma.Schema):
     id = ma.fields.Integer()
     campaign_id = ma.fields.Integer()
-    activity = ma.fields.Function(lambda t: t.requirement.key)
-    kind = ma.fields.Function(lambda t: t.requirement.kind.value)
-    activity_name = ma.fields.Function(lambda t: localised(t.requirement))
+    activity = ma.fields.Function(lambda t: t.requirement.key, metadata={"type": "string"})
+    kind = ma.fields.Function(lambda t: t.requirement.kind.value, metadata={"type": "string"})
+    activity_name = ma.fields.Function(lambda t: localised(t.requirement), metadata={"type": "string"})
     school_id = ma.fields.Integer()
     class_id = ma.fields.Integer(allow_none=True)
-    class_name = ma.fields.Function(lambda t: t.school_class.name if t.school_class else None)
+    class_name = ma.fields.Function(lambda t: t.school_class.name if t.school_class else None, allow_none=True,
+                                    metadata={"type": "string"})
     holiday_id = ma.fields.Integer(allow_none=True)
     opens_on = ma.fields.Date()
     due_at = ma.fields.AwareDateTime()
@@ -252,17 +253,19 @@ class ActivitySchema(ma.Schema):
     id = ma.fields.Integer()
     campaign_id = ma.fields.Integer()
     task_id = ma.fields.Integer()
-    activity = ma.fields.Function(lambda a: a.requirement.key)
+    activity = ma.fields.Function(lambda a: a.requirement.key, metadata={"type": "string"})
     kind = ma.fields.Enum(ActivityKind, by_value=True)
     school_id = ma.fields.Integer()
     class_id = ma.fields.Integer(allow_none=True)
     held_on = ma.fields.Date()
-    counts = ma.fields.Function(lambda a: CountsSchema().dump(a))
+    counts = ma.fields.Function(lambda a: CountsSchema().dump(a), metadata={
+        "type": "object", "additionalProperties": {"type": ["integer", "null"]}})
     minutes = ma.fields.String()
     notes = ma.fields.String()
     flags = ma.fields.List(ma.fields.String(), attribute="flag_list", metadata={
         "description": "reused_photo, similar_photo, photo_predates, outside_period, late_report"})
-    flag_details = ma.fields.Dict(metadata={"description": "flag → ids of the other activities concerned"})
+    flag_details = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.Integer()),
+                                  metadata={"description": "flag → ids of the other activities concerned"})
     reported_at = ma.fields.AwareDateTime(metadata={"description": "the server's clock"})
     reported_by_id = ma.fields.Integer(allow_none=True)
     photos = ma.fields.List(ma.fields.Nested(PhotoRefSchema))
@@ -272,6 +275,10 @@ class ActivitySchema(ma.Schema):
 
 class LetterArgs(StrictSchema):
     school_id = IdField(required=True)
+
+
+class LetterPageArgs(PageArgs, LetterArgs):
+    pass
 
 
 class LetterLabelArgs(LetterArgs):
@@ -415,13 +422,13 @@ class Figures(ma.Schema):
 class DistrictFigures(Figures):
     region_id = ma.fields.Integer()
     code = ma.fields.String()
-    name = ma.fields.Function(_name)
+    name = ma.fields.Function(_name, metadata={"type": "string"})
 
 
 class SchoolFigures(Figures):
     school_id = ma.fields.Integer()
     code = ma.fields.String()
-    name = ma.fields.Function(_name)
+    name = ma.fields.Function(_name, metadata={"type": "string"})
     region_id = ma.fields.Integer()
     committee_status = ma.fields.String(allow_none=True, metadata={"description": "none, constituted, active"})
     lag_status = ma.fields.Enum(LagStatus, by_value=True, allow_none=True)
@@ -430,7 +437,7 @@ class SchoolFigures(Figures):
 class RequirementFigures(ma.Schema):
     key = ma.fields.String()
     kind = ma.fields.Enum(ActivityKind, by_value=True)
-    name = ma.fields.Function(_name)
+    name = ma.fields.Function(_name, metadata={"type": "string"})
     tasks = ma.fields.Integer()
     done = ma.fields.Integer()
     overdue = ma.fields.Integer()

@@ -1,9 +1,9 @@
 from flask.views import MethodView
 
 from ..core.auth import current_actor
-from ..core.pagination import paginate
+from ..core.pagination import paginate, paginate_list
 from ..core.parsing import Blueprint
-from ..core.schemas import IdField, page_of
+from ..core.schemas import IdField, PageArgs, page_of
 from ..schools.services import get_region
 from . import services
 from .schemas import NewVersionIn, TemplateArgs, TemplateIn, TemplateSchema, VersionSchema
@@ -43,10 +43,11 @@ class ChecklistDetail(MethodView):
 
 @blp.route("/checklists/<int:template_id>/versions")
 class ChecklistVersions(MethodView):
-    @blp.response(200, VersionSchema(many=True))
-    def get(self, template_id):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_of(VersionSchema))
+    def get(self, args, template_id):
         """Every version of a template, oldest first"""
-        return services.get_template(current_actor(), template_id).versions
+        return paginate_list(services.get_template(current_actor(), template_id).versions, args)
 
     @blp.arguments(NewVersionIn)
     @blp.response(201, VersionSchema)

@@ -13,3 +13,11 @@ def paginate(query: Select, args: dict) -> dict:
     items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique().all()
     g.total_count = total
     return {"items": items, "total": total, "page": page, "per_page": per_page}
+
+
+def paginate_list(items: list, args: dict) -> dict:
+    """The same envelope for a short list computed in Python (a school's letters, a template's versions)."""
+    page, per_page = args["page"], args["per_page"]
+    g.total_count = len(items)
+    return {"items": items[(page - 1) * per_page:page * per_page], "total": len(items), "page": page,
+            "per_page": per_page}

@@ -5,7 +5,7 @@ from flask import request, send_file
 from flask.views import MethodView
 
 from ..core.auth import current_actor
-from ..core.pagination import paginate
+from ..core.pagination import paginate, paginate_list
 from ..core.parsing import Blueprint
 from ..core.schemas import page_of
 from ..errors import ErrorSchema, UnsupportedMedia
@@ -109,10 +109,10 @@ class DrillImprovementDone(MethodView):
 @blp.route("/calendars")
 class Calendars(MethodView):
     @blp.arguments(CalendarArgs, location="query")
-    @blp.response(200, CalendarPeriodSchema(many=True))
+    @blp.response(200, page_of(CalendarPeriodSchema))
     def get(self, args):
         """School calendar periods (terms, holidays) of a region, of the calendar a school follows, or all readable"""
-        return services.calendar_periods(current_actor(), args)
+        return paginate_list(services.calendar_periods(current_actor(), args), args)
 
     @blp.arguments(CalendarPeriodIn)
     @blp.response(201, CalendarPeriodSchema)

@@ -18,7 +18,7 @@ def _name(row: dict) -> str:
 class DrillSummarySchema(ma.Schema):
     id = ma.fields.Integer()
     school_id = ma.fields.Integer()
-    school_name = ma.fields.Function(lambda drill: localised(drill.school))
+    school_name = ma.fields.Function(lambda drill: localised(drill.school), metadata={"type": "string"})
     kind = ma.fields.Enum(DrillKind, by_value=True)
     requirement = ma.fields.String(metadata={"description": "evacuation, bus or night (once a term)"})
     period_key = ma.fields.String(metadata={"description": "2026-11, 2026-11b (second half), 2026-Q4, 2026-autumn"})
@@ -175,13 +175,13 @@ class ComplianceFigures(ma.Schema):
 class DistrictCompliance(ComplianceFigures):
     region_id = ma.fields.Integer()
     code = ma.fields.String()
-    name = ma.fields.Function(_name)
+    name = ma.fields.Function(_name, metadata={"type": "string"})
 
 
 class SchoolCompliance(ComplianceFigures):
     school_id = ma.fields.Integer()
     code = ma.fields.String()
-    name = ma.fields.Function(_name)
+    name = ma.fields.Function(_name, metadata={"type": "string"})
     region_id = ma.fields.Integer()
 
 
@@ -193,7 +193,7 @@ class ComplianceSchema(ma.Schema):
     schools = ma.fields.List(ma.fields.Nested(SchoolCompliance))
 
 
-class CalendarArgs(StrictSchema):
+class CalendarArgs(PageArgs):
     region_id = IdField(metadata={"description": "that region's own periods"})
     school_id = IdField(metadata={"description": "the calendar the school follows (nearest region with one)"})
 

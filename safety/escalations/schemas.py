@@ -31,12 +31,19 @@ class QueueItemSchema(ma.Schema):
     supervised_at = ma.fields.AwareDateTime(allow_none=True)
 
 
+class QueueCountsSchema(ma.Schema):
+    total = ma.fields.Integer()
+    by_level = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer(), metadata={"description": "1, 2"})
+    by_kind = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer(),
+                             metadata={"description": "hazard, drill, campaign"})
+
+
 class QueuePageSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(QueueItemSchema))
     total = ma.fields.Integer()
     page = ma.fields.Integer()
     per_page = ma.fields.Integer()
-    counts = ma.fields.Dict()
+    counts = ma.fields.Nested(QueueCountsSchema)
 
 
 class EscalationActionIn(StrictSchema):

@@ -10,6 +10,7 @@ from ..accounts.scope import Capability, require_school
 from ..audit.services import client_ip
 from ..core import ratelimit
 from ..core.auth import current_actor, public
+from ..core.openapi import json_or_multipart
 from ..core.pagination import paginate
 from ..core.parsing import Blueprint
 from ..core.schemas import page_of
@@ -25,6 +26,7 @@ from .schemas import (
     DismissIn,
     FiveFixedIn,
     HazardArgs,
+    HazardCountsSchema,
     HazardIn,
     HazardSchema,
     HazardSummarySchema,
@@ -66,7 +68,7 @@ class Hazards(MethodView):
 @blp.route("/hazards/counts")
 class HazardCounts(MethodView):
     @blp.arguments(CountArgs, location="query")
-    @blp.response(200, description="Hazard counts by status")
+    @blp.response(200, HazardCountsSchema, description="Hazard counts by status")
     def get(self, args):
         """How many visible hazards are in each status (same filters as the list)"""
         return services.count_by_status(current_actor(), args)
@@ -174,7 +176,7 @@ class HazardDismiss(MethodView):
 @blp.route("/public/reports/<string:qr_token>")
 @public
 class PublicReport(MethodView):
-    @blp.doc(security=[])
+    @blp.doc(security=[], requestBody=json_or_multipart(PublicReportIn, file="an optional photo of the problem"))
     @blp.arguments(PublicReportIn, location="json_or_form")
     @blp.response(202, PublicReportOut)
     def post(self, data, qr_token):

@@ -3,8 +3,9 @@ from marshmallow import validate
 from webargs.fields import DelimitedList
 
 from ..checklists.models import Category, Grade
+from ..core.openapi import SCALAR
 from ..core.schemas import IdField, PageArgs, StrictSchema
-from ..photos.schemas import PhotoRef
+from ..photos.schemas import PhotoRef, PhotoRefSchema
 from .models import HazardSource, HazardStatus
 
 
@@ -33,14 +34,15 @@ class EventSchema(ma.Schema):
     id = ma.fields.Integer()
     at = ma.fields.AwareDateTime()
     actor_id = ma.fields.Integer(allow_none=True)
-    actor = ma.fields.Function(lambda e: e.actor.display_name if e.actor else None)
+    actor = ma.fields.Function(lambda e: e.actor.display_name if e.actor else None, allow_none=True,
+                               metadata={"type": "string"})
     action = ma.fields.String()
     from_status = ma.fields.String(allow_none=True)
     to_status = ma.fields.String(allow_none=True)
     note = ma.fields.String()
     inspection_id = ma.fields.Integer(allow_none=True)
-    data = ma.fields.Dict()
-    photos = ma.fields.List(ma.fields.Dict())
+    data = ma.fields.Dict(keys=ma.fields.String(), metadata={"additionalProperties": SCALAR})
+    photos = ma.fields.List(ma.fields.Nested(PhotoRefSchema))
 
 
 class HazardSchema(HazardSummarySchema):
@@ -49,7 +51,7 @@ class HazardSchema(HazardSummarySchema):
     reporter_id = ma.fields.Integer(allow_none=True)
     reporter_phone = ma.fields.String(allow_none=True)
     rectifier_id = ma.fields.Integer(allow_none=True)
-    five_fixed = ma.fields.Dict(allow_none=True)
+    five_fixed = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(), allow_none=True)
     events = ma.fields.List(ma.fields.Nested(EventSchema))
 
 
@@ -71,6 +73,11 @@ class HazardArgs(PageArgs):
 class CountArgs(HazardArgs):
     class Meta:
         exclude = ("page", "per_page", "status")
+
+
+# How many visible hazards are in each status: one integer per status.
+HazardCountsSchema = ma.Schema.from_dict({s.value: ma.fields.Integer(required=True) for s in HazardStatus},
+                                         name="HazardCountsSchema")
 
 
 class LedgerArgs(HazardArgs):

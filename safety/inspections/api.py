@@ -85,5 +85,6 @@ def _sync_one(actor, index: int, raw: dict) -> dict:
         return {**item, "outcome": "rejected", "status": 422, "error": {
             "code": Invalid.code, "message": str(Invalid.default_message), "fields": flatten_fields(error.messages)}}
     except ApiError as error:
+        detail = {"code": error.code, "message": str(error.message)}
         return {**item, "outcome": "rejected", "status": error.status,
-                "error": {"code": error.code, "message": str(error.message), "fields": error.fields}}
+                "error": {**detail, "fields": error.fields} if error.fields else detail}

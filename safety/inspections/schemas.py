@@ -3,8 +3,9 @@ from flask_babel import gettext as _
 from marshmallow import validate
 
 from ..core.schemas import IdField, PageArgs, StrictSchema
+from ..errors import ErrorDetail
 from ..hazards.schemas import HazardSummarySchema
-from ..photos.schemas import PhotoRef
+from ..photos.schemas import PhotoRef, PhotoRefSchema
 from .models import InspectionStatus, Outcome
 
 
@@ -12,7 +13,8 @@ class ResultIn(StrictSchema):
     item_id = IdField(required=True)
     outcome = ma.fields.Enum(Outcome, by_value=True, required=True)
     value = ma.fields.Raw(allow_none=True, load_default=None,
-                          metadata={"description": "number (number items), choice value, or text"})
+                          metadata={"description": "number (number items), choice value, or text",
+                                    "anyOf": [{"type": "number"}, {"type": "string"}]})
     note = ma.fields.String(load_default="", validate=validate.Length(max=2000))
     photos = ma.fields.List(PhotoRef(), load_default=list, validate=validate.Length(max=20))
 
@@ -53,7 +55,7 @@ class ResultSchema(ma.Schema):
     value_number = ma.fields.Float(allow_none=True)
     value_text = ma.fields.String(allow_none=True)
     note = ma.fields.String()
-    photos = ma.fields.List(ma.fields.Dict())
+    photos = ma.fields.List(ma.fields.Nested(PhotoRefSchema))
 
 
 class InspectionSchema(ma.Schema):
@@ -94,7 +96,8 @@ class InspectionArgs(PageArgs):
 
 class SyncIn(StrictSchema):
     # Items are validated one by one so one bad submission cannot sink the rest.
-    inspections = ma.fields.List(ma.fields.Raw(), required=True, validate=validate.Length(min=1, max=100))
+    inspections = ma.fields.List(ma.fields.Raw(metadata={"allOf": [{"$ref": "#/components/schemas/InspectionIn"}]}),
+                                 required=True, validate=validate.Length(min=1, max=100))
 
 
 class SyncItemSchema(ma.Schema):
@@ -103,7 +106,7 @@ class SyncItemSchema(ma.Schema):
     outcome = ma.fields.String(metadata={"description": "created | already_had | rejected"})
     status = ma.fields.Integer()
     inspection = ma.fields.Nested(InspectionDetailSchema, allow_none=True)
-    error = ma.fields.Dict(allow_none=True)
+    error = ma.fields.Nested(ErrorDetail, allow_none=True)
 
 
 class SyncOut(ma.Schema):

@@ -3,7 +3,7 @@ from flask.views import MethodView
 from ..core.auth import current_actor
 from ..core.pagination import paginate
 from ..core.parsing import Blueprint
-from ..extensions import db
+from ..core.schemas import PageArgs, page_of
 from . import services
 from .schemas import (
     InboxPageSchema,
@@ -69,10 +69,11 @@ class Preferences(MethodView):
 
 @blp.route("/webhooks")
 class Webhooks(MethodView):
-    @blp.response(200, WebhookSchema(many=True))
-    def get(self):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_of(WebhookSchema))
+    def get(self, args):
         """Group robots of the regions the caller oversees and the schools the caller manages"""
-        return db.session.scalars(services.visible_webhooks(current_actor())).all()
+        return paginate(services.visible_webhooks(current_actor()), args)
 
     @blp.arguments(WebhookIn)
     @blp.response(201, WebhookCreatedSchema)

@@ -24,7 +24,7 @@ class NotificationSchema(ma.Schema):
     school_id = ma.fields.Integer(allow_none=True)
     created_at = ma.fields.AwareDateTime()
     read_at = ma.fields.AwareDateTime(allow_none=True)
-    read = ma.fields.Function(lambda n: n["read_at"] is not None)
+    read = ma.fields.Function(lambda n: n["read_at"] is not None, metadata={"type": "boolean"})
     title = ma.fields.String(metadata={"description": "in the request's language"})
     body = ma.fields.String(metadata={"description": "in the request's language"})
     link_path = ma.fields.String(allow_none=True, metadata={"description": "the subject's resource in this API"})
@@ -42,7 +42,7 @@ class MarkedSchema(ma.Schema):
 # --- preferences -----------------------------------------------------------------------------------------
 
 class PreferenceSchema(ma.Schema):
-    in_app = ma.fields.Function(lambda p: True, metadata={"description": "always on"})
+    in_app = ma.fields.Function(lambda p: True, metadata={"type": "boolean", "description": "always on"})
     email = ma.fields.Boolean()
     digest = ma.fields.Boolean(metadata={"description": "one e-mail a day (07:00) instead of one per notification"})
     quiet_kinds = ma.fields.List(ma.fields.String(), attribute="quiet_kind_list",

@@ -12,6 +12,7 @@ blp = Blueprint("photos", __name__, url_prefix="/api/v1", description="Photo evi
 
 @blp.route("/photos")
 class Photos(MethodView):
+    @blp.doc(operationId="photos_upload")
     @blp.arguments(PhotoUploadIn, location="files")
     @blp.response(201, PhotoSchema)
     @blp.alt_response(200, schema=PhotoSchema, description="The same bytes were uploaded before")
@@ -30,6 +31,7 @@ class PhotoDetail(MethodView):
     @blp.arguments(PhotoArgs, location="query")
     @blp.response(200, description="The image (JPEG for thumb and display; the original bytes as uploaded)",
                   content_type="image/jpeg")
+    @blp.alt_response(304, description="Not modified: the copy the client holds (its ETag) is current")
     def get(self, args, photo_id):
         """The photo, to its uploader and those who may see an inspection or hazard that uses it"""
         photo = services.get_visible(current_actor(), photo_id)

@@ -9,6 +9,11 @@ from .services import SIZES
 class PhotoRef(ma.fields.Field):
     """A photo id (integer) or the SHA-256 (64 hex) the phone computed before uploading."""
 
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                                                 {"type": "string", "pattern": "^[0-9a-fA-F]{64}$"}]})
+        super().__init__(**kwargs)
+
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31:
             return value

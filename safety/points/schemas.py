@@ -40,7 +40,7 @@ class PointSchema(ma.Schema):
     name_zh = ma.fields.String()
     name_en = ma.fields.String()
     category = ma.fields.Enum(Category, by_value=True)
-    category_name = ma.fields.Function(lambda p: str(CATEGORY_NAMES[p.category]))
+    category_name = ma.fields.Function(lambda p: str(CATEGORY_NAMES[p.category]), metadata={"type": "string"})
     location = ma.fields.String()
     latitude = ma.fields.Float(allow_none=True)
     longitude = ma.fields.Float(allow_none=True)
@@ -52,8 +52,8 @@ class PointSchema(ma.Schema):
     next_due_at = ma.fields.AwareDateTime(allow_none=True)
     retired_at = ma.fields.AwareDateTime(allow_none=True)
     # Only for those who manage the school: the token is what a forged label would need.
-    qr_token = ma.fields.Function(_if_managed(lambda p: p.qr_token), allow_none=True)
-    qr_url = ma.fields.Function(_if_managed(_qr_url), allow_none=True)
+    qr_token = ma.fields.Function(_if_managed(lambda p: p.qr_token), allow_none=True, metadata={"type": "string"})
+    qr_url = ma.fields.Function(_if_managed(_qr_url), allow_none=True, metadata={"type": "string"})
 
 
 class _PointFields(StrictSchema):

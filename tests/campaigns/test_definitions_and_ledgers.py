@@ -30,7 +30,7 @@ def test_shipped_definitions_load_and_validate(app):
 
 def test_a_district_replaces_the_season_and_offices_define_their_own_campaigns(api, world, season):
     moment = at(2027, 3, 1)
-    shipped = api.get("/api/v1/campaign-definitions", "principal_a", moment).json
+    shipped = api.get("/api/v1/campaign-definitions", "principal_a", moment).json["items"]
     assert [d["code"] for d in shipped] == ["anti_bullying", "anti_drowning"]
     drowning = next(d for d in shipped if d["code"] == "anti_drowning")
     own = {**{k: drowning[k] for k in ("code", "name_zh", "name_en", "cadence", "lag_margin")},
@@ -136,7 +136,7 @@ def test_receipt_codes_print_one_sticker_per_student(api, world, season):
 
     # What a parent's phone reads from the sticker is the class's receipt address.
     letter = api.get(f"/api/v1/campaigns/{drowning.id}/letters?school_id={world.school_b.id}", "principal_b",
-                     at(2027, 4, 2)).json[0]
+                     at(2027, 4, 2)).json["items"][0]
     png = render_png(LabelContent(url=letter["url"], school_name="测试学校", point_name=letter["class_name"],
                                   point_code=drowning.name_zh), layout)
     decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)).convert("L"))

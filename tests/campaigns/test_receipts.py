@@ -40,7 +40,7 @@ def test_a_parent_confirms_once_per_child_and_learns_nothing_else(api, world, se
                     json={"child": "李四", "class_id": 3}).status_code == 422  # unknown fields are refused
 
     seen = api.get(f"/api/v1/campaigns/{letters.id}/classes/{season.classes_a[0].id}/receipts", "principal_a",
-                   moment).json
+                   moment).json["items"]
     assert [r["child"] for r in seen] == ["张 小明", "ＺＨＡＮＧ"]
     for user, status in [("officer_a", 403), ("principal_b", 404), ("office_a", 200)]:
         assert api.get(f"/api/v1/campaigns/{letters.id}/classes/{season.classes_a[0].id}/receipts", user,
@@ -71,7 +71,7 @@ def test_paper_receipts_add_up_with_online_ones_up_to_the_class_size(api, world,
     assert capped["classes"][0]["receipts"] == 40 and capped["overall"]["receipt_rate"] == 50.0
 
     listed = api.get(f"/api/v1/campaigns/{letters.id}/letters?school_id={world.school_a.id}", "principal_a",
-                     moment).json
+                     moment).json["items"]
     assert [row["class_name"] for row in listed] == ["3年级1班", "3年级2班"]
     token = letter_of(letters.id, season.classes_a[1]).token
     assert listed[1]["url"] == f"https://safety.example.cn/r/{token}"  # the parent page

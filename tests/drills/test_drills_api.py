@@ -129,9 +129,9 @@ def test_a_district_calendar_overrides_the_city_calendar(client, school_year):
     assert drill(world.school_c, "2026-09").window_start == local(2026, 9, 14, 0)
     assert drill(world.school_a, "2026-09").window_start == local(2026, 9, 1, 0)
     effective = client.get(f"/api/v1/calendars?school_id={world.school_c.id}", headers=world.headers("principal_c"))
-    assert [p["name_zh"] for p in effective.json] == ["乙区秋季学期"]
+    assert [p["name_zh"] for p in effective.json["items"]] == ["乙区秋季学期"]
     city = client.get(f"/api/v1/calendars?school_id={world.school_a.id}", headers=world.headers("principal_a"))
-    assert len(city.json) == len(SCHOOL_YEAR) and {p["region_id"] for p in city.json} == {world.city.id}
+    assert city.json["total"] == len(SCHOOL_YEAR) and {p["region_id"] for p in city.json["items"]} == {world.city.id}
 
 
 def test_seasonal_drills_only_where_a_region_opts_in(app, monkeypatch, school_year):
@@ -469,8 +469,8 @@ def test_offices_keep_their_own_calendars(client, school_year):
     assert client.post("/api/v1/calendars", json=reversed_, headers=world.headers("office_b")).status_code == 422
 
     listed = client.get(f"/api/v1/calendars?region_id={world.district_a.id}", headers=world.headers("office_a"))
-    assert [p["id"] for p in listed.json] == [created.json["id"]]
-    readable = client.get("/api/v1/calendars", headers=world.headers("office_b")).json
+    assert [p["id"] for p in listed.json["items"]] == [created.json["id"]]
+    readable = client.get("/api/v1/calendars", headers=world.headers("office_b")).json["items"]
     assert {p["region_id"] for p in readable} == {world.city.id}  # the city calendar SC follows, not DA's
     city_period = readable[0]["id"]
     assert client.delete(f"/api/v1/calendars/{city_period}", headers=world.headers("office_a")).status_code == 403
@@ -479,4 +479,4 @@ def test_offices_keep_their_own_calendars(client, school_year):
     assert client.delete(f"/api/v1/calendars/{created.json['id']}",
                          headers=world.headers("office_a")).status_code == 204
     assert client.get(f"/api/v1/calendars?region_id={world.district_a.id}",
-                      headers=world.headers("office_a")).json == []
+                      headers=world.headers("office_a")).json["items"] == []

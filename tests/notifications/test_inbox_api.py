@@ -187,7 +187,7 @@ def test_a_generic_webhook_gets_a_secret_shown_once(client, world):
         "region_id": world.district_a.id, "url": "http://10.0.0.5/hooks/safety", "kinds": ["hazard_escalated"]})
     assert created.status_code == 201
     assert len(created.json["secret"]) >= 32 and created.json["has_secret"] is True
-    listed = client.get("/api/v1/webhooks", headers=headers).json
+    listed = client.get("/api/v1/webhooks", headers=headers).json["items"]
     assert [w["id"] for w in listed] == [created.json["id"]]
     assert "secret" not in listed[0] and listed[0]["kinds"] == ["hazard_escalated"]
 
@@ -215,8 +215,8 @@ def test_robots_are_changed_and_removed_only_within_scope(client, world):
         assert client.get(path, headers=headers).status_code == 404
         assert client.patch(path, headers=headers, json={"active": False}).status_code == 404
         assert client.delete(path, headers=headers).status_code == 404
-        assert client.get("/api/v1/webhooks", headers=headers).json == []
-    assert client.get("/api/v1/webhooks", headers=world.headers("officer_a")).json == []
+        assert client.get("/api/v1/webhooks", headers=headers).json["items"] == []
+    assert client.get("/api/v1/webhooks", headers=world.headers("officer_a")).json["items"] == []
 
     headers = world.headers("principal_a")  # the school's own principal manages the school's robot
     response = client.patch(path, headers=headers, json={"active": False, "kinds": ["hazard_major_reported"],
