@@ -17,7 +17,7 @@ def _in(column, values):
 
 
 # revision identifiers, used by Alembic.
-revision = 'drills'
+revision = '0004'
 down_revision = '0003'
 branch_labels = None
 depends_on = None

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'rules'
-down_revision = 'drills'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
