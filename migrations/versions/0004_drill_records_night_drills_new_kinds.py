@@ -1,6 +1,6 @@
 """drill records, night drills, new kinds (stampede, air raid), schools open in the holidays
 
-Revision ID: drills
+Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-28 19:12:21.788815
 

@@ -1,7 +1,7 @@
 """photo holders: who sent the same bytes again
 
-Revision ID: rules
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-28 19:23:27.523552
 
 """
