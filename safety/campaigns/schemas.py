@@ -8,6 +8,7 @@ from webargs.fields import DelimitedList
 from ..core.schemas import IdField, Localised, PageArgs, StrictSchema, is_chinese, localised
 from ..photos.schemas import PhotoRef, PhotoRefSchema
 from ..points.models import Frequency
+from .authenticity import REUSED_IN
 from .models import (
     ActivityKind,
     Cadence,
@@ -264,8 +265,15 @@ class ActivitySchema(ma.Schema):
     notes = ma.fields.String()
     flags = ma.fields.List(ma.fields.String(), attribute="flag_list", metadata={
         "description": "reused_photo, similar_photo, photo_predates, outside_period, late_report"})
-    flag_details = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.Integer()),
-                                  metadata={"description": "flag → ids of the other activities concerned"})
+    flag_details = ma.fields.Function(
+        lambda a: {flag: ids for flag, ids in (a.flag_details or {}).items() if flag != REUSED_IN},
+        metadata={"type": "object", "additionalProperties": {"type": "array", "items": {"type": "integer"}},
+                  "description": "flag → ids of the other activities concerned"})
+    reused_in = ma.fields.Function(lambda a: (a.flag_details or {}).get(REUSED_IN, []), metadata={
+        "type": "array", "description": "the hazards and drills whose evidence is the same photo",
+        "items": {"type": "object", "required": ["subject", "id"], "additionalProperties": False,
+                  "properties": {"subject": {"type": "string", "enum": ["hazard", "drill"]},
+                                 "id": {"type": "integer"}}}})
     reported_at = ma.fields.AwareDateTime(metadata={"description": "the server's clock"})
     reported_by_id = ma.fields.Integer(allow_none=True)
     photos = ma.fields.List(ma.fields.Nested(PhotoRefSchema))

@@ -21,7 +21,7 @@ from werkzeug.serving import make_server
 
 from safety.core.clock import now
 from safety.extensions import db
-from tests.factories import create_point, jpeg_bytes
+from tests.factories import create_point, jpeg_bytes, scene
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "contract-pass-2026"
@@ -210,7 +210,9 @@ def test_the_phone_contract_through_the_generated_client(generated, base_url, co
     commented = office.call(escalations_action, hazard_id, status=200, model=Hazard, body=EscalationActionIn(
         action=EscalationActionInAction.COMMENT, note="请抓紧"))
     assert commented.events[-1].action == "comment"
-    inspector.call(hazards_rectify, hazard_id, body=RectifyIn(note="已更换", photos=[jpeg.id]), status=200,
+    after = inspector.call(photos_upload, body=PhotoUploadIn(file=File(io.BytesIO(scene(7)), "after.jpg")),
+                           status=201, model=Photo)  # the discovery photos cannot prove the rectification
+    inspector.call(hazards_rectify, hazard_id, body=RectifyIn(note="已更换", photos=[after.id]), status=200,
                    model=Hazard)
     closed = principal.call(hazards_verify, hazard_id, body=VerifyIn(accepted=True, note="合格"), status=200,
                             model=Hazard)
