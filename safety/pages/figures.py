@@ -17,7 +17,7 @@ from sqlalchemy import case, func, select
 from ..accounts.models import User
 from ..accounts.scope import Capability, region_ids, school_ids
 from ..core.clock import now
-from ..core.schemas import localised
+from ..core.schemas import MAX_ID, localised
 from ..drills.services import compliance
 from ..errors import NotFound
 from ..extensions import db
@@ -58,7 +58,9 @@ class Unit:
 
 def home_region(user: User, region_id: int | None) -> Region:
     """The region asked for (404 when not visible), else the widest region the user oversees."""
-    if region_id:
+    if region_id is not None:
+        if not 0 < region_id <= MAX_ID:  # no INTEGER column holds it: not found, never a database error
+            raise NotFound()
         return get_region(user, region_id)
     region = db.session.scalar(select(Region).where(Region.id.in_(region_ids(user, Capability.oversee)))
                                .order_by(func.length(Region.path), Region.path).limit(1))

@@ -86,6 +86,8 @@ def test_a_district_office_sees_its_district_only(client, world):
     logged_in(client, world.office_a)
     assert client.get(f"/hazards/{foreign.id}").status_code == 404
     assert client.get(f"/office?region={world.district_b.id}").status_code == 404
+    for beyond in (0, -1, 10**20):  # ids no column holds are not found, never a database error
+        assert client.get(f"/office?region={beyond}").status_code == 404
     assert client.get(f"/school/{world.school_b.id}").status_code == 200
     assert f"H{foreign.id:06d}" not in client.get("/office/queue").get_data(as_text=True)
 
