@@ -5,8 +5,8 @@ An apispec plugin completes each operation flask-smorest documents:
 - a stable `operationId`, `<blueprint>_<view>[_<verb>]` from the view class's name (never from the path), so a
   generated client keeps its method names when a URL changes; `@blp.doc(operationId=...)` overrides it;
 - every error status the operation can answer, each with the one `Error` shape: 401 unless the view is
-  `@public`, 404 with path parameters, 400/413/422 with a body or query, and whatever typed error (`ApiError`
-  subclass) the view or any function of this package it reaches raises — found by reading their bytecode, so a
+  `@public`, 404 with path parameters, 422 everywhere (unknown query parameters), 400/413/415 with a body,
+  and whatever typed error (`ApiError` subclass) the view or any function of this package it reaches raises — found by reading their bytecode, so a
   new `raise Conflict()` in a service is documented without anyone typing it;
 - the media type of downloads (`content_type=` with no schema), a description, and request bodies written as
   parameters (`json_or_form`) moved into `requestBody`.
@@ -41,7 +41,7 @@ ERROR_RESPONSES = {
     429: ("RateLimited", "Too many requests; `Retry-After` says when to try again"),
 }
 PARAMETER_LOCATIONS = {"query", "path", "header", "cookie"}
-BODY_STATUSES = {400, 413, 422}
+BODY_STATUSES = {400, 413, 415, 422}  # 415: a body in another format than the one documented
 # A value of a free-form detail map (audit details, event data): a scalar, a list of scalars, or an object.
 SCALAR = {"anyOf": [*({"type": t} for t in ("string", "number", "boolean", "null")),
                     {"type": "array", "items": {"type": ["string", "number", "boolean", "null"]}},
@@ -171,8 +171,7 @@ def error_statuses(view_func, rule, public: bool, operation: dict) -> set[int]:
         statuses.add(404)
     if "requestBody" in operation:
         statuses |= BODY_STATUSES
-    if any(p.get("in") == "query" for p in operation.get("parameters", []) if isinstance(p, dict)):
-        statuses.add(422)
+    statuses.add(422)  # every operation refuses unknown or repeated query parameters (core/parsing.py)
     return statuses
 
 
