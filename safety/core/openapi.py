@@ -6,8 +6,9 @@ An apispec plugin completes each operation flask-smorest documents:
   generated client keeps its method names when a URL changes; `@blp.doc(operationId=...)` overrides it;
 - every error status the operation can answer, each with the one `Error` shape: 401 unless the view is
   `@public`, 404 with path parameters, 422 everywhere (unknown query parameters), 400/413/415 with a body,
-  and whatever typed error (`ApiError` subclass) the view or any function of this package it reaches raises — found by reading their bytecode, so a
-  new `raise Conflict()` in a service is documented without anyone typing it;
+  and whatever typed error (`ApiError` subclass) the view or any function of this package it reaches raises —
+  found by reading their bytecode, so a new `raise Conflict()` in a service is documented without anyone typing
+  it;
 - the media type of downloads (`content_type=` with no schema), a description, and request bodies written as
   parameters (`json_or_form`) moved into `requestBody`.
 """

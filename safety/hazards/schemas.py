@@ -7,6 +7,7 @@ from ..core.openapi import SCALAR
 from ..core.schemas import IdField, PageArgs, StrictSchema
 from ..photos.schemas import PhotoRef, PhotoRefSchema
 from .models import HazardSource, HazardStatus
+from .services import SORTS
 
 
 class HazardSummarySchema(ma.Schema):
@@ -68,11 +69,13 @@ class HazardArgs(PageArgs):
     open = ma.fields.Boolean()
     since = ma.fields.AwareDateTime()
     until = ma.fields.AwareDateTime()
+    sort = ma.fields.String(validate=validate.OneOf(SORTS), metadata={
+        "description": "the order (`-` for descending); by default open and overdue first, then by deadline"})
 
 
 class CountArgs(HazardArgs):
     class Meta:
-        exclude = ("page", "per_page", "status")
+        exclude = ("page", "per_page", "status", "sort")
 
 
 # How many visible hazards are in each status: one integer per status.
@@ -82,7 +85,7 @@ HazardCountsSchema = ma.Schema.from_dict({s.value: ma.fields.Integer(required=Tr
 
 class LedgerArgs(HazardArgs):
     class Meta:
-        exclude = ("page", "per_page")
+        exclude = ("page", "per_page", "sort")  # the ledger is ordered by school
 
 
 class HazardIn(StrictSchema):

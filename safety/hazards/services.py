@@ -29,6 +29,24 @@ DISCOVERY_ACTIONS = ("opened", "observed_again")
 
 # --- reading --------------------------------------------------------------------------------------------
 
+# What `sort` may name (`-name` for descending); empty values last, the id breaks ties so pages never overlap.
+# Without `sort`, triage order: open first, then overdue, then by deadline.
+SORT_KEYS = {
+    "deadline": Hazard.deadline,
+    "created_at": Hazard.created_at,
+    "updated_at": Hazard.updated_at,
+    "grade": case((Hazard.grade == Grade.major, 1), else_=0),
+    "level": Hazard.level,
+}
+SORTS = tuple(f"{sign}{name}" for name in SORT_KEYS for sign in ("", "-"))
+
+
+def sorted_by(name: str) -> tuple:
+    key = SORT_KEYS[name.removeprefix("-")]
+    if name.startswith("-"):
+        return key.desc().nulls_last(), Hazard.id.desc()
+    return key.asc().nulls_last(), Hazard.id
+
 def visible_hazards(actor: User, filters: dict) -> Select:
     query = select(Hazard).where(Hazard.school_id.in_(school_ids(actor)))
     for field in ("school_id", "point_id", "level", "category", "source"):
@@ -49,6 +67,8 @@ def visible_hazards(actor: User, filters: dict) -> Select:
         query = query.where(Hazard.created_at < until)
     if region_id := filters.get("region_id"):
         query = query.where(Hazard.school_id.in_(school_ids_in_visible_region(actor, region_id)))
+    if sort := filters.get("sort"):
+        return query.order_by(*sorted_by(sort))
     open_first = case((Hazard.status.in_(OPEN_STATUSES), 0), else_=1)
     overdue_first = case((Hazard.deadline < now(), 0), else_=1)
     return query.order_by(open_first, overdue_first, Hazard.deadline.is_(None), Hazard.deadline, Hazard.id.desc())

@@ -226,3 +226,36 @@ def test_a_reused_client_uuid_never_opens_hazards_twice(client, world, point):
     for _ in range(3):
         client.post("/api/v1/inspections", json=body, headers=world.headers("officer_a"))
     assert client.get("/api/v1/hazards", headers=world.headers("officer_a")).json["total"] == 1
+
+
+def test_the_list_is_sorted_as_asked(client, world, point):
+    from safety.core.clock import frozen
+    officer = world.headers("officer_a")
+    start, ids = now(), []
+    for hours, grade in ((0, "general"), (1, "major"), (2, "general")):  # deadlines: 7, 30 and 7 days on
+        with frozen(start + timedelta(hours=hours)):
+            r = client.post("/api/v1/hazards", headers=officer, json={
+                "school_id": world.school_a.id, "point_id": point.id, "grade": grade, "title": f"隐患{hours}"})
+            assert r.status_code == 201, r.json
+            ids.append(r.json["id"])
+    first, major, last = ids
+
+    def order(query=""):
+        response = client.get(f"/api/v1/hazards?{query}", headers=world.headers("office_a"))
+        assert response.status_code == 200, response.json
+        return [h["id"] for h in response.json["items"]]
+
+    assert order() == [first, last, major]  # unchanged default: open, then overdue, then by deadline
+    assert order("sort=created_at") == [first, major, last]
+    assert order("sort=-created_at") == [last, major, first]
+    assert order("sort=deadline") == [first, last, major]
+    assert order("sort=-deadline") == [major, last, first]
+    assert order("sort=grade") == [first, last, major]
+    assert order("sort=-grade") == [major, last, first]
+    assert order("sort=-level") == [major, last, first]
+    assert order("sort=-created_at&per_page=2&page=2") == [first]
+    with frozen(start + timedelta(days=8)):  # the general ones are overdue: they lead by default, not by sort
+        assert order() == [first, last, major]
+        assert order("sort=-deadline") == [major, last, first]
+    bad = client.get("/api/v1/hazards?sort=title", headers=world.headers("office_a"))
+    assert bad.status_code == 422 and "sort" in bad.json["error"]["fields"]

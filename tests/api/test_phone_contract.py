@@ -17,14 +17,19 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from safety.core.clock import now
+from safety.drills.models import Drill
+from safety.drills.rules import load_rules
 from safety.extensions import db
+from tests.campaigns.conftest import at, build_season, campaign, only, run
 from tests.factories import create_point, jpeg_bytes, scene
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "contract-pass-2026"
+MOMENT = at(2027, 3, 5, 10)  # a school day of the spring term, with a drill due and an anti-bullying campaign on
 
 
 @pytest.fixture(scope="module")
@@ -90,18 +95,29 @@ class Phone:
 
 
 @pytest.fixture
-def contract_world(world):
+def contract_world(world, monkeypatch):
     from safety.accounts.passwords import hash_password
+    monkeypatch.setenv("SAFETY_FROZEN_NOW", MOMENT.isoformat())  # one clock for the test and the live server
     for user in (world.officer_a, world.principal_a, world.office_a):
         user.password_hash = hash_password(PASSWORD)
     point = create_point(world.school_a, code="A-1F-EXT-01", latitude=30.27, longitude=120.15)
+    build_season(world)  # the city's 2027 calendar
+    only("anti_bullying")
     db.session.commit()
-    facts = {"qr_token": point.qr_token, "point_id": point.id, "officer_id": world.officer_a.id}
+    run("campaign_calendar", at(2027, 2, 22, 0, 30))
+    run("assign_drills", MOMENT)
+    drill = db.session.scalar(select(Drill).where(Drill.school_id == world.school_a.id,
+                                                  Drill.window_start <= MOMENT, Drill.window_end > MOMENT))
+    facts = {"qr_token": point.qr_token, "point_id": point.id, "officer_id": world.officer_a.id,
+             "drill_id": drill.id, "drill_phases": [p.key for p in load_rules().kinds[drill.kind].phases],
+             "campaign_id": campaign("anti_bullying").id, "school_code": world.school_a.code}
     db.session.rollback()  # no read transaction left open: on SQLite it would block the server's writes
     return facts
 
 
 def test_the_phone_contract_through_the_generated_client(generated, base_url, contract_world):
+    from safety_client.api.campaigns import campaigns_progress
+    from safety_client.api.drills import drills_report
     from safety_client.api.escalations import escalations_action, escalations_list
     from safety_client.api.hazards import (
         hazards_assign,
@@ -115,14 +131,21 @@ def test_the_phone_contract_through_the_generated_client(generated, base_url, co
     from safety_client.api.points import points_scan
     from safety_client.models import (
         AssignIn,
+        DrillReportIn,
+        DrillReportInMode,
+        DrillReportInPlace,
+        DrillReportInTimeOfDay,
+        DrillReportOut,
         Error,
         EscalationActionIn,
         EscalationActionInAction,
+        EvacuationIn,
         Hazard,
         InspectionDetail,
         InspectionIn,
         Photo,
         PhotoUploadIn,
+        Progress,
         PublicReportInForm,
         PublicReportOut,
         QueuePage,
@@ -210,14 +233,28 @@ def test_the_phone_contract_through_the_generated_client(generated, base_url, co
     commented = office.call(escalations_action, hazard_id, status=200, model=Hazard, body=EscalationActionIn(
         action=EscalationActionInAction.COMMENT, note="请抓紧"))
     assert commented.events[-1].action == "comment"
-    after = inspector.call(photos_upload, body=PhotoUploadIn(file=File(io.BytesIO(scene(7)), "after.jpg")),
-                           status=201, model=Photo)  # the discovery photos cannot prove the rectification
-    inspector.call(hazards_rectify, hazard_id, body=RectifyIn(note="已更换", photos=[after.id]), status=200,
+    fixed = inspector.call(photos_upload, body=PhotoUploadIn(file=File(io.BytesIO(scene(4)), "fixed.jpg")),
+                           status=201, model=Photo)  # the hazard's own photos cannot prove it rectified
+    inspector.call(hazards_rectify, hazard_id, body=RectifyIn(note="已更换", photos=[fixed.id]), status=200,
                    model=Hazard)
     closed = principal.call(hazards_verify, hazard_id, body=VerifyIn(accepted=True, note="合格"), status=200,
                             model=Hazard)
     assert closed.status.value == "closed"
     assert principal.call(hazards_get, hazard_id, status=200, model=Hazard).closed_at is not None
+
+    # the principal reports this month's drill, held an hour ago; the office follows the campaign's progress
+    drill_photo = principal.call(photos_upload, body=PhotoUploadIn(file=File(io.BytesIO(scene(5)), "drill.jpg")),
+                                 status=201, model=Photo)
+    drill = principal.call(drills_report, facts["drill_id"], status=200, model=DrillReportOut, body=DrillReportIn(
+        conducted_at=MOMENT - timedelta(hours=1), scenario="校园入侵者", mode=DrillReportInMode.ANNOUNCED,
+        time_of_day=DrillReportInTimeOfDay.CLASS_TIME, place=DrillReportInPlace.TEACHING_BUILDING, staff_count=30,
+        student_count=420, head_count_done=True, review="撤离有序", phases=facts["drill_phases"],
+        evacuations=[EvacuationIn(building="教学楼", floors=4, seconds=95)], photo_ids=[drill_photo.id]))
+    assert (drill.id, drill.status.value, drill.held_on_time) == (facts["drill_id"], "reported", True)
+    assert [p.id for p in drill.photos] == [drill_photo.id]
+    progress = office.call(campaigns_progress, facts["campaign_id"], status=200, model=Progress)
+    assert progress.campaign.id == facts["campaign_id"]
+    assert facts["school_code"] in [school.code for school in progress.schools]
 
     # anyone at the point's code reports a problem with a photo (multipart, no token)
     anonymous = generated.Client(base_url=base_url)
