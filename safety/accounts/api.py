@@ -9,7 +9,16 @@ from ..errors import Forbidden, Unauthorized
 from ..extensions import db
 from . import services
 from .models import Role
-from .schemas import LoginIn, LoginOut, MeUpdateIn, UserArgs, UserCreateIn, UserSchema, UserUpdateIn
+from .schemas import (
+    LOGIN_EXAMPLE,
+    LoginIn,
+    LoginOut,
+    MeUpdateIn,
+    UserArgs,
+    UserCreateIn,
+    UserSchema,
+    UserUpdateIn,
+)
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Log in, log out, users and roles")
 
@@ -18,7 +27,7 @@ blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Log in,
 @public
 class Login(MethodView):
     @blp.doc(security=[])
-    @blp.arguments(LoginIn)
+    @blp.arguments(LoginIn, example=LOGIN_EXAMPLE)
     @blp.response(200, LoginOut)
     def post(self, data):
         """Exchange a username and password for a bearer token"""

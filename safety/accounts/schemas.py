@@ -4,6 +4,8 @@ from marshmallow import validate
 from ..core.schemas import IdField, PageArgs, StrictSchema
 from .models import Role
 
+LOGIN_EXAMPLE = {"username": "inspector.dh-sy-xx", "password": "demo-pass-2026"}
+
 
 class LoginIn(StrictSchema):
     username = ma.fields.String(required=True, validate=validate.Length(min=1, max=64))

@@ -21,6 +21,8 @@ from ..points.services import get_point, point_by_token
 from . import exports, services
 from .models import HazardSource
 from .schemas import (
+    RECTIFY_EXAMPLE,
+    VERIFY_EXAMPLE,
     AssignIn,
     CountArgs,
     DismissIn,
@@ -145,7 +147,7 @@ class HazardStart(MethodView):
 
 @blp.route("/hazards/<int:hazard_id>/rectify")
 class HazardRectify(MethodView):
-    @blp.arguments(RectifyIn)
+    @blp.arguments(RectifyIn, example=RECTIFY_EXAMPLE)
     @blp.response(200, HazardSchema)
     def post(self, data, hazard_id):
         """Rectified, with a note and photo evidence (→ awaiting verification)"""
@@ -157,7 +159,7 @@ class HazardRectify(MethodView):
 
 @blp.route("/hazards/<int:hazard_id>/verify")
 class HazardVerify(MethodView):
-    @blp.arguments(VerifyIn)
+    @blp.arguments(VerifyIn, example=VERIFY_EXAMPLE)
     @blp.response(200, HazardSchema)
     def post(self, data, hazard_id):
         """Accept (→ closed) or reject (→ rectifying) a rectification; not by the rectifier"""

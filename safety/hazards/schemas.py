@@ -107,6 +107,11 @@ class NoteIn(StrictSchema):
     note = ma.fields.String(load_default="", validate=validate.Length(max=2000))
 
 
+RECTIFY_EXAMPLE = {"note": "已更换灭火器，压力正常",
+                   "photos": ["4c5d6e7f08192a3b4c5d6e7f8091a2b3c4f5e6d7a8b9c0e1f5a6d7b8e4c9a2f3"]}
+VERIFY_EXAMPLE = {"accepted": True, "note": "复查合格"}
+
+
 class RectifyIn(StrictSchema):
     note = ma.fields.String(required=True, validate=validate.Length(min=1, max=4000))
     photos = ma.fields.List(PhotoRef(), required=True, validate=validate.Length(min=1, max=20))

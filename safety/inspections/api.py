@@ -9,6 +9,8 @@ from ..errors import ApiError, Invalid, flatten_fields
 from ..extensions import db
 from . import services
 from .schemas import (
+    INSPECTION_EXAMPLE,
+    SYNC_EXAMPLE,
     CoverageArgs,
     CoverageSchema,
     InspectionArgs,
@@ -32,7 +34,7 @@ class Inspections(MethodView):
         page["items"] = [services.present(i, with_details=False) for i in page["items"]]
         return page
 
-    @blp.arguments(InspectionIn)
+    @blp.arguments(InspectionIn, example=INSPECTION_EXAMPLE)
     @blp.response(201, InspectionDetailSchema)
     @blp.alt_response(200, schema=InspectionDetailSchema, description="A replay of an earlier submission")
     def post(self, data):
@@ -60,7 +62,7 @@ class InspectionDetail(MethodView):
 
 @blp.route("/sync")
 class Sync(MethodView):
-    @blp.arguments(SyncIn)
+    @blp.arguments(SyncIn, example=SYNC_EXAMPLE)
     @blp.response(200, SyncOut)
     def post(self, data):
         """Send an offline queue in one call; each submission is kept or rejected on its own"""

@@ -25,6 +25,17 @@ class LocationIn(StrictSchema):
     accuracy = ma.fields.Float(validate=validate.Range(0, 100_000), allow_nan=False)
 
 
+# What a phone sends for one scan: a fail with its photo named by SHA-256 (uploaded before or after the form).
+INSPECTION_EXAMPLE = {
+    "client_uuid": "0b6f0c3e-5d1c-4c8e-9a51-2f0f6a7d9c11", "point_id": 42, "template_version_id": 7,
+    "started_at": "2026-11-30T08:05:00+08:00", "submitted_at": "2026-11-30T08:09:30+08:00",
+    "location": {"latitude": 30.5928, "longitude": 114.3055, "accuracy": 12},
+    "results": [{"item_id": 101, "outcome": "pass"},
+                {"item_id": 102, "outcome": "fail", "value": 0.6, "note": "压力表指针在红区",
+                  "photos": ["3f2a9c4e8b7d6a5f1e0c9b8a7d6e5f4c3b2a1908f7e6d5c4b3a29180f7e6d5c4"]}],
+}
+
+
 class InspectionIn(StrictSchema):
     client_uuid = ma.fields.UUID(required=True)
     qr_token = ma.fields.String(validate=validate.Length(min=1, max=64))
@@ -92,6 +103,9 @@ class InspectionArgs(PageArgs):
     until = ma.fields.AwareDateTime()
     with_failures = ma.fields.Boolean()
     flagged = ma.fields.Boolean()
+
+
+SYNC_EXAMPLE = {"inspections": [INSPECTION_EXAMPLE]}
 
 
 class SyncIn(StrictSchema):

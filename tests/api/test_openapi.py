@@ -157,3 +157,26 @@ def test_the_observation_check_reports_a_status_the_document_does_not_promise(sp
                 ("/api/v1/hazards/<int:hazard_id>/rectify", "post", 418)}
     assert undocumented(spec, observed) == [
         "hazards_rectify (POST /api/v1/hazards/{hazard_id}/rectify) answered 418"]
+
+
+PHONE_BODIES = {  # operationId → the input schema its documented example must satisfy
+    "accounts_login": "safety.accounts.schemas:LoginIn",
+    "inspections_create": "safety.inspections.schemas:InspectionIn",
+    "inspections_sync": "safety.inspections.schemas:SyncIn",
+    "hazards_rectify": "safety.hazards.schemas:RectifyIn",
+    "hazards_verify": "safety.hazards.schemas:VerifyIn",
+}
+
+
+def test_the_phone_operations_carry_examples_their_own_schemas_accept(app, client):
+    """A phone developer copies the example: it must be a body the server would take as valid input."""
+    import importlib
+
+    spec = client.get("/api/v1/openapi.json").json
+    operations = {op["operationId"]: op for ops in spec["paths"].values() for op in ops.values()
+                  if isinstance(op, dict) and "operationId" in op}
+    for operation_id, target in PHONE_BODIES.items():
+        example = operations[operation_id]["requestBody"]["content"]["application/json"]["example"]
+        module, name = target.split(":")
+        with app.test_request_context():
+            assert getattr(importlib.import_module(module), name)().validate(example) == {}, operation_id
