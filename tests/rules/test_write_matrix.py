@@ -17,7 +17,7 @@ from safety.audit.models import AuditEvent
 from safety.core.clock import now
 from safety.extensions import db
 from safety.hazards.models import HazardEvent
-from tests.api.test_no_leaks import _school_c_records, secret  # noqa: F401 (the fixture and its helper)
+from tests.api.test_no_leaks import _fill, _school_c_records, secret  # noqa: F401 (the fixture and its helpers)
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 ROLES = ["principal_a", "officer_a", "office_a", "district_inspector_a", "principal_b"]
@@ -111,15 +111,6 @@ def _request_body(spec, rule, method, ids):
     if rule.rule in BODY_NAMES_THE_SCHOOL:
         body = {**(body or {}), BODY_NAMES_THE_SCHOOL[rule.rule]: ids[BODY_NAMES_THE_SCHOOL[rule.rule]]}
     return {"json": body} if media == "application/json" or body is None else {"data": body}
-
-
-def _fill(rule, ids):
-    def value(match):
-        name = match.group(1).split(":")[-1]
-        if name not in ids:
-            pytest.fail(f"{rule.rule}: no school-C object for <{name}>; add one to the `secret` fixture")
-        return str(ids[name])
-    return re.sub(r"<([^>]+)>", value, rule.rule)
 
 
 @pytest.fixture
