@@ -29,7 +29,8 @@ def sweep(at) -> int:
 
 def _escalations(hazard_id):
     return list(db.session.scalars(select(HazardEvent).where(HazardEvent.hazard_id == hazard_id,
-                                                             HazardEvent.action == "escalated")))
+                                                             HazardEvent.action == "escalated")
+                                   .order_by(HazardEvent.id)))
 
 
 def _at_district(school, grade, deadline, escalated_at=None):
