@@ -308,7 +308,9 @@ def test_a_broken_renderer_fails_its_own_delivery_only(world, smtp):
     notify(world.principal_a, "test_broken", "drill", 1, world.school_a)
     notify(world.principal_b, "test_drill_due", "drill", 2, world.school_a)
     run("dispatch_notifications", T0 + timedelta(minutes=1))
-    broken, fine = deliveries()
+    # By kind: deliveries come from one INSERT … SELECT, whose row order PostgreSQL does not promise.
+    by_kind = {db.session.get(Notification, d.notification_id).kind: d for d in deliveries()}
+    broken, fine = by_kind["test_broken"], by_kind["test_drill_due"]
     assert (broken.status, broken.attempts) == (DeliveryStatus.pending, 1)
     assert broken.last_error == "render: RuntimeError: this renderer has a bug"
     assert fine.status == DeliveryStatus.sent and len(smtp.messages) == 1
