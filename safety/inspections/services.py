@@ -21,7 +21,7 @@ from ..extensions import db
 from ..hazards.models import Hazard, HazardEvent
 from ..hazards.services import open_from_failure
 from ..photos.models import Photo, PhotoSubject
-from ..photos.services import attach_photo_parts, missing_hashes, resolve_refs
+from ..photos.services import attach_photo_parts, missing_hashes, resolve_ref_lists
 from ..points.models import FREQUENCY_INTERVAL, Point
 from .models import Inspection, InspectionResult, InspectionStatus, Outcome
 from .validation import check_results
@@ -111,8 +111,8 @@ def submit(actor: User, data: dict) -> Submission:
     version = _version_for(point, data["template_version_id"])
     _check_times(data)
     check_results(version, data["results"])
-    photo_lists = [resolve_refs(actor, r.get("photos") or [], f"results.{i}.photos")
-                   for i, r in enumerate(data["results"])]
+    photo_lists = list(resolve_ref_lists(actor, {f"results.{i}.photos": r.get("photos") or []
+                                                 for i, r in enumerate(data["results"])}).values())
     location = data.get("location") or {}
     all_hashes = [h for hashes in photo_lists for h in hashes]
     inspection = Inspection(client_uuid=data["client_uuid"], content_hash=fingerprint, point_id=point.id,

@@ -65,6 +65,12 @@ def resolve_refs(actor: User, refs: list[int | str], field: str) -> list[str]:
     uploaded or may see. A SHA-256 the server has not received names a photo still to come from an offline
     phone; a SHA-256 of a photo the actor may not see is refused exactly like such an id (never attached, so
     never shown through the new use)."""
+    return resolve_ref_lists(actor, {field: refs})[field]
+
+
+def resolve_ref_lists(actor: User, lists: dict[str, list[int | str]]) -> dict[str, list[str]]:
+    """`resolve_refs` for several fields at once (a submission's results): one look-up for all of them."""
+    refs = [ref for values in lists.values() for ref in values]
     named = [ref for ref in refs if isinstance(ref, str)]
     ids = [ref for ref in refs if not isinstance(ref, str)]
     usable: dict[int | str, str] = {}
@@ -75,17 +81,20 @@ def resolve_refs(actor: User, refs: list[int | str], field: str) -> list[str]:
         usable.update(db.session.execute(select(Photo.id, Photo.sha256).where(Photo.id.in_(ids), _usable(actor))).all())
     arrived = set(db.session.scalars(select(Photo.sha256).where(Photo.sha256.in_(named)))) - set(usable) if named \
         else set()
-    hashes, problems = [], {}
-    for index, ref in enumerate(refs):
-        if ref in usable:
-            hashes.append(usable[ref])
-        elif isinstance(ref, str) and ref not in arrived:
-            hashes.append(ref)
-        else:
-            problems[f"{field}.{index}"] = [_("No photo you may use has this id or SHA-256.")]
+    resolved, problems = {}, {}
+    for field, values in lists.items():
+        hashes = []
+        for index, ref in enumerate(values):
+            if ref in usable:
+                hashes.append(usable[ref])
+            elif isinstance(ref, str) and ref not in arrived:
+                hashes.append(ref)
+            else:
+                problems[f"{field}.{index}"] = [_("No photo you may use has this id or SHA-256.")]
+        resolved[field] = list(dict.fromkeys(hashes))
     if problems:
         raise Invalid(fields=problems)
-    return list(dict.fromkeys(hashes))
+    return resolved
 
 
 def attach_photos(hashes: list[str], school_id: int, subject: PhotoSubject, subject_id: int,

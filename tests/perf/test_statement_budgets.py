@@ -20,7 +20,7 @@ from safety.extensions import db
 from safety.hazards.models import Hazard, HazardSource, HazardStatus
 from safety.points.models import Frequency, Point
 from safety.schools.models import School
-from tests.factories import create_point, create_template
+from tests.factories import create_point, create_template, jpeg_bytes, upload_photo
 
 
 @contextlib.contextmanager
@@ -54,10 +54,12 @@ def submission(point, outcomes: list[str]) -> dict:
                                                                                            strict=True)]}
 
 
-def submit_counted(client, headers: dict, school_id: int, size: int, failures: int) -> list[str]:
+def submit_counted(client, headers: dict, school_id: int, size: int, failures: int, photo=None) -> list[str]:
     point = create_point(db.session.get(School, school_id), template=create_template(items=items(size)))
     db.session.commit()
     body = submission(point, ["fail"] * failures + ["pass"] * (size - failures))
+    for result in body["results"] if photo else []:
+        result["photos"] = [photo["id"], photo["sha256"]]
     with counted() as statements:
         response = client.post("/api/v1/inspections", json=body, headers=headers)
     assert response.status_code == 201, response.json
@@ -70,6 +72,14 @@ def test_a_50_item_submission_costs_what_a_10_item_one_does(client, world, failu
     headers, school_id = world.headers("officer_a"), world.school_a.id
     small = submit_counted(client, headers, school_id, 10, failures)
     large = submit_counted(client, headers, school_id, 50, failures)
+    assert len(large) == len(small), (small, large)
+
+
+def test_photos_on_every_result_cost_no_statement_per_result(client, world):
+    headers, school_id = world.headers("officer_a"), world.school_a.id
+    photo = upload_photo(client, headers, jpeg_bytes(seed=5)).json
+    small = submit_counted(client, headers, school_id, 10, 0, photo)
+    large = submit_counted(client, headers, school_id, 50, 0, photo)
     assert len(large) == len(small), (small, large)
 
 
