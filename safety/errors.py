@@ -64,6 +64,10 @@ class NotFound(ApiError):
     status, code, default_message = 404, "not_found", _l("Not found.")
 
 
+class MethodNotAllowed(ApiError):
+    status, code, default_message = 405, "method_not_allowed", _l("This method is not allowed here.")
+
+
 class Conflict(ApiError):
     status, code, default_message = 409, "conflict", _l("This conflicts with the current state.")
 
@@ -84,19 +88,11 @@ class RateLimited(ApiError):
     status, code, default_message = 429, "rate_limited", _l("Too many requests; try again later.")
 
 
-# Werkzeug/routing statuses mapped to our codes and translated messages.
-_HTTP_CODES = {
-    400: ("bad_request", _l("The request could not be understood.")),
-    401: ("unauthorized", _l("Log in first: the token is missing, wrong or expired.")),
-    403: ("forbidden", _l("You are not allowed to do this.")),
-    404: ("not_found", _l("Not found.")),
-    405: ("method_not_allowed", _l("This method is not allowed here.")),
-    409: ("conflict", _l("This conflicts with the current state.")),
-    413: ("too_large", _l("The upload is too large.")),
-    415: ("unsupported_media", _l("This kind of file is not supported.")),
-    422: ("validation_failed", _l("Some fields are invalid.")),
-    429: ("rate_limited", _l("Too many requests; try again later.")),
-}
+# Werkzeug/routing statuses mapped to our codes and translated messages: the error classes' own (named here,
+# not found by walking subclasses, so a domain's own error, e.g. a 503 for a missing font, stays its own).
+_HTTP_CODES = {error.status: (error.code, error.default_message) for error in (
+    BadRequest, Unauthorized, Forbidden, NotFound, MethodNotAllowed, Conflict, TooLarge, UnsupportedMedia, Invalid,
+    RateLimited)}
 
 _LOCATIONS = {"json", "query", "form", "files", "headers", "cookies", "path", "json_or_form", "view_args"}
 

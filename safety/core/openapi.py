@@ -135,8 +135,11 @@ def _direct(func: FunctionType) -> tuple[frozenset, tuple]:
         for index, instruction in enumerate(instructions):
             if instruction.opname == "LOAD_GLOBAL":
                 current = func.__globals__.get(instruction.argval)
-            elif instruction.opname in ("LOAD_ATTR", "LOAD_METHOD") and isinstance(current, ModuleType | type):
-                current = getattr(current, instruction.argval, None)
+            elif instruction.opname in ("LOAD_ATTR", "LOAD_METHOD") and current is not None:
+                # An object's method is its class's function (a state machine's `fire`); looked up on the class,
+                # so no property of the object is evaluated.
+                owner = current if isinstance(current, ModuleType | type) else type(current)
+                current = getattr(owner, instruction.argval, None)
             else:
                 current = None
                 continue

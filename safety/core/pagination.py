@@ -7,10 +7,14 @@ from sqlalchemy import Select, func, select
 from ..extensions import db
 
 
-def paginate(query: Select, args: dict) -> dict:
+def paginate(query: Select, args: dict, *, total: int | None = None, rows: bool = False) -> dict:
+    """`total`: when the caller has already counted (with its own figures); `rows`: items are the query's rows
+    (several columns, e.g. a union of kinds) rather than the ORM objects of its first column."""
     page, per_page = args["page"], args["per_page"]
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    if total is None:
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    window = query.limit(per_page).offset((page - 1) * per_page)
+    items = db.session.execute(window).all() if rows else db.session.scalars(window).unique().all()
     g.total_count = total
     return {"items": items, "total": total, "page": page, "per_page": per_page}
 

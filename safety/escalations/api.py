@@ -1,27 +1,15 @@
+"""The escalation ladder (school → district → city) and the offices' queue."""
 from flask.views import MethodView
-from sqlalchemy import select
 
-from ..accounts.models import Role
+from ..accounts.scope import Capability, require_capability
 from ..core.auth import current_actor
-from ..core.clock import now
 from ..core.parsing import Blueprint
-from ..errors import Forbidden
-from ..extensions import db
 from ..hazards.schemas import HazardSchema
 from ..hazards.services import get_hazard, present
-from ..schools.models import School
 from . import services
 from .schemas import EscalationActionIn, QueueArgs, QueuePageSchema
 
 blp = Blueprint("escalations", __name__, url_prefix="/api/v1", description="The offices' escalation queue")
-
-
-def _item(row, schools: dict) -> dict:
-    item = dict(row._mapping)
-    item["school"] = schools.get(row.school_id)
-    due = row.due_at
-    item["overdue_hours"] = int((now() - due).total_seconds() // 3600) if due and due < now() else 0
-    return item
 
 
 @blp.route("/escalations")
@@ -31,24 +19,8 @@ class Escalations(MethodView):
     def get(self, args):
         """Escalated unresolved hazards and overdue drills in the caller's region, most urgent first, with counts"""
         actor = current_actor()
-        if not actor.has_role(Role.admin, Role.safety_office):
-            raise Forbidden()
-        query = services.queue(actor, args)
-        page = args["page"], args["per_page"]
-        total = services.counts(actor, args)
-        rows = db.session.execute(query.limit(page[1]).offset((page[0] - 1) * page[1])).all()
-        names = dict(db.session.execute(select(School.id, School.name_zh)
-                                        .where(School.id.in_({r.school_id for r in rows}))).all())
-        return {"items": [_item(r, names) for r in rows], "total": total["total"], "page": page[0],
-                "per_page": page[1], "counts": total}
-
-
-ACTIONS = {
-    "acknowledge": lambda actor, hazard, d: services.acknowledge(actor, hazard, d["note"]),
-    "extend": lambda actor, hazard, d: services.extend(actor, hazard, d["deadline"], d["reason"]),
-    "supervise": lambda actor, hazard, d: services.supervise(actor, hazard, d["plan"], d["supervisor"], d["reason"]),
-    "comment": lambda actor, hazard, d: services.comment(actor, hazard, d["note"]),
-}
+        require_capability(actor, Capability.oversee)
+        return services.queue_page(actor, args)
 
 
 @blp.route("/hazards/<int:hazard_id>/escalation")
@@ -59,4 +31,4 @@ class EscalationAction(MethodView):
         """An office's action on a hazard: acknowledge, extend the deadline, supervise (挂牌督办) or comment"""
         actor = current_actor()
         hazard = get_hazard(actor, hazard_id)
-        return present(ACTIONS[data["action"]](actor, hazard, data))
+        return present(services.act(actor, hazard, data))

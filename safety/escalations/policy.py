@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
+from ..checklists.models import Grade
 from ..schools.models import RegionLevel
 
 DEFAULT_POLICY = {
@@ -17,6 +18,10 @@ DEFAULT_POLICY = {
     # 挂牌督办 sets the deadline of the supervision plan, at most this many days ahead, once per level.
     "max_supervision_days": 90,
 }
+
+# Hazards an office takes on from the moment they are found, at which level, and the notice that office gets:
+# a major hazard is the district office's at once.
+WHEN_OPENED: dict[Grade, tuple[int, str]] = {Grade.major: (1, "hazard_major_reported")}
 
 # Which office answers for a hazard at each escalation level (a hazard still at the school: its district's).
 OFFICE_OF_LEVEL = {0: RegionLevel.district, 1: RegionLevel.district, 2: RegionLevel.city}

@@ -11,6 +11,7 @@ from ..accounts.scope import Capability, require_in_scope, school_ids
 from ..campaigns.models import Campaign, CampaignLag, LagStatus
 from ..checklists.models import Grade
 from ..core.clock import now
+from ..core.pagination import paginate
 from ..drills.models import Drill, DrillStatus
 from ..errors import Conflict, Forbidden, Invalid
 from ..extensions import db
@@ -87,6 +88,24 @@ def counts(actor: User, filters: dict) -> dict:
         result["by_level"][str(level)] = result["by_level"].get(str(level), 0) + n
         result["by_kind"][kind] += n
     return result
+
+
+def queue_page(actor: User, filters: dict) -> dict:
+    """One page of the queue (`page`, `per_page` in `filters`) with its counts; each row with its school's name
+    and how many whole hours it is overdue."""
+    figures = counts(actor, filters)
+    page = paginate(queue(actor, filters), filters, total=figures["total"], rows=True)
+    rows = page["items"]
+    names = dict(db.session.execute(select(School.id, School.name_zh)
+                                    .where(School.id.in_({r.school_id for r in rows}))).all())
+    moment = now()
+    page["items"] = [{**row._mapping, "school": names.get(row.school_id),
+                      "overdue_hours": _hours_late(row.due_at, moment)} for row in rows]
+    return {**page, "counts": figures}
+
+
+def _hours_late(due: datetime | None, moment: datetime) -> int:
+    return int((moment - due).total_seconds() // 3600) if due and due < moment else 0
 
 
 # --- actions on a hazard --------------------------------------------------------------------------------
@@ -175,3 +194,16 @@ def comment(actor: User, hazard: Hazard, note: str) -> Hazard:
     office = _acting_office(actor, hazard, own_level=False)
     add_event(hazard, actor, "comment", before=hazard.status, note=note, **office)
     return hazard
+
+
+ACTIONS = {
+    "acknowledge": lambda actor, hazard, d: acknowledge(actor, hazard, d["note"]),
+    "extend": lambda actor, hazard, d: extend(actor, hazard, d["deadline"], d["reason"]),
+    "supervise": lambda actor, hazard, d: supervise(actor, hazard, d["plan"], d["supervisor"], d["reason"]),
+    "comment": lambda actor, hazard, d: comment(actor, hazard, d["note"]),
+}
+
+
+def act(actor: User, hazard: Hazard, data: dict) -> Hazard:
+    """One office action, as read by EscalationActionIn (the API's body and the hazard page's forms alike)."""
+    return ACTIONS[data["action"]](actor, hazard, data)

@@ -3,9 +3,7 @@ from datetime import timedelta
 from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from ..accounts.models import User
 from ..accounts.scope import Capability, require_school
 from ..audit.services import client_ip
 from ..core import ratelimit
@@ -15,7 +13,6 @@ from ..core.pagination import paginate
 from ..core.parsing import Blueprint
 from ..core.schemas import page_of
 from ..errors import ErrorSchema, Invalid, NotFound
-from ..extensions import db
 from ..photos.services import resolve_refs, upload
 from ..points.services import get_point, point_by_token
 from . import exports, services
@@ -37,6 +34,7 @@ from .schemas import (
     PublicReportIn,
     PublicReportOut,
     RectifyIn,
+    ReopenIn,
     VerifyIn,
 )
 
@@ -95,10 +93,7 @@ class HazardNotice(MethodView):
     @blp.alt_response(503, schema=ErrorSchema, description="The server has no usable Chinese font")
     def get(self, hazard_id):
         """A rectification notice for one hazard"""
-        hazard = services.get_hazard(current_actor(), hazard_id)
-        pdf = exports.notice_pdf(hazard)  # FontMissing: 503, the server's to fix
-        return Response(pdf, mimetype="application/pdf", headers={
-            "Content-Disposition": f'attachment; filename="notice-H{hazard.id:06d}.pdf"'})
+        return exports.notice_response(services.get_hazard(current_actor(), hazard_id))
 
 
 @blp.route("/hazards/<int:hazard_id>")
@@ -121,10 +116,7 @@ class HazardAssign(MethodView):
     @blp.response(200, HazardSchema)
     def post(self, data, hazard_id):
         """Assign someone at the school to rectify it (reported or assigned → assigned)"""
-        assignee = db.session.scalar(select(User).where(User.id == data["assignee_id"], User.active.is_(True)))
-        if assignee is None:
-            raise Invalid(fields={"assignee_id": [_("No such user.")]})
-        return _act(hazard_id, services.assign, assignee, data["note"])
+        return _act(hazard_id, services.assign, services.assignee(data["assignee_id"]), data["note"])
 
 
 @blp.route("/hazards/<int:hazard_id>/five-fixed")
@@ -173,6 +165,15 @@ class HazardDismiss(MethodView):
     def post(self, data, hazard_id):
         """Not a hazard after all (reported or assigned → dismissed), with the reason"""
         return _act(hazard_id, services.dismiss, data["reason"])
+
+
+@blp.route("/hazards/<int:hazard_id>/reopen")
+class HazardReopen(MethodView):
+    @blp.arguments(ReopenIn)
+    @blp.response(200, HazardSchema)
+    def post(self, data, hazard_id):
+        """Reopen a closed hazard found not fixed after all (closed → rectifying), with a new deadline by its grade"""
+        return _act(hazard_id, services.reopen, data["reason"])
 
 
 @blp.route("/public/reports/<string:qr_token>")

@@ -5,7 +5,7 @@ import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import Response, current_app
 from flask_babel import force_locale
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -20,13 +20,9 @@ from ..core.spreadsheets import append_row
 from ..extensions import db
 from ..labels.fonts import find_fonts
 from ..schools.models import Region, School
+from .labels import GRADE, LEVEL, SOURCE, STATUS, filed
 from .models import OPEN_STATUSES, Hazard
 
-GRADE_ZH = {"general": "一般隐患", "major": "重大隐患"}
-STATUS_ZH = {"reported": "已上报", "assigned": "已交办", "rectifying": "整改中", "awaiting_verification": "待验收",
-             "closed": "已销号", "dismissed": "已核销（非隐患）"}
-SOURCE_ZH = {"inspection": "日常巡查", "direct": "直接上报", "public": "群众举报", "drill": "应急演练"}
-LEVEL_ZH = {0: "学校", 1: "区县", 2: "市级"}
 LEDGER_COLUMNS = [("编号", 10), ("学校代码", 12), ("学校", 28), ("区县", 10), ("点位", 24), ("类别", 12),
                   ("等级", 10), ("来源", 10), ("隐患描述", 40), ("发现时间", 17), ("整改期限", 17), ("状态", 12),
                   ("是否逾期", 9), ("督办层级", 9), ("复发次数", 9), ("销号时间", 17)]
@@ -57,10 +53,10 @@ def ledger_xlsx(query: Select) -> bytes:
         append_row(sheet, [
             f"H{hazard.id:06d}", school_code, school_name, district,
             f"{hazard.point.name_zh}（{hazard.point.code}）" if hazard.point else "",
-            str(CATEGORY_NAMES[hazard.category]), GRADE_ZH[hazard.grade.value], SOURCE_ZH[hazard.source.value],
+            str(CATEGORY_NAMES[hazard.category]), filed(GRADE, hazard.grade), filed(SOURCE, hazard.source),
             hazard.title if hazard.description in ("", hazard.title) else f"{hazard.title}：{hazard.description}",
-            _local(hazard.created_at), _local(hazard.deadline), STATUS_ZH[hazard.status.value], "是" if late else "否",
-            LEVEL_ZH.get(hazard.level, str(hazard.level)), hazard.recurrences, _local(hazard.closed_at)])
+            _local(hazard.created_at), _local(hazard.deadline), filed(STATUS, hazard.status), "是" if late else "否",
+            filed(LEVEL, hazard.level), hazard.recurrences, _local(hazard.closed_at)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -89,9 +85,9 @@ def _notice_lines(hazard: Hazard) -> list[tuple[str, int, bool]]:
         (f"编号：ZG-{school.code}-{hazard.id:06d}", 10, False),
         ("", 8, False),
         (f"{school.name_zh}：", 12, True),
-        (f"经{_local(hazard.created_at)[:10]}{SOURCE_ZH[hazard.source.value]}发现，你校存在以下安全隐患：", 12, False),
+        (f"经{_local(hazard.created_at)[:10]}{filed(SOURCE, hazard.source)}发现，你校存在以下安全隐患：", 12, False),
         (f"隐患位置：{point}", 12, False),
-        (f"隐患类别：{CATEGORY_NAMES[hazard.category]}　　隐患等级：{GRADE_ZH[hazard.grade.value]}", 12, False),
+        (f"隐患类别：{CATEGORY_NAMES[hazard.category]}　　隐患等级：{filed(GRADE, hazard.grade)}", 12, False),
         (f"隐患描述：{hazard.title}" + (f"。{hazard.description}" if hazard.description not in ("", hazard.title)
                                    else ""), 12, False),
         (f"整改要求：请于 {_local(hazard.deadline)[:10]} 前完成整改，并将整改情况（附整改前后照片）"
@@ -141,3 +137,7 @@ def notice_pdf(hazard: Hazard) -> bytes:
     return out.getvalue()
 
 
+def notice_response(hazard: Hazard) -> Response:
+    """The notice as a download, for the API and the pages alike (FontMissing: 503, the server's to fix)."""
+    return Response(notice_pdf(hazard), mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="notice-H{hazard.id:06d}.pdf"'})

@@ -126,6 +126,10 @@ class DismissIn(StrictSchema):
     reason = ma.fields.String(required=True, validate=validate.Length(min=1, max=2000))
 
 
+class ReopenIn(DismissIn):
+    """Why a closed hazard is reopened (what was found not fixed)."""
+
+
 class FiveFixedIn(StrictSchema):
     """五定: 定措施、定责任人、定资金、定时限、定预案."""
 

@@ -1,10 +1,11 @@
 """The hazard lifecycle: opening (from failures, reports), transitions with history, scoped lists."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, case, func, literal, select
+from sqlalchemy import ColumnElement, Select, case, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Role, User
@@ -13,16 +14,17 @@ from ..audit.services import record
 from ..checklists.models import Category, ChecklistItem, Grade
 from ..core.clock import now
 from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..escalations.policy import OFFICE_OF_LEVEL, WHEN_OPENED
 from ..extensions import db
 from ..notifications.services import enqueue_select
 from ..photos.models import Photo, PhotoSubject, PhotoUse
 from ..photos.services import attach_photos
 from ..photos.similarity import near, uses_elsewhere
 from ..points.models import Point
-from ..schools.models import RegionLevel, School
+from ..schools.models import School
 from ..schools.services import school_ids_in_visible_region
 from .models import OPEN_STATUSES, Hazard, HazardEvent, HazardSource, HazardStatus
-from .policy import TRANSITIONS, deadlines
+from .policy import LIFECYCLE, deadlines
 
 # Events whose photos show the hazard as found.
 DISCOVERY_ACTIONS = ("opened", "observed_again")
@@ -120,14 +122,16 @@ def _new_hazard(*, school_id: int, grade: Grade, category: Category, source: Haz
     return hazard
 
 
-def _report_major_to_district(hazard: Hazard) -> None:
-    """A major hazard is the district office's business from the moment it is found (level 1)."""
-    if hazard.grade != Grade.major:
+def _escalate_when_opened(hazard: Hazard) -> None:
+    """Some hazards are an office's business from the moment they are found (escalations.policy decides which:
+    a major one is the district office's, level 1); that office hears of it at once."""
+    if hazard.grade not in WHEN_OPENED:
         return
-    hazard.level, hazard.escalated_at = 1, hazard.created_at
-    add_event(hazard, None, "escalated", before=hazard.status, level=1, reason="major")
-    offices = people_at_schools(Role.safety_office, RegionLevel.district).subquery()
-    enqueue_select("hazard_major_reported", "hazard",
+    level, notice = WHEN_OPENED[hazard.grade]
+    hazard.level, hazard.escalated_at = level, hazard.created_at
+    add_event(hazard, None, "escalated", before=hazard.status, **_escalation(level, hazard.grade.value))
+    offices = people_at_schools(Role.safety_office, OFFICE_OF_LEVEL[level]).subquery()
+    enqueue_select(notice, "hazard",
                    select(offices.c.user_id, literal(hazard.id), literal(hazard.school_id))
                    .where(offices.c.school_id == hazard.school_id))
 
@@ -149,7 +153,7 @@ def open_from_failure(actor: User, point: Point, item: ChecklistItem, inspection
                                      inspection_id=inspection_id, reporter_id=actor.id)
                 db.session.flush()
             add_event(hazard, actor, "opened", note=note, photos=photos, inspection_id=inspection_id)
-            _report_major_to_district(hazard)
+            _escalate_when_opened(hazard)
             return hazard, True
         except IntegrityError:
             existing = _open_for_item(point.id, item.key)
@@ -175,22 +179,56 @@ def report(actor: User | None, school: School, data: dict, source: HazardSource)
     db.session.flush()
     add_event(hazard, actor, "opened", note=data.get("description", ""), photos=data.get("photos", []),
            source=source.value)
-    _report_major_to_district(hazard)
+    _escalate_when_opened(hazard)
     return hazard
+
+
+# --- escalation: the escalations package decides which hazards and when; their history is written here ------
+
+def _escalation(level: int, reason: str) -> dict:
+    return {"level": level, "reason": reason}
+
+
+def escalate_where(condition: ColumnElement, level: int, as_of: datetime, *, since: ColumnElement,
+                   announce: Callable[[ColumnElement], None] | None = None, reason: str = "overdue") -> int:
+    """Move every hazard meeting `condition` to `level`, set-based: one INSERT … SELECT of history events, one
+    UPDATE, and one audit row for the whole move (each hazard's own history has its event).
+
+    `since` is the new `escalated_at` (a column expression: the clock of the next level). `announce(condition)`
+    runs between the two, while `condition` still picks exactly the hazards that move (the caller chooses
+    who hears). Returns how many moved.
+    """
+    data = literal(_escalation(level, reason), type_=HazardEvent.data.type)
+    db.session.execute(insert(HazardEvent).from_select(
+        ["hazard_id", "at", "action", "from_status", "to_status", "note", "data"],
+        select(Hazard.id, literal(as_of, type_=HazardEvent.at.type), literal("escalated"), Hazard.status,
+               Hazard.status, literal(""), data).where(condition)))
+    if announce is not None:
+        announce(condition)
+    moved = db.session.execute(update(Hazard).where(condition).values(level=level, escalated_at=since,
+                                                                       updated_at=as_of)
+                               .execution_options(synchronize_session=False)).rowcount
+    if moved:
+        record("hazard.escalated", None, object_type="hazard", level=level, hazards=moved).at = as_of
+    return moved
 
 
 # --- transitions ----------------------------------------------------------------------------------------
 
 def _move(hazard: Hazard, actor: User, action: str, note: str = "", photos: list[str] = (), **data) -> Hazard:
-    transition = TRANSITIONS[action]
-    if hazard.status not in transition.sources:
-        raise Conflict(_("A hazard that is %(status)s cannot be %(action)s.", status=hazard.status.value,
-                         action=action), code="wrong_state")
-    before, hazard.status = hazard.status, transition.target
-    if hazard.status == HazardStatus.closed or hazard.status == HazardStatus.dismissed:
-        hazard.closed_at = now()
+    """Every status change: the lifecycle's table (409 from a wrong status, closed_at kept by its hooks), then
+    the one history call."""
+    before = LIFECYCLE.fire(hazard, action)
     add_event(hazard, actor, action, before=before, note=note, photos=photos, **data)
     return hazard
+
+
+def assignee(user_id: int) -> User:
+    """The person an assignment names: an active user, else 422 on `assignee_id`."""
+    user = db.session.scalar(select(User).where(User.id == user_id, User.active.is_(True)))
+    if user is None:
+        raise Invalid(fields={"assignee_id": [_("No such user.")]})
+    return user
 
 
 def assign(actor: User, hazard: Hazard, assignee: User, note: str = "") -> Hazard:
@@ -278,10 +316,14 @@ def rectify(actor: User, hazard: Hazard, note: str, photos: list[str]) -> Hazard
     return _move(hazard, actor, "rectify", note, photos)
 
 
+def verifier_capability(hazard: Hazard) -> Capability:
+    """General hazards at school level: the principal verifies; major or escalated ones: the safety office."""
+    return Capability.oversee if hazard.grade == Grade.major or hazard.level > 0 else Capability.manage
+
+
 def verify(actor: User, hazard: Hazard, accepted: bool, note: str = "") -> Hazard:
-    """General hazards at school level: the principal; major or escalated ones: the safety office."""
-    needs = Capability.oversee if hazard.grade == Grade.major or hazard.level > 0 else Capability.manage
-    require_in_scope(actor, hazard.school_id, needs)
+    """Accepted: closed; rejected: back to rectification. Not by the rectifier."""
+    require_in_scope(actor, hazard.school_id, verifier_capability(hazard))
     if hazard.rectifier_id == actor.id:
         raise Forbidden(_("Someone other than the rectifier must verify."), code="same_person")
     return _move(hazard, actor, "accept" if accepted else "reject", note)
@@ -290,6 +332,21 @@ def verify(actor: User, hazard: Hazard, accepted: bool, note: str = "") -> Hazar
 def dismiss(actor: User, hazard: Hazard, reason: str) -> Hazard:
     require_in_scope(actor, hazard.school_id, Capability.manage)
     return _move(hazard, actor, "dismiss", reason)
+
+
+def reopen(actor: User, hazard: Hazard, reason: str) -> Hazard:
+    """A closed hazard found not fixed after all goes back to rectification, reopened by whoever may verify it.
+
+    Its deadline starts again from now by the policy of its grade: the old one has passed, and the sweep would
+    otherwise escalate the hazard at once. The history event has the old and the new deadline.
+    """
+    require_in_scope(actor, hazard.school_id, verifier_capability(hazard))
+    if hazard.item_key and hazard.status == HazardStatus.closed and _open_for_item(hazard.point_id, hazard.item_key):
+        raise Conflict(_("This point has a newer open hazard for the same item; work on that one."),
+                       code="already_open")
+    old, hazard.deadline = hazard.deadline, deadlines(hazard.grade, now())[0]
+    return _move(hazard, actor, "reopen", reason, old_deadline=old.isoformat() if old else None,
+                 new_deadline=hazard.deadline.isoformat())
 
 
 def present(hazard: Hazard) -> Hazard:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -16,7 +16,7 @@ from ..accounts.models import RoleAssignment, User
 from ..accounts.scope import Capability, may
 from ..checklists.models import Grade
 from ..core.clock import now
-from ..errors import ApiError, Invalid, NotFound
+from ..errors import ApiError, NotFound
 from ..escalations import services as escalations
 from ..escalations.policy import policy as escalation_policy
 from ..escalations.schemas import EscalationActionIn
@@ -24,8 +24,8 @@ from ..extensions import db
 from ..hazards import exports
 from ..hazards import services as hazards
 from ..hazards.models import Hazard
-from ..hazards.policy import TRANSITIONS
-from ..hazards.schemas import AssignIn, DismissIn, FiveFixedIn, NoteIn, RectifyIn, VerifyIn
+from ..hazards.policy import LIFECYCLE
+from ..hazards.schemas import AssignIn, DismissIn, FiveFixedIn, NoteIn, RectifyIn, ReopenIn, VerifyIn
 from . import forms, names
 from .auth import safe_next
 from .blueprint import bp
@@ -37,10 +37,10 @@ def abilities(user: User, hazard: Hazard) -> dict[str, bool]:
     manage = may(user, Capability.manage, hazard.school_id)
     oversee = may(user, Capability.oversee, hazard.school_id)
     works_on_it = manage or hazard.assignee_id == user.id
-    verifier = oversee if hazard.grade == Grade.major or hazard.level > 0 else manage
+    verifier = oversee if hazards.verifier_capability(hazard) == Capability.oversee else manage
 
     def allowed(action: str) -> bool:
-        return hazard.status in TRANSITIONS[action].sources
+        return LIFECYCLE.allows(hazard.status, action)
 
     return {
         "assign": manage and allowed("assign"),
@@ -49,6 +49,7 @@ def abilities(user: User, hazard: Hazard) -> dict[str, bool]:
         "rectify": works_on_it and allowed("rectify"),
         "verify": verifier and allowed("accept") and hazard.rectifier_id != user.id,
         "dismiss": manage and allowed("dismiss"),
+        "reopen": verifier and allowed("reopen"),
         "office": oversee and hazard.is_open and escalations.acts_at_its_level(user, hazard),
         "comment": oversee and hazard.is_open,
     }
@@ -88,20 +89,14 @@ def _extend_dates(hazard: Hazard, max_days: int) -> dict[str, str]:
 @login_required
 def hazard_notice(hazard_id):
     """整改通知书: the rectification notice, as the API renders it."""
-    hazard = hazards.get_hazard(current_user(), hazard_id)
-    pdf = exports.notice_pdf(hazard)  # FontMissing: 503, the server's to fix
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="notice-H{hazard.id:06d}.pdf"'})
+    return exports.notice_response(hazards.get_hazard(current_user(), hazard_id))
 
 
 # --- the actions ----------------------------------------------------------------------------------------
 
 def _assign(user, hazard):
     data = forms.load(AssignIn, {"assignee_id": forms.text("assignee_id") or None, "note": forms.text("note")})
-    assignee = db.session.scalar(select(User).where(User.id == data["assignee_id"], User.active.is_(True)))
-    if assignee is None:
-        raise Invalid(fields={"assignee_id": [_("No such user.")]})
-    hazards.assign(user, hazard, assignee, data["note"])
+    hazards.assign(user, hazard, hazards.assignee(data["assignee_id"]), data["note"])
 
 
 def _plan() -> dict:
@@ -137,6 +132,10 @@ def _dismiss(user, hazard):
     hazards.dismiss(user, hazard, forms.load(DismissIn, {"reason": forms.text("reason")})["reason"])
 
 
+def _reopen(user, hazard):
+    hazards.reopen(user, hazard, forms.load(ReopenIn, {"reason": forms.text("reason")})["reason"])
+
+
 def _office(action: str):
     """The office's escalation actions, read with the API's EscalationActionIn."""
     def act(user, hazard):
@@ -147,20 +146,13 @@ def _office(action: str):
             raw.update(deadline=forms.end_of_local_day("deadline"))
         if action == "supervise":
             raw.update(plan=_plan(), supervisor=forms.text("supervisor") or None)
-        data = forms.load(EscalationActionIn, {k: v for k, v in raw.items() if v is not None})
-        if action == "acknowledge":
-            escalations.acknowledge(user, hazard, data["note"])
-        elif action == "extend":
-            escalations.extend(user, hazard, data["deadline"], data["reason"])
-        elif action == "supervise":
-            escalations.supervise(user, hazard, data["plan"], data["supervisor"], data["reason"])
-        else:
-            escalations.comment(user, hazard, data["note"])
+        escalations.act(user, hazard, forms.load(EscalationActionIn, {k: v for k, v in raw.items() if v is not None}))
     return act
 
 
 ACTIONS = {"assign": _assign, "five-fixed": _five_fixed, "start": _start, "rectify": _rectify, "verify": _verify,
-           "dismiss": _dismiss, **{name: _office(name) for name in ("acknowledge", "extend", "supervise", "comment")}}
+           "dismiss": _dismiss, "reopen": _reopen,
+           **{name: _office(name) for name in ("acknowledge", "extend", "supervise", "comment")}}
 
 
 @bp.route("/hazards/<int:hazard_id>/<string:action>", methods=["POST"])

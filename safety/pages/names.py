@@ -5,40 +5,15 @@ from flask_babel import lazy_gettext as _l
 
 from ..checklists.models import CATEGORY_NAMES
 from ..drills.models import DrillMode, DrillPlace, DrillStatus, DrillTime, ImprovementAction
-from ..hazards.models import HazardSource, HazardStatus
+from ..hazards import labels
+from ..hazards.models import HazardStatus
 
-STATUS = {
-    HazardStatus.reported: _l("Reported"),
-    HazardStatus.assigned: _l("Assigned"),
-    HazardStatus.rectifying: _l("Being rectified"),
-    HazardStatus.awaiting_verification: _l("Awaiting verification"),
-    HazardStatus.closed: _l("Closed"),
-    HazardStatus.dismissed: _l("Dismissed"),
-}
-GRADE = {"general": _l("General hazard"), "major": _l("Major hazard")}
-LEVEL = {0: _l("School level"), 1: _l("District office"), 2: _l("City office")}
-SOURCE = {
-    HazardSource.inspection: _l("Found in an inspection"),
-    HazardSource.direct: _l("Reported in the app"),
-    HazardSource.public: _l("Public report (unverified)"),
-    HazardSource.drill: _l("Found in a drill"),
-}
-EVENT = {
-    "opened": _l("Opened"),
-    "observed_again": _l("Observed again"),
-    "escalated": _l("Escalated"),
-    "assign": _l("Assigned"),
-    "start": _l("Rectification started"),
-    "rectify": _l("Rectified"),
-    "accept": _l("Verified and closed"),
-    "reject": _l("Rectification rejected"),
-    "dismiss": _l("Dismissed"),
-    "five_fixed": _l("Five-fixed plan recorded"),
-    "acknowledged": _l("Acknowledged by the office"),
-    "extended": _l("Deadline extended"),
-    "supervised": _l("Put under supervision"),
-    "comment": _l("Comment"),
-}
+# The hazard tables live with the hazards (hazards.labels, beside the ledger's terms); the pages show them.
+STATUS = {status: label.shown for status, label in labels.STATUS.items()}
+GRADE = {grade.value: label.shown for grade, label in labels.GRADE.items()}
+LEVEL = {level: label.shown for level, label in labels.LEVEL.items()}
+SOURCE = {source: label.shown for source, label in labels.SOURCE.items()}
+EVENT = labels.EVENT
 DRILL_STATUS = {DrillStatus.assigned: _l("Due"), DrillStatus.reported: _l("Reported"),
                 DrillStatus.overdue: _l("Overdue")}
 DRILL_FLAG = {"slow_evacuation": _l("Slow evacuation"), "late": _l("Held late"), "late_report": _l("Reported late"),
@@ -61,11 +36,11 @@ def category(value) -> str:
 
 
 def status(value) -> str:
-    return str(STATUS[HazardStatus(value)])
+    return labels.shown(labels.STATUS, HazardStatus(value))
 
 
 def event(action: str) -> str:
-    return str(EVENT.get(action, action))
+    return str(labels.EVENT[action])
 
 
 def drill_kind(kind) -> str:

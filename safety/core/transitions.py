@@ -1,0 +1,60 @@
+"""A state machine as data: which action moves an object from which states to which, and what happens when
+the object enters or leaves a state.
+
+Hooks keep a state's own bookkeeping with the state, so no action can forget it: entering "closed" stamps
+`closed_at`, leaving it clears the stamp, whichever action leaves. A self-loop (assigned → assigned) is no
+entry or exit and runs no hook. A wrong state is the project's 409 conflict (`wrong_state`).
+
+    machine = Machine("status", {"close": Transition({"open"}, "closed")},
+                      on_enter={"closed": stamp}, on_exit={"closed": unstamp}, refusal=message)
+    before = machine.fire(ticket, "close")
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import Conflict
+
+Hook = Callable[[Any], None]
+
+
+@dataclass(frozen=True, init=False)
+class Transition:
+    sources: frozenset
+    target: Hashable
+
+    def __init__(self, sources: Iterable[Hashable], target: Hashable):
+        object.__setattr__(self, "sources", frozenset(sources))
+        object.__setattr__(self, "target", target)
+
+
+class Machine:
+    def __init__(self, field: str, transitions: Mapping[str, Transition], *,
+                 on_enter: Mapping[Hashable, Hook] | None = None, on_exit: Mapping[Hashable, Hook] | None = None,
+                 refusal: Callable[[Hashable, str], str] | None = None):
+        self.field, self.transitions = field, dict(transitions)
+        self.on_enter, self.on_exit = dict(on_enter or {}), dict(on_exit or {})
+        self.refusal = refusal
+
+    def allows(self, state: Hashable, action: str) -> bool:
+        return state in self.transitions[action].sources
+
+    def actions_from(self, state: Hashable) -> list[str]:
+        return [action for action in self.transitions if self.allows(state, action)]
+
+    def fire(self, obj: Any, action: str) -> Hashable:
+        """Move `obj` by `action` (exit hook of the old state, then the new state, then its entry hook);
+        returns the state it left. Raises Conflict(code="wrong_state") when `action` cannot start there."""
+        before = getattr(obj, self.field)
+        if not self.allows(before, action):
+            message = self.refusal(before, action) if self.refusal else None
+            raise Conflict(message, code="wrong_state")
+        target = self.transitions[action].target
+        if target != before and (leave := self.on_exit.get(before)):
+            leave(obj)
+        setattr(obj, self.field, target)
+        if target != before and (enter := self.on_enter.get(target)):
+            enter(obj)
+        return before
