@@ -25,9 +25,10 @@ ALLOWED_FROM = {
     "accept": {S.awaiting_verification},
     "reject": {S.awaiting_verification},
     "dismiss": {S.reported, S.assigned},
+    "reopen": {S.closed},
 }
 TARGET = {"assign": S.assigned, "start": S.rectifying, "rectify": S.awaiting_verification, "accept": S.closed,
-          "reject": S.rectifying, "dismiss": S.dismissed}
+          "reject": S.rectifying, "dismiss": S.dismissed, "reopen": S.rectifying}
 ENDPOINT = {"accept": "verify", "reject": "verify"}
 
 
@@ -41,6 +42,8 @@ def _body(client, world, action: str, headers) -> dict:
         return {"accepted": action == "accept", "note": "复查"}
     if action == "dismiss":
         return {"reason": "误报"}
+    if action == "reopen":
+        return {"reason": "复查发现灭火器仍未更换"}
     return {"note": ""}
 
 
@@ -327,3 +330,18 @@ def test_without_a_deadline_comes_after_deadlines_and_newest_first_among_equals(
     db.session.commit()
     assert _ids(client, world.headers("principal_a")) == [second.id, first.id, late.id, untracked.id]
     assert now()  # the clock was not frozen: the order above is what a user sees today
+
+
+def test_every_status_grade_source_level_and_action_has_its_labels(app):
+    """One table per enum (hazards/labels.py), complete, so neither the pages nor the ledger ever fall back."""
+    from safety.hazards import labels
+    from safety.hazards.models import HazardSource
+    from safety.hazards.policy import TRANSITIONS
+    for table, values in ((labels.STATUS, list(S)), (labels.GRADE, list(Grade)), (labels.SOURCE, list(HazardSource)),
+                          (labels.LEVEL, [0, 1, 2])):
+        assert sorted(map(str, table)) == sorted(map(str, values))
+        assert all(labels.shown(table, v) and labels.filed(table, v) for v in values)
+    assert set(TRANSITIONS) | {"opened", "observed_again", "escalated", "five_fixed", "acknowledged", "extended",
+                               "supervised", "comment"} == set(labels.EVENT)
+    with pytest.raises(KeyError):
+        labels.filed(labels.LEVEL, 3)
