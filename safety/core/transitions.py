@@ -24,10 +24,12 @@ Hook = Callable[[Any], None]
 class Transition:
     sources: frozenset
     target: Hashable
+    label: Any = None  # what the history calls the action (a lazy string), kept with the transition it names
 
-    def __init__(self, sources: Iterable[Hashable], target: Hashable):
+    def __init__(self, sources: Iterable[Hashable], target: Hashable, label: Any = None):
         object.__setattr__(self, "sources", frozenset(sources))
         object.__setattr__(self, "target", target)
+        object.__setattr__(self, "label", label)
 
 
 class Machine:

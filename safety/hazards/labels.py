@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..checklists.models import Grade
 from .models import HazardSource, HazardStatus
+from .policy import TRANSITIONS
 
 
 class Label(NamedTuple):
@@ -39,18 +40,13 @@ SOURCE = {
 LEVEL = {0: Label(_l("School level"), "学校"), 1: Label(_l("District office"), "区县"),
          2: Label(_l("City office"), "市级")}
 
-# History actions (shown only): the lifecycle's transitions (policy.TRANSITIONS) and the events beside them.
+# History actions (shown only): the lifecycle's transitions name themselves (policy.TRANSITIONS); the events
+# beside them are named here.
 EVENT = {
     "opened": _l("Opened"),
     "observed_again": _l("Observed again"),
     "escalated": _l("Escalated"),
-    "assign": _l("Assigned"),
-    "start": _l("Rectification started"),
-    "rectify": _l("Rectified"),
-    "accept": _l("Verified and closed"),
-    "reject": _l("Rectification rejected"),
-    "dismiss": _l("Dismissed"),
-    "reopen": _l("Reopened"),
+    **{action: transition.label for action, transition in TRANSITIONS.items()},
     "five_fixed": _l("Five-fixed plan recorded"),
     "acknowledged": _l("Acknowledged by the office"),
     "extended": _l("Deadline extended"),

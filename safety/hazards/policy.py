@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..checklists.models import Grade
 from ..core.clock import now
@@ -21,14 +22,14 @@ DEFAULT_POLICY = {
 
 
 TRANSITIONS: dict[str, Transition] = {
-    "assign": Transition({S.reported, S.assigned}, S.assigned),
-    "start": Transition({S.assigned}, S.rectifying),
-    "rectify": Transition({S.assigned, S.rectifying}, S.awaiting_verification),
-    "accept": Transition({S.awaiting_verification}, S.closed),
-    "reject": Transition({S.awaiting_verification}, S.rectifying),
-    "dismiss": Transition({S.reported, S.assigned}, S.dismissed),
+    "assign": Transition({S.reported, S.assigned}, S.assigned, _l("Assigned")),
+    "start": Transition({S.assigned}, S.rectifying, _l("Rectification started")),
+    "rectify": Transition({S.assigned, S.rectifying}, S.awaiting_verification, _l("Rectified")),
+    "accept": Transition({S.awaiting_verification}, S.closed, _l("Verified and closed")),
+    "reject": Transition({S.awaiting_verification}, S.rectifying, _l("Rectification rejected")),
+    "dismiss": Transition({S.reported, S.assigned}, S.dismissed, _l("Dismissed")),
     # A closed hazard found not fixed after all goes back to rectification (its new deadline: services.reopen).
-    "reopen": Transition({S.closed}, S.rectifying),
+    "reopen": Transition({S.closed}, S.rectifying, _l("Reopened")),
 }
 
 
