@@ -30,13 +30,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # group: (modules to mutate, tests that cover them). Test files that do not exist yet are left out.
 GROUPS: dict[str, tuple[list[str], list[str]]] = {
-    "hazards": (["safety/hazards/policy.py", "safety/hazards/services.py"],
-                ["tests/rules/test_hazard_rules.py", "tests/rules/test_write_matrix.py", "tests/api/test_hazards.py"]),
+    "hazards": (["safety/hazards/policy.py", "safety/hazards/services.py", "safety/core/transitions.py"],
+                ["tests/rules/test_hazard_rules.py", "tests/rules/test_reopen_rules.py",
+                 "tests/rules/test_transitions.py", "tests/rules/test_write_matrix.py", "tests/api/test_hazards.py"]),
     "inspections": (["safety/inspections/validation.py", "safety/inspections/services.py"],
                     ["tests/rules/test_checklist_edges.py", "tests/api/test_inspections.py",
                      "tests/api/test_coverage.py"]),
     "escalations": (["safety/escalations/jobs.py", "safety/escalations/services.py", "safety/escalations/policy.py"],
-                    ["tests/rules/test_escalation_rules.py", "tests/api/test_escalations.py"]),
+                    ["tests/rules/test_escalation_rules.py", "tests/rules/test_reopen_rules.py",
+                     "tests/api/test_escalations.py"]),
     "scope": (["safety/accounts/scope.py"],
               ["tests/rules/test_write_matrix.py", "tests/api/test_scoping.py", "tests/rules/test_scope_rules.py"]),
     "drill cadence": (["safety/drills/rules.py"],
