@@ -48,6 +48,6 @@ def escalate_hazards(as_of: datetime) -> int:
     hazard reaches the district as of its deadline, and that is when the city's clock starts."""
     to_district = escalate_where(_overdue_at_school(as_of), 1, as_of, since=Hazard.deadline,
                                  announce=_announcer(1, as_of))
-    now_ = literal(as_of, type_=Hazard.escalated_at.type)
-    to_city = escalate_where(_overdue_at_district(as_of), 2, as_of, since=now_, announce=_announcer(2, as_of))
+    this_run = literal(as_of, type_=Hazard.escalated_at.type)
+    to_city = escalate_where(_overdue_at_district(as_of), 2, as_of, since=this_run, announce=_announcer(2, as_of))
     return to_district + to_city
