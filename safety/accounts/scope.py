@@ -55,7 +55,7 @@ def is_admin(actor: User) -> bool:
 def region_ids(actor: User, capability: Capability = Capability.view) -> Select:
     """Regions at or below the actor's region assignments (all regions for an admin)."""
     assignments = _assignments(actor, capability)
-    if any(a.role == Role.admin for a in assignments):
+    if is_admin(actor):
         return select(Region.id)
     paths = [a.region.path for a in assignments if a.region_id]
     if not paths:
@@ -66,7 +66,7 @@ def region_ids(actor: User, capability: Capability = Capability.view) -> Select:
 def school_ids(actor: User, capability: Capability = Capability.view) -> Select:
     """A sub-select of the ids of schools where the actor holds the capability."""
     assignments = _assignments(actor, capability)
-    if any(a.role == Role.admin for a in assignments):
+    if is_admin(actor):
         return select(School.id)
     direct = [a.school_id for a in assignments if a.school_id]
     conditions = []
