@@ -202,3 +202,15 @@ def upload_photo(client, headers, data: bytes, name="photo.jpg"):
     import io
     return client.post("/api/v1/photos", data={"file": (io.BytesIO(data), name)}, headers=headers,
                        content_type="multipart/form-data")
+
+
+def enqueue(recipient_id: int, kind: str, subject_type: str, subject_id: int, school_id: int | None,
+            suffix: str | None = None) -> int:
+    """One notification through the path every producer uses (`enqueue_select`), for the outbox tests: the
+    dedupe key is kind:subject_type:subject_id:recipient, with `:suffix` when given (a daily reminder's day)."""
+    from sqlalchemy import Integer, literal, select
+
+    from safety.notifications.services import enqueue_select
+    rows = select(literal(recipient_id, Integer), literal(subject_id, Integer), literal(school_id, Integer))
+    return enqueue_select(kind, subject_type, rows,
+                          key_suffix=None if suffix is None else lambda _source: literal(suffix))

@@ -5,10 +5,9 @@ from ..core.auth import current_actor, public
 from ..core.pagination import paginate
 from ..core.parsing import Blueprint
 from ..core.schemas import page_of
-from ..errors import Forbidden, Unauthorized
+from ..errors import Unauthorized
 from ..extensions import db
 from . import services
-from .models import Role
 from .schemas import (
     LOGIN_EXAMPLE,
     LoginIn,
@@ -19,6 +18,7 @@ from .schemas import (
     UserSchema,
     UserUpdateIn,
 )
+from .scope import Capability, require_holding
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Log in, log out, users and roles")
 
@@ -63,10 +63,7 @@ class Me(MethodView):
 
 
 def _require_user_admin():
-    actor = current_actor()
-    if not actor.has_role(Role.admin, Role.safety_office):
-        raise Forbidden()
-    return actor
+    return require_holding(current_actor(), Capability.oversee)
 
 
 @blp.route("/users")

@@ -35,10 +35,27 @@ def _assignments(actor: User, capability: Capability):
     return [a for a in actor.roles if capability in ROLE_CAPABILITIES[a.role]]
 
 
+def holds(actor: User, capability: Capability) -> bool:
+    """Whether the actor holds `capability` anywhere: the check for what is about no one school yet (the audit
+    trail and user administration are for those who oversee: offices and admins)."""
+    return bool(_assignments(actor, capability))
+
+
+def require_holding(actor: User, capability: Capability) -> User:
+    if not holds(actor, capability):
+        raise Forbidden()
+    return actor
+
+
+def is_admin(actor: User) -> bool:
+    """The operator: every school and region, and the only one who makes admins or edits what is city-wide."""
+    return any(a.role == Role.admin for a in actor.roles)
+
+
 def region_ids(actor: User, capability: Capability = Capability.view) -> Select:
     """Regions at or below the actor's region assignments (all regions for an admin)."""
     assignments = _assignments(actor, capability)
-    if any(a.role == Role.admin for a in assignments):
+    if is_admin(actor):
         return select(Region.id)
     paths = [a.region.path for a in assignments if a.region_id]
     if not paths:
@@ -49,7 +66,7 @@ def region_ids(actor: User, capability: Capability = Capability.view) -> Select:
 def school_ids(actor: User, capability: Capability = Capability.view) -> Select:
     """A sub-select of the ids of schools where the actor holds the capability."""
     assignments = _assignments(actor, capability)
-    if any(a.role == Role.admin for a in assignments):
+    if is_admin(actor):
         return select(School.id)
     direct = [a.school_id for a in assignments if a.school_id]
     conditions = []

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..schools.models import Region, School
 from .models import ApiToken, Role, RoleAssignment, User
 from .passwords import check_policy, hash_password, verify_password
-from .scope import Capability, may, may_region, region_ids, school_ids
+from .scope import Capability, is_admin, may, may_region, region_ids, school_ids
 
 LOGIN_BUCKET = "login"
 
@@ -78,7 +78,7 @@ def revoke_all_tokens(user: User) -> int:
 def visible_users(actor: User, filters: dict) -> Select:
     """Admins see every user; an office sees users holding a role in its region's schools or regions."""
     query = select(User)
-    if not actor.has_role(Role.admin):
+    if not is_admin(actor):
         in_scope = exists().where(
             RoleAssignment.user_id == User.id,
             RoleAssignment.school_id.in_(school_ids(actor, Capability.oversee))
@@ -128,7 +128,7 @@ def _assignment_from(data: dict) -> RoleAssignment:
 
 def _check_may_grant(actor: User, assignment: RoleAssignment) -> None:
     """Only admins make admins; an office grants roles only inside its own region."""
-    if actor.has_role(Role.admin):
+    if is_admin(actor):
         return
     if assignment.role == Role.admin:
         raise Forbidden()

@@ -1,11 +1,10 @@
 from flask.views import MethodView
 
-from ..accounts.models import Role
+from ..accounts.scope import Capability, require_holding
 from ..core.auth import current_actor
 from ..core.pagination import paginate
 from ..core.parsing import Blueprint
 from ..core.schemas import page_of
-from ..errors import Forbidden
 from .schemas import AuditArgs, AuditEventSchema
 from .services import visible_events
 
@@ -18,7 +17,4 @@ class Audit(MethodView):
     @blp.response(200, page_of(AuditEventSchema))
     def get(self, args):
         """Audit events, newest first (admins; safety offices for their region)"""
-        actor = current_actor()
-        if not actor.has_role(Role.admin, Role.safety_office):
-            raise Forbidden()
-        return paginate(visible_events(actor, args), args)
+        return paginate(visible_events(require_holding(current_actor(), Capability.oversee), args), args)

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import has_request_context, request
 from sqlalchemy import Select, or_, select
 
-from ..accounts.models import Role, User
-from ..accounts.scope import Capability, region_ids, school_ids
+from ..accounts.models import User
+from ..accounts.scope import Capability, is_admin, region_ids, school_ids
 from ..extensions import db
 from .models import AuditEvent
 
@@ -27,7 +27,7 @@ def record(action: str, actor: User | None = None, *, object_type: str = "", obj
 def visible_events(actor: User, filters: dict) -> Select:
     """Admins see everything; offices see events about schools and regions in their scope."""
     query = select(AuditEvent)
-    if not actor.has_role(Role.admin):
+    if not is_admin(actor):
         query = query.where(or_(AuditEvent.school_id.in_(school_ids(actor, Capability.oversee)),
                                 AuditEvent.region_id.in_(region_ids(actor, Capability.oversee))))
     if action := filters.get("action"):

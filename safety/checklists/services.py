@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import Select, exists, func, or_, select
 
-from ..accounts.models import Role, User
-from ..accounts.scope import Capability, may_region, region_ids, school_ids
+from ..accounts.models import User
+from ..accounts.scope import Capability, is_admin, may_region, region_ids, school_ids
 from ..audit.services import record
 from ..core.clock import now
 from ..errors import Conflict, Forbidden, Invalid, NotFound
@@ -70,7 +70,7 @@ def _write_version(actor: User | None, template: ChecklistTemplate, items: list[
 
 
 def _check_may_edit(actor: User | None, region_id: int | None) -> None:
-    if actor is None or actor.has_role(Role.admin):
+    if actor is None or is_admin(actor):
         return
     if region_id is None or not may_region(actor, Capability.oversee, region_id):
         raise Forbidden()

@@ -18,8 +18,8 @@ from ..extensions import db
 from ..hazards import services as hazards
 from ..hazards.models import Hazard, HazardSource
 from ..inspections.models import Outcome
-from ..inspections.services import submit
-from ..photos.services import complete_waiting, upload
+from ..inspections.services import complete_waiting, submit
+from ..photos.services import upload
 from ..points.models import Frequency, Point
 from ..points.services import create_point
 from ..schools.models import School, SchoolType
@@ -200,7 +200,7 @@ def _walk(rng: random.Random, hazard: Hazard, stage: str) -> None:
     for round_ in range(rounds):
         with later(30):
             photo, _created = upload(officer, scene_photo(rng, f"rectified {hazard.id}-{round_}"))
-            complete_waiting(photo.sha256)
+            complete_waiting(officer, photo.sha256)
             hazards.rectify(officer, hazard, "已完成整改，附整改后照片", [photo.sha256])
         if stage == "awaiting_verification":
             return

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from PIL import Image, ImageDraw
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from ..accounts.models import Role, RoleAssignment, User
 from ..checklists.models import Category, Grade
@@ -19,7 +19,7 @@ from ..extensions import db
 from ..labels.fonts import find_cjk_font, load_font
 from ..photos.services import upload
 from ..schools.models import Region, School, SchoolType
-from ..schools.services import update_school
+from ..schools.services import backdate_schools, update_school
 from . import services
 from .jobs import assign_drills, drill_reminders_and_overdue
 from .models import CalendarKind, Drill, DrillMode, DrillPlace, DrillStatus, DrillTime, ImprovementAction
@@ -149,10 +149,7 @@ def build_demo_drills(progress: Callable[[str], None] = lambda _m: None) -> None
                                             "starts_on": first, "ends_on": last})
     school_calendar = SchoolCalendar(Period(kind, first, last) for kind, _zh, _en, first, last in CALENDAR)
     rules = current_rules()
-    below_city = select(Region.id).where(Region.path.startswith(city.path, autoescape=True))
-    db.session.execute(update(School).where(School.region_id.in_(below_city))
-                       .values(created_at=day_start(rules, REGISTERED_ON)).execution_options(synchronize_session=False))
-    db.session.expire_all()
+    backdate_schools(city, day_start(rules, REGISTERED_ON))
     summer_kindergarten = db.session.scalar(select(School).where(School.type == SchoolType.kindergarten)
                                             .order_by(School.code))
     if summer_kindergarten is not None:  # one kindergarten stays open through the holidays

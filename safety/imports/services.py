@@ -22,7 +22,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
-from ..accounts.scope import ROLE_CAPABILITIES, Capability, region_ids, require_school, school_ids
+from ..accounts.scope import Capability, holds, region_ids, require_school, school_ids
 from ..core.clock import now
 from ..core.spreadsheets import printable
 from ..errors import Forbidden, NotFound
@@ -78,7 +78,7 @@ def get_spec(kind: str) -> Spec:
 def require_import_right(actor: User | None, kind: str) -> Spec:
     """403 for an actor who could import no row of this kind anywhere (a principal importing schools)."""
     spec = get_spec(kind)
-    if actor is not None and not any(IMPORT_CAPABILITY[kind] in ROLE_CAPABILITIES[a.role] for a in actor.roles):
+    if actor is not None and not holds(actor, IMPORT_CAPABILITY[kind]):
         raise Forbidden()
     return spec
 

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
 from ..accounts.scope import Capability, school_ids
+from ..audit.services import record
 from ..checklists.models import ChecklistVersion
 from ..core.clock import now
 from ..errors import Conflict, Invalid, NotFound
@@ -21,8 +22,9 @@ from ..extensions import db
 from ..hazards.models import Hazard, HazardEvent
 from ..hazards.services import open_from_failure
 from ..photos.models import Photo, PhotoSubject
-from ..photos.services import attach_photo_parts, missing_hashes, resolve_ref_lists
-from ..points.models import FREQUENCY_INTERVAL, Point
+from ..photos.services import attach_photo_parts, missing_hashes, names_photo, resolve_ref_lists, still_missing
+from ..points.models import Point
+from ..points.services import mark_inspected
 from .models import Inspection, InspectionResult, InspectionStatus, Outcome
 from .validation import check_results
 
@@ -131,7 +133,7 @@ def submit(actor: User, data: dict) -> Submission:
     except IntegrityError:
         return _replay(actor, _by_uuid(data["client_uuid"]), fingerprint)
     hazards = _record_results(actor, point, version, inspection, data["results"], photo_lists)
-    _mark_inspected(point, inspection.submitted_at)
+    mark_inspected(point, inspection.submitted_at)
     return Submission(inspection, created=True, hazards=hazards, photos=bool(all_hashes))
 
 
@@ -160,14 +162,20 @@ def _record_results(actor, point, version, inspection, results, photo_lists) -> 
     return hazards
 
 
-def _mark_inspected(point: Point, at) -> None:
-    """Newest inspection wins, in one guarded UPDATE, so concurrent inspections cannot move it back."""
-    db.session.execute(
-        update(Point).where(Point.id == point.id,
-                            (Point.last_inspected_at.is_(None)) | (Point.last_inspected_at < at))
-        .values(last_inspected_at=at, next_due_at=at + FREQUENCY_INTERVAL[point.effective_frequency])
-        .execution_options(synchronize_session=False))
-    db.session.expire(point, ["last_inspected_at", "next_due_at"])
+def complete_waiting(actor: User | None, sha256: str) -> int:
+    """An arriving photo completes every inspection that waited only for photos now present (one UPDATE),
+    each with its audit row: who sent the last photo, and which photo it was."""
+    completed = db.session.execute(
+        update(Inspection).where(Inspection.status == InspectionStatus.awaiting_photos,
+                                 names_photo(PhotoSubject.inspection, Inspection.id, sha256),
+                                 ~still_missing(PhotoSubject.inspection, Inspection.id))
+        .values(status=InspectionStatus.complete).returning(Inspection.id, Inspection.school_id)
+        .execution_options(synchronize_session=False)).all()
+    for inspection_id, school_id in completed:
+        record("inspection.completed", actor, object_type="inspection", object_id=inspection_id,
+               school_id=school_id, from_status=InspectionStatus.awaiting_photos.value,
+               to_status=InspectionStatus.complete.value, photo=sha256)
+    return len(completed)
 
 
 def found_hazards(inspection: Inspection) -> list[Hazard]:
@@ -227,12 +235,12 @@ def coverage(actor: User, filters: dict) -> dict:
     how many were done (at most one counted per due slot), per school, per district and overall."""
     from sqlalchemy import case, func, literal
 
-    from ..points.models import interval_days
+    from ..points.models import interval_in_force
     from ..schools.models import Region, School
     since, until = filters["since"], filters["until"]
     days = max(1, (until - since).days)
     # Judged by the rhythm in force now (a season's stricter one included).
-    interval = interval_days(func.coalesce(Point.frequency_override, Point.frequency))
+    interval = interval_in_force()
     slots = case((literal(days) / interval < 1, 1), else_=literal(days) / interval)
     done_counts = select(Inspection.point_id, func.count().label("n")) \
         .where(Inspection.submitted_at >= since, Inspection.submitted_at < until).group_by(Inspection.point_id) \

@@ -7,7 +7,6 @@ that module in RENDERER_MODULES. Renderers load their subject with `subject(noti
 from __future__ import annotations
 
 import importlib
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -114,32 +113,6 @@ def _school_name(school: School | None) -> str:
     return localised(school) if school is not None else ""
 
 
-def _escalated_to(notification: Notification, hazard: Hazard) -> int:
-    """The level this notification announced; the hazard may have gone further since. Set-based enqueueing
-    stores no data, so the escalation job's dedupe suffix (":level2") is the record of it."""
-    if (level := (notification.data or {}).get("level")) is not None:
-        return int(level)
-    if match := re.search(r":level(\d)$", notification.dedupe_key or ""):
-        return int(match[1])
-    return hazard.level
-
-
-@renders("hazard_escalated")
-def hazard_escalated(notification: Notification) -> Message | None:
-    hazard = subject(notification, Hazard)
-    if hazard is None:
-        return None
-    level = _escalated_to(notification, hazard)
-    names = {"school": _school_name(hazard.school), "title": hazard.title}
-    if level >= 2:
-        title = _("Hazard escalated to the city office")
-        body = _("%(school)s: the hazard “%(title)s” has been escalated to the city safety office.", **names)
-    else:
-        title = _("Hazard escalated to the district office")
-        body = _("%(school)s: the hazard “%(title)s” has been escalated to the district safety office.", **names)
-    return Message(title, body, f"/api/v1/hazards/{hazard.id}")
-
-
 @renders("hazards_escalated")
 def hazards_escalated(notification: Notification) -> Message:
     """One sweep's escalations for one person: offices open their queue, principals their school's list."""
@@ -176,10 +149,7 @@ def inspection_overdue(notification: Notification) -> Message | None:
     school = subject(notification, School)
     if school is None:
         return None
-    # The count when the job noticed, if it recorded one; otherwise how things stand now.
-    count = (notification.data or {}).get("points")
-    if count is None:
-        count = overdue_points(school.id)
+    count = overdue_points(school.id)  # how things stand when read, not when the job noticed
     name = _school_name(school)
     if count:
         body = ngettext("%(school)s: %(num)d inspection point is overdue for inspection.",

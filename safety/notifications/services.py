@@ -1,4 +1,4 @@
-"""Putting notifications into the outbox (set-based for jobs, one by one for services); the caller's inbox,
+"""Putting notifications into the outbox (set-based, for jobs and services alike); the caller's inbox,
 their preferences, and the group-robot webhooks of offices and schools."""
 from __future__ import annotations
 
@@ -61,19 +61,6 @@ def enqueue_summary(kind: str, rows: Select, key: str, data: dict[str, int]) -> 
     return insert_ignoring_conflicts(
         Notification, ["recipient_id", "kind", "subject_type", "subject_id", "school_id", "dedupe_key", "created_at",
                        "data"], summaries)
-
-
-def notify(recipient_id: int, kind: str, subject_type: str, subject_id: int, school_id: int | None = None,
-           dedupe_key: str | None = None, **data) -> bool:
-    """One notification from a service; returns False when the same one was already queued."""
-    key = dedupe_key or f"{kind}:{subject_type}:{subject_id}:{recipient_id}"
-    try:
-        with db.session.begin_nested():
-            db.session.add(Notification(recipient_id=recipient_id, kind=kind, subject_type=subject_type,
-                                        subject_id=subject_id, school_id=school_id, dedupe_key=key, data=data))
-        return True
-    except IntegrityError:
-        return False
 
 
 # --- the inbox -------------------------------------------------------------------------------------------

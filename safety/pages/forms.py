@@ -9,6 +9,7 @@ from flask import current_app, request
 from flask_babel import gettext as _
 
 from ..errors import Invalid, flatten_fields
+from ..inspections.services import complete_waiting
 from ..photos import services as photos
 
 
@@ -68,6 +69,6 @@ def uploaded_photos(actor, field: str = "photos") -> list[str]:
             continue
         photo, created = photos.upload(actor, upload.read())
         if created:
-            photos.complete_waiting(photo.sha256)
+            complete_waiting(actor, photo.sha256)
         hashes.append(photo.sha256)
     return list(dict.fromkeys(hashes))

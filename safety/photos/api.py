@@ -4,6 +4,7 @@ from flask.views import MethodView
 from ..core.auth import current_actor
 from ..core.parsing import Blueprint
 from ..errors import UnsupportedMedia
+from ..inspections.services import complete_waiting
 from . import services
 from .schemas import PhotoArgs, PhotoSchema, PhotoUploadIn
 
@@ -20,9 +21,10 @@ class Photos(MethodView):
         """Upload a photo (multipart field `file`); the format is read from the bytes, not the name"""
         if request.mimetype != "multipart/form-data":
             raise UnsupportedMedia()
-        photo, created = services.upload(current_actor(), files["file"].read())
+        actor = current_actor()
+        photo, created = services.upload(actor, files["file"].read())
         if created:
-            services.complete_waiting(photo.sha256)
+            complete_waiting(actor, photo.sha256)
         return photo, 201 if created else 200
 
 

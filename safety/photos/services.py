@@ -5,7 +5,7 @@ import hashlib
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import exists, insert, literal, select, update
+from sqlalchemy import exists, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
@@ -151,14 +151,13 @@ def missing_hashes(hashes: list[str]) -> list[str]:
     return [h for h in hashes if h not in present]
 
 
-def complete_waiting(sha256: str) -> int:
-    """An arriving photo completes every inspection that waited only for photos now present (one UPDATE)."""
-    from ..inspections.models import Inspection, InspectionStatus
-    still_missing = exists().where(PhotoUse.subject_type == PhotoSubject.inspection,
-                                   PhotoUse.subject_id == Inspection.id,
-                                   ~exists().where(Photo.sha256 == PhotoUse.sha256))
-    named_here = exists().where(PhotoUse.subject_type == PhotoSubject.inspection,
-                                PhotoUse.subject_id == Inspection.id, PhotoUse.sha256 == sha256)
-    return db.session.execute(
-        update(Inspection).where(Inspection.status == InspectionStatus.awaiting_photos, named_here, ~still_missing)
-        .values(status=InspectionStatus.complete).execution_options(synchronize_session=False)).rowcount
+def still_missing(subject: PhotoSubject, subject_id):
+    """SQL: the subject names a photo that has not arrived yet (`subject_id` may be a column)."""
+    return exists().where(PhotoUse.subject_type == subject, PhotoUse.subject_id == subject_id,
+                          ~exists().where(Photo.sha256 == PhotoUse.sha256))
+
+
+def names_photo(subject: PhotoSubject, subject_id, sha256: str):
+    """SQL: the subject names the photo `sha256` (`subject_id` may be a column)."""
+    return exists().where(PhotoUse.subject_type == subject, PhotoUse.subject_id == subject_id,
+                          PhotoUse.sha256 == sha256)

@@ -76,3 +76,16 @@ class Point(Timestamped, db.Model):
     @property
     def effective_frequency(self) -> Frequency:
         return self.frequency_override or self.frequency
+
+
+def interval_in_force():
+    """Each point's interval in days under the rhythm in force: a season's override, else its own (SQL)."""
+    from sqlalchemy import func
+    return interval_days(func.coalesce(Point.frequency_override, Point.frequency))
+
+
+def next_due(counted_from):
+    """The one next-due rule, as SQL so that one point and many share it: `counted_from` (the last inspection,
+    else when the point was set up) plus the interval of the rhythm in force."""
+    from ..core.sql import add_days
+    return add_days(counted_from, interval_in_force())

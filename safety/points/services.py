@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, literal, select, update
 
 from ..accounts.models import User
 from ..accounts.scope import Capability, may, require_in_scope, school_ids
@@ -10,10 +10,11 @@ from ..audit.services import record
 from ..checklists.models import ChecklistTemplate
 from ..checklists.services import default_template_for, usable_at
 from ..core.clock import now
+from ..core.types import UTCDateTime
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..schools.models import School
-from .models import FREQUENCY_INTERVAL, Point, new_qr_token
+from .models import Point, new_qr_token, next_due
 
 
 def visible_points(actor: User | None, filters: dict) -> Select:
@@ -56,20 +57,14 @@ def _template_for(school: School, category, template_id: int | None) -> Checklis
     return template
 
 
-def _schedule(point: Point) -> None:
-    """Next due = last inspection (or when the point was set up) + the frequency's interval."""
-    point.next_due_at = (point.last_inspected_at or point.created_at or now()) \
-        + FREQUENCY_INTERVAL[point.effective_frequency]
-
-
 def create_point(actor: User | None, school: School, data: dict) -> Point:
     if db.session.scalar(select(Point.id).where(Point.school_id == school.id, Point.code == data["code"])):
         raise Conflict(_("Point code %(c)s already exists at this school.", c=data["code"]), code="code_taken")
     template = _template_for(school, data["category"], data.pop("template_id", None))
     point = Point(school=school, template=template, created_at=now(), **data)
-    _schedule(point)
     db.session.add(point)
     db.session.flush()
+    _reschedule_one(point)
     record("point.created", actor, object_type="point", object_id=point.id, school_id=school.id, code=point.code)
     return point
 
@@ -86,10 +81,11 @@ def update_point(actor: User, point: Point, changes: dict) -> Point:
         point.template = _template_for(point.school, category, template_id)
     for field, value in changes.items():
         setattr(point, field, value)
-    _schedule(point)
+    db.session.flush()
+    if {"frequency", "frequency_override"} & set(changes):
+        _reschedule_one(point)
     record("point.updated", actor, object_type="point", object_id=point.id, school_id=point.school_id,
            fields=sorted(changes))
-    db.session.flush()
     return point
 
 
@@ -139,12 +135,23 @@ def scan_result(point: Point) -> dict:
 
 def reschedule(points_condition) -> int:
     """Recompute next_due_at for the points matching a condition, in one UPDATE (after a frequency change)."""
-    from sqlalchemy import func, update
-
-    from ..core.sql import add_days
-    from .models import interval_days
-    base = func.coalesce(Point.last_inspected_at, Point.created_at)
-    frequency = func.coalesce(Point.frequency_override, Point.frequency)
     return db.session.execute(update(Point).where(points_condition)
-                              .values(next_due_at=add_days(base, interval_days(frequency)))
+                              .values(next_due_at=next_due(func.coalesce(Point.last_inspected_at, Point.created_at)))
                               .execution_options(synchronize_session=False)).rowcount
+
+
+def _reschedule_one(point: Point) -> None:
+    reschedule(Point.id == point.id)
+    db.session.expire(point, ["next_due_at"])
+
+
+def mark_inspected(point: Point, at) -> None:
+    """An inspection at `at` counts from then. Newest inspection wins, in one guarded UPDATE, so concurrent
+    inspections cannot move it back."""
+    moment = literal(at, UTCDateTime)
+    db.session.execute(
+        update(Point).where(Point.id == point.id,
+                            (Point.last_inspected_at.is_(None)) | (Point.last_inspected_at < moment))
+        .values(last_inspected_at=moment, next_due_at=next_due(moment))
+        .execution_options(synchronize_session=False))
+    db.session.expire(point, ["last_inspected_at", "next_due_at"])

@@ -5,7 +5,6 @@ from ..core.auth import current_actor
 from ..core.pagination import paginate
 from ..core.parsing import Blueprint
 from ..core.schemas import PageArgs, page_of
-from ..extensions import db
 from . import services
 from .schemas import (
     ClassIn,
@@ -107,6 +106,6 @@ class ClassDetail(MethodView):
     @blp.response(204)
     def delete(self, class_id):
         """Remove a class"""
-        db.session.delete(services.get_class(current_actor(), class_id, Capability.manage))
+        services.remove_class(services.get_class(current_actor(), class_id, Capability.manage))
 
 

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, update
 
-from ..accounts.models import Role, User
-from ..accounts.scope import Capability, may_region, region_ids, require_in_scope, school_ids
+from ..accounts.models import User
+from ..accounts.scope import Capability, holds, is_admin, may_region, region_ids, require_in_scope, school_ids
 from ..audit.services import record
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
@@ -34,7 +34,7 @@ def get_region(actor: User, region_id: int) -> Region:
 def create_region(actor: User | None, *, code: str, name_zh: str, name_en: str = "", level: RegionLevel,
                   parent: Region | None = None) -> Region:
     """Admins create any region; an office may add districts below its own region."""
-    if actor is not None and not actor.has_role(Role.admin) and (
+    if actor is not None and not is_admin(actor) and (
             parent is None or not may_region(actor, Capability.oversee, parent.id)):
         raise Forbidden()
     if level not in CHILD_LEVEL[parent.level if parent else None]:
@@ -97,7 +97,7 @@ def update_school(actor: User | None, school: School, changes: dict) -> School:
     """Principals edit their school's facts; moving a school between districts is an office's (or operator's) act."""
     changes = dict(changes)
     if (region_id := changes.pop("region_id", school.region_id)) != school.region_id:
-        if actor is not None and not actor.has_role(Role.admin, Role.safety_office):
+        if actor is not None and not holds(actor, Capability.oversee):
             raise Forbidden()
         region = db.session.get(Region, region_id)
         if region is None:
@@ -140,6 +140,11 @@ def add_class(actor: User | None, school: School, *, grade: int, name: str, stud
     return school_class
 
 
+def remove_class(school_class: SchoolClass) -> None:
+    db.session.delete(school_class)
+    db.session.flush()
+
+
 def update_class(school_class: SchoolClass, changes: dict) -> SchoolClass:
     name = changes.get("name", school_class.name)
     if name != school_class.name and db.session.scalar(select(SchoolClass.id).where(
@@ -150,3 +155,13 @@ def update_class(school_class: SchoolClass, changes: dict) -> SchoolClass:
         setattr(school_class, field, value)
     db.session.flush()
     return school_class
+
+
+def backdate_schools(region: Region, registered_at) -> int:
+    """Demo data only: every school in and below `region` as if registered at `registered_at`, so that it owes
+    what fell due in the made-up history before today (one UPDATE)."""
+    below = select(Region.id).where(Region.path.startswith(region.path, autoescape=True))
+    changed = db.session.execute(update(School).where(School.region_id.in_(below)).values(created_at=registered_at)
+                                 .execution_options(synchronize_session=False)).rowcount
+    db.session.expire_all()
+    return changed

@@ -114,3 +114,10 @@ def test_audit_is_scoped_for_offices(client, world):
     assert client.get("/api/v1/audit?action=school.updated", headers=world.headers("office_a")).json["total"] == 0
     assert client.get("/api/v1/audit?action=school.updated", headers=world.headers("office_b")).json["total"] == 1
     assert client.get("/api/v1/audit", headers=world.headers("principal_c")).status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/api/v1/users", "/api/v1/audit"])
+@pytest.mark.parametrize("who,status", [("admin", 200), ("office_a", 200), ("city_office", 200),
+                                        ("principal_a", 403), ("officer_a", 403), ("district_inspector_a", 403)])
+def test_only_those_who_oversee_administer_users_and_read_the_audit_trail(client, world, path, who, status):
+    assert client.get(path, headers=world.headers(who)).status_code == status

@@ -1,12 +1,13 @@
 """Submitting inspections from the phone: validation, exactly once, photos that arrive later, /sync."""
+import hashlib
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from safety.core.clock import now
 from safety.extensions import db
-from tests.factories import answers, create_point
+from tests.factories import answers, create_point, jpeg_bytes, upload_photo
 
 
 @pytest.fixture
@@ -174,3 +175,41 @@ def test_sync_twice_changes_nothing_the_second_time(client, world, point):
     assert client.post("/api/v1/sync", json=queue, headers=headers).json["created"] == 2
     assert client.post("/api/v1/sync", json=queue, headers=headers).json["already_had"] == 2
     assert client.get("/api/v1/inspections", headers=headers).json["total"] == 2
+
+
+def test_the_last_awaited_photo_completes_the_inspection_with_its_audit_row(client, world, point):
+    officer = world.headers("officer_a")
+    first, last = jpeg_bytes(seed=21), jpeg_bytes(seed=22)
+    hashes = [hashlib.sha256(data).hexdigest() for data in (first, last)]
+    body = submission(point, results=answers(point.template.current_version,
+                                             gauge={"outcome": "fail", "photos": hashes}))
+    inspection = client.post("/api/v1/inspections", json=body, headers=officer).json
+    assert inspection["status"] == "awaiting_photos"
+
+    def completions():
+        return client.get("/api/v1/audit?action=inspection.completed", headers=world.headers("admin")).json["items"]
+
+    assert upload_photo(client, officer, first).status_code == 201
+    assert client.get(f"/api/v1/inspections/{inspection['id']}", headers=officer).json["status"] == "awaiting_photos"
+    assert completions() == []
+    assert upload_photo(client, officer, last).status_code == 201
+    assert client.get(f"/api/v1/inspections/{inspection['id']}", headers=officer).json["status"] == "complete"
+    [event] = completions()
+    assert (event["object_type"], event["object_id"], event["school_id"]) == \
+        ("inspection", str(inspection["id"]), world.school_a.id)
+    assert event["actor_id"] == world.officer_a.id and event["details"]["photo"] == hashes[1]
+    assert event["details"]["from_status"] == "awaiting_photos" and event["details"]["to_status"] == "complete"
+
+
+def test_each_inspection_counts_the_next_due_time_from_the_newest_submission(client, world, point):
+    officer = world.headers("officer_a")
+    assert point.frequency.value == "weekly"
+    newer = now() - timedelta(hours=1)
+    older = newer - timedelta(days=2)
+    for moment in (newer, older):  # the older one arrives last (an offline phone) and moves nothing back
+        body = submission(point, started_at=(moment - timedelta(minutes=3)).isoformat(),
+                          submitted_at=moment.isoformat())
+        assert client.post("/api/v1/inspections", json=body, headers=officer).status_code == 201
+    shown = client.get(f"/api/v1/points/{point.id}", headers=officer).json
+    assert shown["last_inspected_at"] == newer.isoformat()
+    assert abs(datetime.fromisoformat(shown["next_due_at"]) - (newer + timedelta(days=7))) < timedelta(seconds=1)

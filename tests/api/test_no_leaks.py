@@ -59,7 +59,8 @@ def _school_c_records(world, school_class, hazard_id) -> dict:
     from safety.core.clock import now
     from safety.drills.models import Drill, DrillImprovement, DrillKind, DrillStatus, ImprovementAction
     from safety.notifications.models import Notification
-    from safety.notifications.services import create_webhook, notify
+    from safety.notifications.services import create_webhook
+    from tests.factories import enqueue
 
     school = world.school_c
     drill = Drill(school_id=school.id, kind=DrillKind.fire, requirement="evacuation", period_key="2026-11",
@@ -67,7 +68,7 @@ def _school_c_records(world, school_class, hazard_id) -> dict:
                   status=DrillStatus.overdue, notes="SC-SECRET 演练")
     webhook = create_webhook(world.principal_c, {"school_id": school.id, "name": "SC-SECRET 群",
                                                  "url": "https://robot.example.cn/SC-SECRET"})
-    notify(world.principal_c.id, "hazard_major_reported", "hazard", hazard_id, school.id)
+    enqueue(world.principal_c.id, "hazard_major_reported", "hazard", hazard_id, school.id)
     sync_default_definitions()
     definition = db.session.scalars(db.select(CampaignDefinition).order_by(CampaignDefinition.id)).first()
     requirement = db.session.scalars(db.select(ActivityRequirement)

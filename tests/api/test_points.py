@@ -141,3 +141,20 @@ def test_the_camera_address_names_the_point_and_how_to_log_in(client, world, poi
     page = response.get_data(as_text=True)
     assert "一楼走廊灭火器" in page and "甲区第一小学" in page and "登录" in page
     assert client.get("/q/unknown-token").status_code == 404
+
+
+def test_a_new_point_is_due_one_interval_after_it_was_set_up_and_a_new_frequency_reschedules_it(client, world):
+    from datetime import datetime, timedelta
+
+    from safety.core.clock import frozen, now
+    principal = world.headers("principal_a")
+    set_up = now().replace(microsecond=0)
+    with frozen(set_up):
+        created = client.post(f"/api/v1/schools/{world.school_a.id}/points", headers=principal,
+                              json={"code": "A-DUE-01", "name_zh": "配电房", "category": "fire_equipment",
+                                    "frequency": "monthly"}).json
+    assert datetime.fromisoformat(created["next_due_at"]) == set_up + timedelta(days=30)
+    changed = client.patch(f"/api/v1/points/{created['id']}", headers=principal, json={"frequency": "daily"}).json
+    assert datetime.fromisoformat(changed["next_due_at"]) == set_up + timedelta(days=1)
+    renamed = client.patch(f"/api/v1/points/{created['id']}", headers=principal, json={"name_zh": "配电房一"}).json
+    assert renamed["next_due_at"] == changed["next_due_at"]

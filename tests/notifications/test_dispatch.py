@@ -25,6 +25,7 @@ from safety.notifications.jobs import MAX_ATTEMPTS
 from safety.notifications.models import Delivery, DeliveryChannel, DeliveryStatus, Notification, Webhook
 from safety.notifications.render import Message, renders
 from safety.scheduler.registry import run_job
+from tests.factories import enqueue
 from tests.notifications.test_inbox_api import create_hazard
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
@@ -154,10 +155,9 @@ def prefer(user, **changes):
     db.session.commit()
 
 
-def notify(user, kind, subject_type, subject_id, school, at=T0, **data):
+def notify(user, kind, subject_type, subject_id, school, at=T0):
     with frozen(at):
-        services.notify(user.id, kind, subject_type, subject_id, school.id if school else None,
-                        dedupe_key=f"{kind}:{subject_type}:{subject_id}:{user.id}:{at.isoformat()}", **data)
+        enqueue(user.id, kind, subject_type, subject_id, school.id if school else None, suffix=at.isoformat())
     db.session.commit()
 
 
@@ -333,7 +333,7 @@ def test_a_generic_webhook_is_signed_and_hears_of_each_event_once(world, receive
     add_webhook(world.principal_b, school_id=world.school_b.id, url=receiver.url("/school_b"))
     hazard, elsewhere = create_hazard(world.school_a, level=1), create_hazard(world.school_c)
     for user in (world.office_a, world.district_inspector_a, world.city_office):  # one event, three people
-        notify(user, "hazard_escalated", "hazard", hazard.id, world.school_a, level=1)
+        notify(user, "hazard_major_reported", "hazard", hazard.id, world.school_a)
     notify(world.office_b, "hazard_major_reported", "hazard", elsewhere.id, world.school_c)
 
     run("dispatch_notifications", T0 + timedelta(minutes=1))
@@ -344,14 +344,14 @@ def test_a_generic_webhook_is_signed_and_hears_of_each_event_once(world, receive
     assert post["headers"]["X-Safety-Signature"] == expected
     assert abs(int(post["headers"]["X-Safety-Timestamp"]) - time.time()) < 60
     payload = json.loads(post["body"])
-    assert payload["kind"] == "hazard_escalated" and payload["subject_id"] == hazard.id
+    assert payload["kind"] == "hazard_major_reported" and payload["subject_id"] == hazard.id
     assert payload["link"] == f"https://safety.example.cn/api/v1/hazards/{hazard.id}"
     assert "甲区第一小学" in payload["body"]  # robots speak the default language
     [delivery] = [d for d in deliveries(DeliveryChannel.webhook) if d.webhook_id == district.id]
     assert payload["delivery_id"] == delivery.id and delivery.target == str(district.id)
     # the city's robot hears of both districts; school_b's robot of neither
-    assert sorted(json.loads(p["body"])["kind"] for p in receiver.posts("/city")) == [
-        "hazard_escalated", "hazard_major_reported"]
+    assert sorted(json.loads(p["body"])["subject_id"] for p in receiver.posts("/city")) == sorted([
+        hazard.id, elsewhere.id])
     assert receiver.posts("/school_b") == []
     assert {d.status for d in deliveries()} == {DeliveryStatus.sent}
 

@@ -8,8 +8,7 @@ from safety.core.clock import frozen
 from safety.extensions import db
 from safety.hazards.models import Hazard, HazardSource, HazardStatus
 from safety.notifications.models import Notification
-from safety.notifications.services import notify
-from tests.factories import create_point
+from tests.factories import create_point, enqueue
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
@@ -22,10 +21,9 @@ def create_hazard(school, title="消防通道堵塞", level=0, grade=Grade.gener
     return hazard
 
 
-def send(user, kind, subject_type, subject_id, school=None, at=T0, **data) -> Notification:
+def send(user, kind, subject_type, subject_id, school=None, at=T0) -> Notification:
     with frozen(at):
-        notify(user.id, kind, subject_type, subject_id, school.id if school else None,
-               dedupe_key=f"{kind}:{subject_type}:{subject_id}:{user.id}:{at.isoformat()}", **data)
+        enqueue(user.id, kind, subject_type, subject_id, school.id if school else None, suffix=at.isoformat())
     db.session.commit()
     return db.session.query(Notification).order_by(Notification.id.desc()).first()
 
@@ -33,16 +31,15 @@ def send(user, kind, subject_type, subject_id, school=None, at=T0, **data) -> No
 @pytest.fixture
 def inbox(world):
     """office_a: three notifications (one read), newest last; principal_a: one of their own."""
-    hazard = create_hazard(world.school_a, level=1)
     major = create_hazard(world.school_a, title="教学楼外墙脱落", grade=Grade.major)
-    first = send(world.office_a, "hazard_escalated", "hazard", hazard.id, world.school_a, level=1)
+    first = send(world.office_a, "inspection_overdue", "school", world.school_a.id, world.school_a)
     second = send(world.office_a, "hazard_major_reported", "hazard", major.id, world.school_a,
                   at=T0 + timedelta(minutes=5))
     third = send(world.office_a, "drill_due", "drill", 77, world.school_a, at=T0 + timedelta(minutes=10))
     theirs = send(world.principal_a, "hazard_major_reported", "hazard", major.id, world.school_a)
     first.read_at = T0 + timedelta(minutes=1)
     db.session.commit()
-    return {"hazard": hazard, "major": major, "first": first, "second": second, "third": third, "theirs": theirs}
+    return {"major": major, "first": first, "second": second, "third": third, "theirs": theirs}
 
 
 def test_the_inbox_lists_only_ones_own_newest_first_with_the_unread_count(client, world, inbox):
@@ -64,11 +61,10 @@ def test_the_inbox_lists_only_ones_own_newest_first_with_the_unread_count(client
 
 def test_texts_are_rendered_in_the_request_language(client, world, inbox):
     english = client.get("/api/v1/notifications?lang=en", headers=world.headers("office_a")).json["items"]
-    escalated, major, unknown = english[2], english[1], english[0]
-    assert escalated["title"] == "Hazard escalated to the district office"
-    assert escalated["body"] == ("District A No.1 Primary: the hazard “消防通道堵塞” has been escalated to the "
-                                 "district safety office.")
-    assert escalated["link_path"] == f"/api/v1/hazards/{inbox['hazard'].id}"
+    overdue, major, unknown = english[2], english[1], english[0]
+    assert overdue["title"] == "Inspections overdue"
+    assert overdue["body"] == "District A No.1 Primary: every inspection point has been inspected on time again."
+    assert overdue["link_path"] == f"/api/v1/points?school_id={world.school_a.id}&overdue=true"
     assert major["title"] == "Major hazard reported"
     assert "教学楼外墙脱落" in major["body"]
     assert unknown["title"] == "New notification"  # a kind nobody registered: the generic text
@@ -76,19 +72,6 @@ def test_texts_are_rendered_in_the_request_language(client, world, inbox):
 
     chinese = client.get("/api/v1/notifications", headers=world.headers("office_a")).json["items"]
     assert "甲区第一小学" in chinese[2]["body"] and "District A" not in chinese[2]["body"]
-
-
-def test_an_escalation_says_the_level_it_announced_even_after_the_hazard_went_further(client, world):
-    hazard = create_hazard(world.school_a, level=2)
-    with frozen(T0):  # as the escalation job enqueues it: no data, the level in the dedupe suffix
-        notify(world.office_a.id, "hazard_escalated", "hazard", hazard.id, world.school_a.id,
-               dedupe_key=f"hazard_escalated:hazard:{hazard.id}:{world.office_a.id}:level1")
-        notify(world.office_a.id, "hazard_escalated", "hazard", hazard.id, world.school_a.id,
-               dedupe_key=f"hazard_escalated:hazard:{hazard.id}:{world.office_a.id}:level2")
-    db.session.commit()
-    items = client.get("/api/v1/notifications?lang=en", headers=world.headers("office_a")).json["items"]
-    assert [i["title"] for i in items] == ["Hazard escalated to the city office",
-                                           "Hazard escalated to the district office"]
 
 
 def test_overdue_inspections_are_counted_for_the_school(client, world):
