@@ -77,17 +77,6 @@ def school_ids(actor: User, capability: Capability = Capability.view) -> Select:
     return select(School.id).where(or_(*conditions) if conditions else false())
 
 
-def holds(actor: User, capability: Capability) -> bool:
-    """Whether any of the actor's roles carries `capability` somewhere (an office's desk: `oversee`)."""
-    return bool(_assignments(actor, capability))
-
-
-def require_capability(actor: User, capability: Capability) -> None:
-    """For views that are a capability's own (the escalation queue is the offices'): 403 without it anywhere."""
-    if not holds(actor, capability):
-        raise Forbidden()
-
-
 def may(actor: User, capability: Capability, school_id: int) -> bool:
     return db.session.scalar(school_ids(actor, capability).where(School.id == school_id).limit(1)) is not None
 

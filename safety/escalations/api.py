@@ -1,7 +1,7 @@
 """The escalation ladder (school → district → city) and the offices' queue."""
 from flask.views import MethodView
 
-from ..accounts.scope import Capability, require_capability
+from ..accounts.scope import Capability, require_holding
 from ..core.auth import current_actor
 from ..core.parsing import Blueprint
 from ..hazards.schemas import HazardSchema
@@ -19,7 +19,7 @@ class Escalations(MethodView):
     def get(self, args):
         """Escalated unresolved hazards and overdue drills in the caller's region, most urgent first, with counts"""
         actor = current_actor()
-        require_capability(actor, Capability.oversee)
+        require_holding(actor, Capability.oversee)
         return services.queue_page(actor, args)
 
 
