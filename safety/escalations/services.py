@@ -16,7 +16,7 @@ from ..drills.models import Drill, DrillStatus
 from ..errors import Conflict, Forbidden, Invalid
 from ..extensions import db
 from ..hazards.models import OPEN_STATUSES, Hazard
-from ..hazards.services import add_event, change_deadline, plan_record
+from ..hazards.services import add_event, record_acknowledgement, record_extension, record_supervision
 from ..schools.models import Region, RegionLevel, School
 from ..schools.services import school_ids_in_visible_region
 from .policy import OFFICE_OF_LEVEL, policy
@@ -151,8 +151,7 @@ def acts_at_its_level(actor: User, hazard: Hazard) -> bool:
 
 def acknowledge(actor: User, hazard: Hazard, note: str = "") -> Hazard:
     office = _acting_office(actor, hazard)
-    hazard.acknowledged_at, hazard.acknowledged_by_id = now(), actor.id
-    add_event(hazard, actor, "acknowledged", before=hazard.status, note=note, level=hazard.level, **office)
+    record_acknowledgement(actor, hazard, note, **office)
     return hazard
 
 
@@ -168,8 +167,7 @@ def extend(actor: User, hazard: Hazard, deadline: datetime, reason: str) -> Haza
     if not current < deadline <= current + timedelta(days=rules["max_extension_days"]):
         raise Invalid(fields={"deadline": [_("Choose a date after the current deadline and at most %(days)s days "
                                              "after it.", days=rules["max_extension_days"])]})
-    hazard.extensions += 1
-    change_deadline(actor, hazard, "extended", deadline, reason, extension=hazard.extensions, **office)
+    record_extension(actor, hazard, deadline, reason, **office)
     return hazard
 
 
@@ -183,10 +181,7 @@ def supervise(actor: User, hazard: Hazard, plan: dict, supervisor: str, reason: 
     if not now() < plan["deadline"] <= now() + timedelta(days=days):
         raise Invalid(fields={"plan.deadline": [_("Choose a date in the future and at most %(days)s days from "
                                                   "today.", days=days)]})
-    hazard.five_fixed = plan_record(plan)
-    hazard.supervised_at, hazard.supervisor = now(), supervisor
-    change_deadline(actor, hazard, "supervised", plan["deadline"], reason, supervisor=supervisor,
-                    level=hazard.level, plan=hazard.five_fixed, **office)
+    record_supervision(actor, hazard, plan, supervisor, reason, **office)
     return hazard
 
 

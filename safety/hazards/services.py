@@ -257,6 +257,26 @@ def plan_record(plan: dict) -> dict:
     return {**plan, "deadline": plan["deadline"].isoformat()}
 
 
+def record_acknowledgement(actor: User, hazard: Hazard, note: str, **office) -> HazardEvent:
+    """An office has seen the escalated hazard (the escalations domain decided it may)."""
+    hazard.acknowledged_at, hazard.acknowledged_by_id = now(), actor.id
+    return add_event(hazard, actor, "acknowledged", before=hazard.status, note=note, level=hazard.level, **office)
+
+
+def record_extension(actor: User, hazard: Hazard, deadline: datetime, reason: str, **office) -> HazardEvent:
+    hazard.extensions += 1
+    return change_deadline(actor, hazard, "extended", deadline, reason, extension=hazard.extensions, **office)
+
+
+def record_supervision(actor: User, hazard: Hazard, plan: dict, supervisor: str, reason: str,
+                       **office) -> HazardEvent:
+    """挂牌督办: the office's 五落实 plan and its deadline become the hazard's."""
+    hazard.five_fixed = plan_record(plan)
+    hazard.supervised_at, hazard.supervisor = now(), supervisor
+    return change_deadline(actor, hazard, "supervised", plan["deadline"], reason, supervisor=supervisor,
+                           level=hazard.level, plan=hazard.five_fixed, **office)
+
+
 def record_five_fixed(actor: User, hazard: Hazard, plan: dict) -> Hazard:
     """五定 (五落实) for a major hazard: measures, responsible person, funding, deadline, contingency plan.
 
