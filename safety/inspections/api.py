@@ -1,3 +1,5 @@
+from contextlib import closing
+
 from flask import Response, request
 from flask.views import MethodView
 from flask_babel import gettext as _
@@ -80,7 +82,7 @@ class InspectionDetail(MethodView):
 
 @blp.route("/inspections/<int:inspection_id>/signatures")
 class InspectionSignatures(MethodView):
-    @blp.doc(requestBody=multipart_with_file(SignatureIn, "the signature drawn on the pad, PNG (at most 512 kB)"))
+    @blp.doc(requestBody=multipart_with_file(SignatureIn, "the signature drawn on the pad, PNG (at most 256 kB)"))
     @blp.arguments(SignatureIn, location="json_or_form")
     @blp.response(201, SignatureSchema)
     def post(self, data, inspection_id):
@@ -93,7 +95,9 @@ class InspectionSignatures(MethodView):
         upload = request.files.get("file")
         if request.mimetype != "multipart/form-data" or upload is None:
             raise UnsupportedMedia(_("Send the signature as a multipart form with the PNG as `file`."))
-        return signing.sign(actor, inspection, data["role"], data.get("name"), upload.read())
+        with closing(upload):  # a large upload is a temporary file: close it now
+            image = upload.read()
+        return signing.sign(actor, inspection, data["role"], data.get("name"), image)
 
 
 @blp.route("/inspections/<int:inspection_id>/signatures/<int:signature_id>")

@@ -1,3 +1,5 @@
+from contextlib import closing
+
 from flask import Response, request
 from flask.views import MethodView
 
@@ -64,8 +66,10 @@ class NoticeReceipt(MethodView):
         """The school records that it received the notice (回执), once; optionally signed on the pad"""
         actor = current_actor()
         notice = services.get_notice(actor, notice_id)
-        upload = request.files.get("file")
-        signature = upload.read() if upload is not None else None
+        signature = None
+        if (upload := request.files.get("file")) is not None:
+            with closing(upload):  # a large upload is a temporary file: close it now
+                signature = upload.read()
         return _present(services.record_receipt(actor, notice, data, signature))
 
 

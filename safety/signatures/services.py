@@ -17,7 +17,7 @@ from ..extensions import db
 from ..photos.services import storage
 from .models import Signature, SignedSubject, SignerRole
 
-MAX_BYTES = 512 * 1024  # a canvas of a phone screen is ~10–60 kB as PNG
+MAX_BYTES = 256 * 1024  # a canvas of a phone screen is ~10–60 kB as PNG
 MAX_PIXELS = 4_000_000
 MIN_SIDE = 20
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
