@@ -32,7 +32,7 @@ def record_pdf(inspection: Inspection) -> bytes:
     paper.paragraph("一、检查结果", 13, bold=True, after=1)
     paper.table([Column("序号", 0.6), Column("检查项目", 4.2), Column("结果", 1.1), Column("读数/选项", 1.3),
                  Column("说明", 2.6)],
-                [[str(r.position + 1), r.item.text_zh, "立行立改" if r.item_id in fixed else OUTCOME_ZH[r.outcome],
+                [[str(r.position), r.item.text_zh, "立行立改" if r.item_id in fixed else OUTCOME_ZH[r.outcome],
                   _value(r), r.note or ""] for r in inspection.results])
     _photos(paper, inspection)
     paper.gap(3)
@@ -87,7 +87,7 @@ def _photos(paper: Paper, inspection: Inspection) -> None:
         for ref in by_result.get(result.id, []):
             if ref["uploaded"] and (data := read_copy(ref["sha256"], "display")):
                 when = _local(taken.get(ref["sha256"])) or "拍摄时间不详"
-                pictures.append((data, f"第{result.position + 1}项 拍摄于 {when}"))
+                pictures.append((data, f"第{result.position}项 拍摄于 {when}"))
     if pictures:
         paper.gap(2)
         paper.paragraph("现场照片", 12, bold=True)

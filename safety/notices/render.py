@@ -62,7 +62,7 @@ def _bases(hazards: list[Hazard]) -> dict[int, str]:
         .join(ChecklistVersion, ChecklistVersion.id == ChecklistItem.version_id)
         .join(ChecklistTemplate, ChecklistTemplate.id == ChecklistVersion.template_id)
         .where(ChecklistItem.id.in_(item_ids))).all()
-    return {item_id: f"《{name}》（第{version}版）第{position + 1}项" for item_id, position, version, name in rows}
+    return {item_id: f"《{name}》（第{version}版）第{position}项" for item_id, position, version, name in rows}
 
 
 def _requirement(hazard: Hazard) -> str:
@@ -84,8 +84,8 @@ def notice_pdf(draft: NoticeDraft) -> bytes:
     found = {SOURCE_ZH[h.source.value] for h in hazards}
     paper.paragraph(f"　　经{'、'.join(sorted(found))}发现，你校存在下列安全隐患（共{len(hazards)}项）。"
                     "依据所列检查标准，现通知你校限期整改：", 12, after=2)
-    paper.table([Column("序号", 0.6), Column("隐患部位", 1.6), Column("问题描述", 2.6), Column("等级", 1),
-                 Column("依据", 2), Column("整改要求", 2.2), Column("整改期限", 1.3)],
+    paper.table([Column("序号", 0.6), Column("隐患部位", 1.5), Column("问题描述", 2.4), Column("等级", 1.3),
+                 Column("依据", 1.9), Column("整改要求", 2.0), Column("整改期限", 1.8)],
                 [[str(number), h.point.name_zh if h.point else "—",
                   h.title if h.description in ("", h.title) else f"{h.title}。{h.description}",
                   GRADE_ZH[h.grade.value], bases.get(h.item_id, "现场检查"), _requirement(h),
