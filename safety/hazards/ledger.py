@@ -89,9 +89,10 @@ def _values(number: int, hazard: Hazard, school: str, reporter, acceptor, assign
     description = hazard.title if hazard.description in ("", hazard.title) else f"{hazard.title}：{hazard.description}"
     return [number, f"H{hazard.id:06d}", school, _local(hazard.created_at),
             hazard.point.name_zh if hazard.point else "", reporter or ("群众举报" if hazard.reporter_phone else ""),
-            description, GRADE_ZH[hazard.grade.value], hazard.measures or "",
-            plan.get("responsible_person") or assignee or "", hazard.funds or "",
-            "立行立改" if hazard.on_the_spot else _local(hazard.deadline)[:10], hazard.interim_measures or "",
+            description, GRADE_ZH[hazard.grade.value], hazard.measures or plan.get("measures", ""),
+            plan.get("responsible_person") or assignee or "", hazard.funds or plan.get("funding", ""),
+            "立行立改" if hazard.on_the_spot else _local(hazard.deadline)[:10],
+            hazard.interim_measures or plan.get("interim_measures", ""),
             _local(rectified_at), acceptor or "", hazard.acceptance_opinion or "", _local(hazard.accepted_at)[:10],
             supervised, hazard.extensions, state]
 

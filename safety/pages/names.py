@@ -33,7 +33,7 @@ EVENT = {
     "accept": _l("Verified and closed"),
     "reject": _l("Rectification rejected"),
     "dismiss": _l("Dismissed"),
-    "five_fixed": _l("Five-fixed plan recorded"),
+    "five_fixed": _l("五落实 plan recorded"),
     "acknowledged": _l("Acknowledged by the office"),
     "extended": _l("Deadline extended"),
     "supervised": _l("Put under supervision"),
