@@ -10,7 +10,7 @@ from ..core.parsing import Blueprint
 from ..core.schemas import page_of
 from ..errors import ErrorSchema
 from ..signatures.models import SignedSubject
-from ..signatures.services import image_bytes, signatures_of
+from ..signatures.services import signatures_of
 from . import render, services
 from .models import Notice
 from .schemas import NoticeArgs, NoticeIn, NoticeSchema, ReceiptIn
@@ -80,9 +80,7 @@ class NoticePdf(MethodView):
     def get(self, notice_id):
         """The notice as issued, with the receipt slip (filled in once the receipt is recorded)"""
         notice = services.get_notice(current_actor(), notice_id)
-        receiver = next(iter(signatures_of(SignedSubject.notice, [notice.id])), None)
-        draft = render.draft_of(notice, image_bytes(receiver) if receiver else None)
-        return _pdf(render.notice_pdf(draft), f"notice-{notice.year}-{notice.number}.pdf")
+        return _pdf(render.issued_pdf(notice), f"notice-{notice.year}-{notice.number}.pdf")
 
 
 @blp.route("/notices/<int:notice_id>/reply.pdf")

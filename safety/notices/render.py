@@ -19,6 +19,8 @@ from ..hazards.ledger import evidence
 from ..hazards.models import Hazard
 from ..photos.services import read_copy
 from ..schools.models import Region, School
+from ..signatures.models import SignedSubject
+from ..signatures.services import image_bytes, signatures_of
 from .models import Notice
 
 
@@ -44,6 +46,12 @@ def draft_of(notice: Notice, receipt_signature: bytes | None = None) -> NoticeDr
 
 DEFAULT_REQUIREMENT = ("请你单位高度重视，对照所列问题逐项整改，于期限内完成并将整改情况（附整改前后照片）书面回复；"
                        "整改期间须采取必要的临时防范措施，确保师生安全。逾期未整改或整改不到位的，将按规定逐级上报督办。")
+
+
+def issued_pdf(notice: Notice) -> bytes:
+    """The notice as issued, its receipt slip filled in (and signed) once the school recorded its receipt."""
+    receiver = next(iter(signatures_of(SignedSubject.notice, [notice.id])), None)
+    return notice_pdf(draft_of(notice, image_bytes(receiver) if receiver else None))
 
 
 def draft_for_hazard(hazard: Hazard, requirement: str = DEFAULT_REQUIREMENT) -> NoticeDraft:
