@@ -78,9 +78,13 @@ def upgrade():
         batch_op.add_column(sa.Column('acceptance_opinion', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('on_the_spot', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.create_foreign_key(batch_op.f('fk_hazards_accepted_by_id_users'), 'users', ['accepted_by_id'], ['id'])
+    with op.batch_alter_table('checklist_templates', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('needs_countersignature', sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade():
+    with op.batch_alter_table('checklist_templates', schema=None) as batch_op:
+        batch_op.drop_column('needs_countersignature')
     with op.batch_alter_table('hazards', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_hazards_accepted_by_id_users'), type_='foreignkey')
         batch_op.drop_column('on_the_spot')

@@ -101,5 +101,5 @@ def _signatures(paper: Paper, inspection: Inspection) -> None:
         if signature := signed.get(role):
             paper.paragraph(f"{label}：{signature.signer_name}　签名时间：{_local(signature.signed_at)}", 12)
             paper.pictures([(image_bytes(signature), f"{label}签名")], height_mm=18)
-        else:
+        elif role == SignerRole.inspector or inspection.template_version.template.needs_countersignature:
             paper.paragraph(f"{label}（签名）：＿＿＿＿＿＿＿＿　日期：＿＿＿＿＿＿", 12, after=4)

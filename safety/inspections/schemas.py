@@ -103,6 +103,8 @@ class InspectionSchema(ma.Schema):
 class InspectionDetailSchema(InspectionSchema):
     results = ma.fields.List(ma.fields.Nested(ResultSchema))
     hazards = ma.fields.List(ma.fields.Nested(HazardSummarySchema))
+    needs_countersignature = ma.fields.Boolean(attribute="template_version.template.needs_countersignature",
+                                               metadata={"description": "its checklist asks for a countersignature"})
     signatures = ma.fields.List(ma.fields.Nested(SignatureSchema), metadata={
         "description": "the inspector's and the countersigner's; once signed the record is final"})
 

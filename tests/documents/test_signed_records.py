@@ -97,3 +97,20 @@ def test_the_record_pdf_holds_every_answer_photo_hazard_and_signature(client, wo
         assert expected in text, expected
     placed = [line for line in pdf_images(response.data) if " jpeg " in f" {line} "]
     assert len(placed) == 3  # the photo of the gauge and the two signatures
+
+
+def test_a_fire_check_asks_for_the_countersignature_of_the_head_of_the_place(client, world):
+    from safety.checklists.models import Category
+    from safety.checklists.services import default_template_for
+    from safety.extensions import db
+    from tests.api.test_inspections import submission
+    fire = create_point(world.school_a, template=default_template_for(Category.fire_equipment), code="A-FIRE-01")
+    plain = create_point(world.school_a, code="A-PLAIN-01")
+    db.session.commit()
+    officer = world.headers("officer_a")
+    for point, needed in ((fire, True), (plain, False)):
+        made = client.post("/api/v1/inspections", json=submission(point), headers=officer)
+        assert made.status_code == 201, made.json
+        assert made.json["needs_countersignature"] is needed
+        text = flat(pdf_text(client.get(f"/api/v1/inspections/{made.json['id']}/record.pdf", headers=officer).data))
+        assert ("被检查部门负责人（签名）" in text) is needed and "检查人（签名）" in text
