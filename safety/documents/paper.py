@@ -53,6 +53,10 @@ class Paper:
     def room(self) -> float:
         return self.size[1] - self.margin - self.y
 
+    def keep(self, mm: float) -> None:
+        """Start a new page unless `mm` more fit on this one (a heading stays with what follows it)."""
+        self.ensure(mm * MM)
+
     def ensure(self, height: float) -> None:
         if height > self.room() and self.y > self.margin:
             self.new_page()

@@ -50,6 +50,9 @@ def jpeg_picture(image: Image.Image, box: tuple[float, float, float, float], dpi
     """Scale an image to its box at `dpi` (never up) and encode it for the page."""
     target = (max(1, round(box[2] / dpi * 150)), max(1, round(box[3] / dpi * 150)))  # 150 dpi suffices for print
     grey = image.mode in ("1", "L", "LA")
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:  # a signature pad's canvas: on paper
+        rgba = image.convert("RGBA")
+        image = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
     image = image.convert("L" if grey else "RGB")
     if image.width > target[0] or image.height > target[1]:
         image = image.resize(target, Image.Resampling.LANCZOS)
@@ -78,15 +81,20 @@ class _Objects:
         return self.add(f"<< /Length {len(data)}{entries} >>\nstream\n".encode() + data + b"\nendstream")
 
 
+def _units(text: str) -> list[str]:
+    """The text's UTF-16 code units as hex: the character codes of the text layer."""
+    data = text.encode("utf-16-be")
+    return [data[i:i + 2].hex().upper() for i in range(0, len(data), 2)]
+
+
 def _utf16_hex(text: str) -> str:
-    return text.encode("utf-16-be").hex().upper()
+    return "".join(_units(text))
 
 
-def _font(objects: _Objects, characters: set[str]) -> int:
+def _font(objects: _Objects, texts: set[str]) -> int:
     """A glyph-less Type0 font whose codes are UTF-16 units and whose ToUnicode maps each code to itself."""
-    units = sorted({text.encode("utf-16-be")[i:i + 2] for text in characters for i in range(0, len(text.encode(
-        "utf-16-be")), 2)})
-    lines = [f"<{unit.hex().upper()}> <{unit.hex().upper()}>" for unit in units]
+    units = sorted({unit for text in texts for unit in _units(text)})
+    lines = [f"<{unit}> <{unit}>" for unit in units]
     chunks = [lines[i:i + 100] for i in range(0, len(lines), 100)]
     cmap = ("/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CIDSystemInfo << /Registry (Adobe) "
             "/Ordering (UCS) /Supplement 0 >> def /CMapName /Adobe-Identity-UCS def /CMapType 2 def "
@@ -125,10 +133,12 @@ def write_pdf(pages: list[PageContent], dpi: int, title: str) -> bytes:
             ops.append(f"q {w:.2f} 0 0 {h:.2f} {left:.2f} {height - top - h:.2f} cm /P{number} Do Q")
         ops.append("BT 3 Tr")
         for run in page.runs:
-            size = run.size * scale
-            # Stretched so the invisible run covers the drawn one: selection and word order follow the page.
-            stretch = 100 * run.length / (size / scale * len(run.text.encode("utf-16-be")) / 2) if run.text else 100
-            ops.append(f"/F1 {size:.2f} Tf {stretch:.2f} Tz 1 0 0 1 {run.x * scale:.2f} "
+            if not run.text:
+                continue
+            # Every code is 1 em wide (DW 1000): stretched so the invisible run covers the drawn one, selection
+            # and reading order follow the page.
+            stretch = 100 * run.length / (run.size * len(_units(run.text)))
+            ops.append(f"/F1 {run.size * scale:.2f} Tf {stretch:.2f} Tz 1 0 0 1 {run.x * scale:.2f} "
                        f"{height - run.baseline * scale:.2f} Tm <{_utf16_hex(run.text)}> Tj")
         ops.append("ET")
         content = objects.stream("\n".join(ops).encode())

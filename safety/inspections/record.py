@@ -36,6 +36,7 @@ def record_pdf(inspection: Inspection) -> bytes:
                   _value(r), r.note or ""] for r in inspection.results])
     _photos(paper, inspection)
     paper.gap(3)
+    paper.keep(30)
     paper.paragraph("二、发现的隐患", 13, bold=True, after=1)
     if hazards:
         paper.table([Column("编号", 1.1), Column("隐患", 4), Column("等级", 1.1), Column("状态", 1.4),
@@ -96,6 +97,7 @@ def _photos(paper: Paper, inspection: Inspection) -> None:
 
 def _signatures(paper: Paper, inspection: Inspection) -> None:
     signed = {s.role: s for s in signatures_of(SignedSubject.inspection, [inspection.id])}
+    paper.keep(50)
     paper.paragraph("三、签名", 13, bold=True, after=1)
     for role, label in ROLE_ZH.items():
         if signature := signed.get(role):

@@ -2,7 +2,6 @@
 rectification report (整改回复) needs: every problem of the notice rectified."""
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
@@ -13,6 +12,7 @@ from ..audit.services import record
 from ..core.clock import now
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
+from ..hazards.exports import _local
 from ..hazards.models import Hazard, HazardStatus
 from ..inspections.services import found_hazards, get_inspection
 from ..schools.models import Region, School
@@ -76,7 +76,7 @@ def issue(actor: User, data: dict) -> Notice:
         raise Conflict(_("There is no problem to notify: the inspection found no hazard."), code="nothing_to_notify")
     school = db.session.get(School, school_id)
     office, issued_at = issuing_office(actor, school), now()
-    year = issued_at.astimezone(_display_zone()).year
+    year = int(_local(issued_at)[:4])  # the office's year, in local time
     inspectors = data.get("inspectors") or _inspector_names(actor, hazards)
     for _attempt in range(NUMBERING_ATTEMPTS):
         number = 1 + (db.session.scalar(select(func.max(Notice.number)).where(Notice.office_id == office.id,
@@ -102,11 +102,6 @@ def _inspector_names(actor: User, hazards: list[Hazard]) -> str:
     reporters = db.session.scalars(select(User.display_name).where(User.id.in_(
         {h.reporter_id for h in hazards if h.reporter_id})).order_by(User.display_name))
     return "、".join(dict.fromkeys([*reporters, actor.display_name]))
-
-
-def _display_zone():
-    from zoneinfo import ZoneInfo
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
 def record_receipt(actor: User, notice: Notice, data: dict, signature: bytes | None) -> Notice:
