@@ -21,6 +21,7 @@ BLUEPRINTS = (
     "safety.photos.api",
     "safety.inspections.api",
     "safety.hazards.api",
+    "safety.notices.api",
     "safety.imports.api",
     "safety.labels.api",
     "safety.notifications.api",

@@ -20,11 +20,13 @@ from .core.ratelimit import RateLimitHit
 from .drills.models import CalendarPeriod, Drill
 from .hazards.models import Hazard, HazardEvent
 from .inspections.models import Inspection, InspectionResult
+from .notices.models import Notice, NoticeItem
 from .notifications.models import Notification
 from .photos.models import Photo, PhotoUse
 from .points.models import Point
 from .scheduler.models import JobLease, JobRun
 from .schools.models import Region, School, SchoolClass
+from .signatures.models import Signature
 
 __all__ = [
     "ActivityRequirement",
@@ -50,6 +52,8 @@ __all__ = [
     "InspectionResult",
     "JobLease",
     "JobRun",
+    "Notice",
+    "NoticeItem",
     "Notification",
     "ParentReceipt",
     "Photo",
@@ -60,6 +64,7 @@ __all__ = [
     "RoleAssignment",
     "School",
     "SchoolClass",
+    "Signature",
     "User",
     "WaterBody",
 ]

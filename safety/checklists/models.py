@@ -53,6 +53,8 @@ class ChecklistTemplate(Timestamped, db.Model):
     # None: a system default, usable everywhere; else a region's own template.
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Checks with this list are countersigned by the head of the inspected place (e.g. fire checks, 61号令 §26).
+    needs_countersignature: Mapped[bool] = mapped_column(Boolean, default=False)
     current_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("checklist_versions.id", use_alter=True, name="fk_checklist_templates_current_version"))
 

@@ -57,6 +57,8 @@ class TemplateIn(StrictSchema):
     category = ma.fields.Enum(Category, by_value=True, required=True)
     name_zh = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
     name_en = ma.fields.String(load_default="", validate=validate.Length(max=200))
+    needs_countersignature = ma.fields.Boolean(load_default=False, metadata={
+        "description": "the record of a check with this list is countersigned by the head of the inspected place"})
     items = ma.fields.List(ma.fields.Nested(ItemIn), required=True, validate=validate.Length(min=1, max=100))
 
     @validates_schema
@@ -119,6 +121,7 @@ class TemplateSchema(ma.Schema):
     name_en = ma.fields.String()
     region_id = ma.fields.Integer(allow_none=True)
     is_default = ma.fields.Boolean()
+    needs_countersignature = ma.fields.Boolean()
     current_version = ma.fields.Nested(VersionSchema)
 
 

@@ -83,7 +83,8 @@ def create_template(actor: User | None, data: dict, region: Region | None = None
     if db.session.scalar(select(ChecklistTemplate.id).where(ChecklistTemplate.code == data["code"])):
         raise Conflict(_("Template code %(c)s is taken.", c=data["code"]), code="code_taken")
     template = ChecklistTemplate(code=data["code"], category=data["category"], name_zh=data["name_zh"],
-                                 name_en=data.get("name_en", ""), region=region, is_default=is_default)
+                                 name_en=data.get("name_en", ""), region=region, is_default=is_default,
+                                 needs_countersignature=data.get("needs_countersignature", False))
     db.session.add(template)
     db.session.flush()
     _write_version(actor, template, data["items"], note=data.get("note", ""))
@@ -95,7 +96,7 @@ def create_template(actor: User | None, data: dict, region: Region | None = None
 def add_version(actor: User | None, template: ChecklistTemplate, data: dict) -> ChecklistVersion:
     """Editing never changes a version: it writes the next one and makes it current."""
     _check_may_edit(actor, template.region_id)
-    for field in ("name_zh", "name_en"):
+    for field in ("name_zh", "name_en", "needs_countersignature"):
         if field in data:
             setattr(template, field, data[field])
     version = _write_version(actor, template, data["items"], data.get("note", ""))
@@ -122,6 +123,8 @@ def sync_default_templates() -> tuple[int, int]:
         elif not _same_items(template.current_version, data["items"]):
             add_version(None, template, {**data, "note": "shipped defaults updated"})
             updated += 1
+        else:
+            template.needs_countersignature = data["needs_countersignature"]
     return created, updated
 
 

@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw
 from sqlalchemy import select
 
 from ..accounts.models import Role, RoleAssignment, User
-from ..checklists.models import Category, ItemKind
+from ..checklists.models import Category, Grade, ItemKind
 from ..checklists.services import sync_default_templates
 from ..core.clock import frozen, now
 from ..extensions import db
@@ -122,6 +122,9 @@ def _answer(rng: random.Random, item, actor: User, fail: bool) -> dict:
     if item.kind == ItemKind.photo or (fail and item.photo_on_fail):
         photo, _created = upload(actor, scene_photo(rng, f"{item.key} {rng.randint(1000, 9999)}"))
         answer["photos"] = [photo.sha256]
+    if fail and item.fail_grade == Grade.general and rng.random() < 0.3:  # 立行立改: fixed while there
+        after, _created = upload(actor, scene_photo(rng, f"fixed {item.key} {rng.randint(1000, 9999)}"))
+        answer["fixed_on_spot"] = {"note": "现场立即整改完毕", "photos": [after.sha256]}
     return answer
 
 
@@ -161,7 +164,9 @@ def move_hazards(rng: random.Random) -> dict[str, int]:
     stages = ["reported", "assigned", "rectifying", "awaiting_verification", "closed", "closed_after_rework",
               "dismissed"]
     tally: dict[str, int] = {}
-    for index, hazard in enumerate(db.session.scalars(select(Hazard).order_by(Hazard.id)).all()):
+    # Those fixed on the spot (立行立改) were closed where they were found.
+    walked = select(Hazard).where(Hazard.on_the_spot.is_(False)).order_by(Hazard.id)
+    for index, hazard in enumerate(db.session.scalars(walked).all()):
         stage = stages[index % len(stages)]
         tally[stage] = tally.get(stage, 0) + 1
         _walk(rng, hazard, stage)
@@ -201,7 +206,8 @@ def _walk(rng: random.Random, hazard: Hazard, stage: str) -> None:
         with later(30):
             photo, _created = upload(officer, scene_photo(rng, f"rectified {hazard.id}-{round_}"))
             complete_waiting(officer, photo.sha256)
-            hazards.rectify(officer, hazard, "已完成整改，附整改后照片", [photo.sha256])
+            hazards.rectify(officer, hazard, "已完成整改，附整改后照片", [photo.sha256],
+                            {"funds": f"{rng.randint(1, 40) * 50}元"})
         if stage == "awaiting_verification":
             return
         verifier = office if hazard.grade.value == "major" else principal
@@ -231,6 +237,8 @@ def build_activity(progress: Callable[[str], None]) -> None:
     progress("hazards: " + ", ".join(f"{k} {v}" for k, v in tally.items()) + f"; public reports {public_reports(rng)}")
     from ..campaigns.demo import build_demo_campaigns
     from ..drills.demo import build_demo_drills
+    from .documents import build_demo_documents
+    build_demo_documents(progress)
     from ..escalations.jobs import escalate_hazards
     progress(f"escalation: {escalate_hazards(now())} hazards moved up to the district or city queue")
     build_demo_drills(progress)

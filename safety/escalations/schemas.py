@@ -57,7 +57,8 @@ class EscalationActionIn(StrictSchema):
                        "(ESCALATION_POLICY, 30 by default) after it"})
     reason = ma.fields.String(validate=validate.Length(min=1, max=2000),
                               metadata={"description": "extend, supervise: why the deadline changes"})
-    plan = ma.fields.Nested(FiveFixedIn, metadata={"description": "supervise: the five-fixed plan"})
+    plan = ma.fields.Nested(FiveFixedIn, metadata={
+        "description": "supervise: the 五落实 plan (responsibility, measures, funds, deadline, contingency)"})
     supervisor = ma.fields.String(validate=validate.Length(min=1, max=100),
                                   metadata={"description": "supervise: the supervising officer"})
 

@@ -172,7 +172,7 @@ def extend(actor: User, hazard: Hazard, deadline: datetime, reason: str) -> Haza
 
 
 def supervise(actor: User, hazard: Hazard, plan: dict, supervisor: str, reason: str) -> Hazard:
-    """挂牌督办: the office at the hazard's level takes it under supervision, once per level, with a five-fixed
+    """挂牌督办: the office at the hazard's level takes it under supervision, once per level, with a 五落实
     plan whose deadline (at most `max_supervision_days` ahead) becomes the hazard's, for a stated reason."""
     office = _acting_office(actor, hazard)
     if any(e.action == "supervised" and e.data.get("level") == hazard.level for e in hazard.events):

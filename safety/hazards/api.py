@@ -13,9 +13,10 @@ from ..core.pagination import paginate
 from ..core.parsing import Blueprint
 from ..core.schemas import page_of
 from ..errors import ErrorSchema, Invalid, NotFound
+from ..notices import render
 from ..photos.services import resolve_refs, upload
 from ..points.services import get_point, point_by_token
-from . import exports, services
+from . import ledger, services
 from .models import HazardSource
 from .schemas import (
     RECTIFY_EXAMPLE,
@@ -79,9 +80,13 @@ class HazardLedger(MethodView):
     @blp.arguments(LedgerArgs, location="query")
     @blp.response(200, description="The hazard ledger (隐患台账)", content_type=XLSX)
     def get(self, args):
-        """The hazard ledger for a school or a district and a date range, as an office files it"""
+        """The hazard ledger (隐患台账) for a school, a district or the city and a date range, as offices file it
+
+        The offices' columns (排查时间 … 验收意见, 挂牌督办, 延期次数, 状态/销号日期) with the before and after
+        photos as thumbnails; prints on A4 landscape with the header repeated on every page.
+        """
         actor = current_actor()
-        data = exports.ledger_xlsx(services.visible_hazards(actor, args))
+        data = ledger.ledger_xlsx(services.visible_hazards(actor, args))
         scope = args.get("school_id") or args.get("region_id") or "all"
         return Response(data, mimetype=XLSX, headers={
             "Content-Disposition": f'attachment; filename="hazard-ledger-{scope}.xlsx"'})
@@ -93,7 +98,7 @@ class HazardNotice(MethodView):
     @blp.alt_response(503, schema=ErrorSchema, description="The server has no usable Chinese font")
     def get(self, hazard_id):
         """A rectification notice for one hazard"""
-        return exports.notice_response(services.get_hazard(current_actor(), hazard_id))
+        return render.notice_response(services.get_hazard(current_actor(), hazard_id))
 
 
 @blp.route("/hazards/<int:hazard_id>")
@@ -116,7 +121,8 @@ class HazardAssign(MethodView):
     @blp.response(200, HazardSchema)
     def post(self, data, hazard_id):
         """Assign someone at the school to rectify it (reported or assigned → assigned)"""
-        return _act(hazard_id, services.assign, services.assignee(data["assignee_id"]), data["note"])
+        return _act(hazard_id, services.assign, services.assignee(data["assignee_id"]), data["note"],
+                    data.get("deadline"))
 
 
 @blp.route("/hazards/<int:hazard_id>/five-fixed")
@@ -124,7 +130,10 @@ class HazardFiveFixed(MethodView):
     @blp.arguments(FiveFixedIn)
     @blp.response(200, HazardSchema)
     def post(self, data, hazard_id):
-        """Record the five-fixed plan (measures, person, funding, deadline, contingency) of a major hazard"""
+        """Record the 五落实 plan of a major hazard: responsibility, measures, funds, deadline, contingency
+
+        落实责任、措施、资金、时限和预案, and the interim measures until it is fixed. The path keeps its old name.
+        """
         return _act(hazard_id, services.record_five_fixed, data)
 
 
@@ -146,7 +155,8 @@ class HazardRectify(MethodView):
         actor = current_actor()
         hazard = services.get_hazard(actor, hazard_id)  # 404 before looking at the photos
         photos = resolve_refs(actor, data["photos"], "photos")
-        return services.present(services.rectify(actor, hazard, data["note"], photos))
+        ledger = {name: data[name] for name in ("measures", "funds", "interim_measures") if name in data}
+        return services.present(services.rectify(actor, hazard, data["note"], photos, ledger))
 
 
 @blp.route("/hazards/<int:hazard_id>/verify")

@@ -7,8 +7,11 @@ a value without a label is a bug, raised as KeyError.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ..checklists.models import Grade
@@ -47,7 +50,8 @@ EVENT = {
     "observed_again": _l("Observed again"),
     "escalated": _l("Escalated"),
     **{action: transition.label for action, transition in TRANSITIONS.items()},
-    "five_fixed": _l("Five-fixed plan recorded"),
+    "five_fixed": _l("五落实 plan recorded"),
+    "deadline_set": _l("Deadline set"),
     "acknowledged": _l("Acknowledged by the office"),
     "extended": _l("Deadline extended"),
     "supervised": _l("Put under supervision"),
@@ -61,3 +65,10 @@ def shown(table: dict, value) -> str:
 
 def filed(table: dict, value) -> str:
     return table[value].filed
+
+
+def filed_time(value: datetime | None) -> str:
+    """A moment as the documents file it: local time to the minute, blank when there is none."""
+    if value is None:
+        return ""
+    return value.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).strftime("%Y-%m-%d %H:%M")

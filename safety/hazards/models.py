@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
@@ -75,8 +75,17 @@ class Hazard(db.Model):
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reporter_phone: Mapped[str | None] = mapped_column(String(32))
     recurrences: Mapped[int] = mapped_column(Integer, default=0)
-    # 五定: measures, responsible person, funding, deadline, contingency plan (major hazards).
+    # 五落实 (责任、措施、资金、时限、预案) of a major hazard; the wire name five_fixed is kept for clients.
     five_fixed: Mapped[dict | None] = mapped_column(JSON)
+    # What the ledger (隐患台账) shows, captured where it happens: the plan, the rectification, the acceptance.
+    measures: Mapped[str | None] = mapped_column(Text)            # 整改措施
+    funds: Mapped[str | None] = mapped_column(String(200))        # 整改资金
+    interim_measures: Mapped[str | None] = mapped_column(Text)    # 临时防范措施
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # 验收人
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acceptance_opinion: Mapped[str | None] = mapped_column(Text)  # 验收意见
+    # 立行立改: a general problem fixed during the inspection that found it, closed on the spot (no deadline).
+    on_the_spot: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

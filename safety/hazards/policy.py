@@ -14,9 +14,11 @@ from ..core.transitions import Machine, Transition
 from .models import HazardStatus as S
 
 DEFAULT_POLICY = {
-    # general: rectify within 7 days. major: interim measures within 24 h; the rectification deadline comes
-    # from the five-fixed plan (supervision), with a fallback so it is never untracked.
-    "general": {"deadline_days": 7},
+    # general: rectify within 7 days unless whoever confirms it sets another deadline, at most
+    # max_deadline_days after it was found (no national figure: a per-region setting, HAZARD_POLICY).
+    # major: interim measures within 24 h; the rectification deadline comes from the 五落实 plan (supervision),
+    # with a fallback so it is never untracked.
+    "general": {"deadline_days": 7, "max_deadline_days": 30},
     "major": {"interim_hours": 24, "deadline_days": 30},
 }
 
@@ -30,6 +32,9 @@ TRANSITIONS: dict[str, Transition] = {
     "dismiss": Transition({S.reported, S.assigned}, S.dismissed, _l("Dismissed")),
     # A closed hazard found not fixed after all goes back to rectification (its new deadline: services.reopen).
     "reopen": Transition({S.closed}, S.rectifying, _l("Reopened")),
+    # 立行立改: fixed during the inspection that found it, confirmed there by the inspector.
+    "fix_on_the_spot": Transition({S.reported, S.assigned, S.rectifying, S.awaiting_verification}, S.closed,
+                                  _l("Fixed on the spot")),
 }
 
 

@@ -52,7 +52,16 @@ class HazardSchema(HazardSummarySchema):
     reporter_id = ma.fields.Integer(allow_none=True)
     reporter_phone = ma.fields.String(allow_none=True)
     rectifier_id = ma.fields.Integer(allow_none=True)
-    five_fixed = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(), allow_none=True)
+    five_fixed = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(), allow_none=True, metadata={
+        "description": "the 五落实 plan of a major hazard (责任、措施、资金、时限、预案)"})
+    measures = ma.fields.String(allow_none=True, metadata={
+        "description": "整改措施, from the plan or the rectification"})
+    funds = ma.fields.String(allow_none=True, metadata={"description": "整改资金"})
+    interim_measures = ma.fields.String(allow_none=True, metadata={"description": "临时防范措施"})
+    accepted_by_id = ma.fields.Integer(allow_none=True, metadata={"description": "验收人"})
+    accepted_at = ma.fields.AwareDateTime(allow_none=True)
+    acceptance_opinion = ma.fields.String(allow_none=True, metadata={"description": "验收意见"})
+    on_the_spot = ma.fields.Boolean(metadata={"description": "立行立改: fixed during the inspection that found it"})
     events = ma.fields.List(ma.fields.Nested(EventSchema))
 
 
@@ -101,6 +110,9 @@ class HazardIn(StrictSchema):
 class AssignIn(StrictSchema):
     assignee_id = IdField(required=True)
     note = ma.fields.String(load_default="", validate=validate.Length(max=2000))
+    deadline = ma.fields.AwareDateTime(metadata={
+        "description": "a general hazard's deadline, set by whoever confirms it (policy: 7 days by default, at most "
+                       "`max_deadline_days` after it was found)"})
 
 
 class NoteIn(StrictSchema):
@@ -113,13 +125,19 @@ VERIFY_EXAMPLE = {"accepted": True, "note": "复查合格"}
 
 
 class RectifyIn(StrictSchema):
-    note = ma.fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    note = ma.fields.String(required=True, validate=validate.Length(min=1, max=4000), metadata={
+        "description": "what was done (the ledger's 整改措施 unless `measures` says otherwise)"})
     photos = ma.fields.List(PhotoRef(), required=True, validate=validate.Length(min=1, max=20))
+    measures = ma.fields.String(validate=validate.Length(min=1, max=4000), metadata={"description": "整改措施"})
+    funds = ma.fields.String(validate=validate.Length(min=1, max=200), metadata={"description": "整改资金"})
+    interim_measures = ma.fields.String(validate=validate.Length(min=1, max=4000),
+                                        metadata={"description": "临时防范措施"})
 
 
 class VerifyIn(StrictSchema):
     accepted = ma.fields.Boolean(required=True)
-    note = ma.fields.String(load_default="", validate=validate.Length(max=2000))
+    note = ma.fields.String(load_default="", validate=validate.Length(max=2000), metadata={
+        "description": "the verifier's opinion (验收意见 in the ledger when accepted)"})
 
 
 class DismissIn(StrictSchema):
@@ -131,13 +149,15 @@ class ReopenIn(DismissIn):
 
 
 class FiveFixedIn(StrictSchema):
-    """五定: 定措施、定责任人、定资金、定时限、定预案."""
+    """五落实: 责任、措施、资金、时限、预案 落实到位 (the major-hazard plan), with the interim measures."""
 
     measures = ma.fields.String(required=True, validate=validate.Length(min=1, max=4000))
     responsible_person = ma.fields.String(required=True, validate=validate.Length(min=1, max=100))
     funding = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
     deadline = ma.fields.AwareDateTime(required=True)
     contingency_plan = ma.fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    interim_measures = ma.fields.String(validate=validate.Length(min=1, max=4000),
+                                        metadata={"description": "临时防范措施 until it is fixed"})
 
 
 class PublicReportIn(StrictSchema):

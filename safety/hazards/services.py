@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, case, func, insert, literal, select, update
@@ -24,7 +24,7 @@ from ..points.models import Point
 from ..schools.models import School
 from ..schools.services import school_ids_in_visible_region
 from .models import OPEN_STATUSES, Hazard, HazardEvent, HazardSource, HazardStatus
-from .policy import LIFECYCLE, deadlines
+from .policy import LIFECYCLE, deadlines, policy
 
 # Events whose photos show the hazard as found.
 DISCOVERY_ACTIONS = ("opened", "observed_again")
@@ -163,6 +163,19 @@ def open_from_failure(actor: User, point: Point, item: ChecklistItem, inspection
     return existing, False
 
 
+def fix_on_the_spot(actor: User, point: Point, item: ChecklistItem, inspection_id: int, note: str,
+                    photos: list[str], fix: dict) -> Hazard:
+    """立行立改: a general problem fixed while the inspector was there is recorded as found and closed at once,
+    with the fix and its after-photos; it never runs a deadline. An open hazard for the item is closed too."""
+    hazard, opened = open_from_failure(actor, point, item, inspection_id, note, photos)
+    if opened:
+        hazard.deadline = hazard.interim_deadline = None
+    hazard.on_the_spot, hazard.rectifier_id = True, actor.id
+    hazard.accepted_by_id, hazard.accepted_at, hazard.acceptance_opinion = actor.id, now(), fix["note"]
+    _note_ledger(hazard, {"measures": fix["note"]})
+    return _move(hazard, actor, "fix_on_the_spot", fix["note"], fix["photos"])
+
+
 def _open_for_item(point_id: int, item_key: str) -> Hazard | None:
     return db.session.scalar(select(Hazard).where(Hazard.point_id == point_id, Hazard.item_key == item_key,
                                                   Hazard.status.in_(OPEN_STATUSES)))
@@ -231,12 +244,27 @@ def assignee(user_id: int) -> User:
     return user
 
 
-def assign(actor: User, hazard: Hazard, assignee: User, note: str = "") -> Hazard:
+def assign(actor: User, hazard: Hazard, assignee: User, note: str = "", deadline: datetime | None = None) -> Hazard:
+    """Whoever confirms a general hazard by assigning it may set its deadline within the policy's bounds."""
     require_in_scope(actor, hazard.school_id, Capability.manage)
     if not may(assignee, Capability.view, hazard.school_id):
         raise Invalid(fields={"assignee_id": [_("That person has no access to this school.")]})
+    if deadline is not None:
+        _confirm_deadline(actor, hazard, deadline)
     hazard.assignee_id = assignee.id
     return _move(hazard, actor, "assign", note, assignee_id=assignee.id, assignee=assignee.display_name)
+
+
+def _confirm_deadline(actor: User, hazard: Hazard, deadline: datetime) -> None:
+    if hazard.grade != Grade.general:
+        raise Invalid(fields={"deadline": [_("A major hazard's deadline comes from its 五落实 plan.")]})
+    if not hazard.is_open:
+        raise Conflict(_("The hazard is no longer open."), code="wrong_state")
+    latest = hazard.created_at + timedelta(days=policy()["general"]["max_deadline_days"])
+    if not now() < deadline <= latest:
+        raise Invalid(fields={"deadline": [_("The deadline must be after now and no later than %(latest)s.",
+                                             latest=latest.date().isoformat())]})
+    change_deadline(actor, hazard, "deadline_set", deadline, _("Deadline set on confirmation."))
 
 
 def _may_work_on(actor: User, hazard: Hazard) -> None:
@@ -278,7 +306,8 @@ def record_supervision(actor: User, hazard: Hazard, plan: dict, supervisor: str,
 
 
 def record_five_fixed(actor: User, hazard: Hazard, plan: dict) -> Hazard:
-    """五定 (五落实) for a major hazard: measures, responsible person, funding, deadline, contingency plan.
+    """五落实 for a major hazard: responsibility, measures, funds, deadline and contingency plan (责任、措施、资金、
+    时限、预案), plus the interim measures in force until it is fixed.
 
     The school's plan may finish on or before the deadline the policy or an office set, never later: only an
     office moves a deadline later (escalations.extend / supervise). A general hazard has no such plan.
@@ -287,19 +316,21 @@ def record_five_fixed(actor: User, hazard: Hazard, plan: dict) -> Hazard:
     if not hazard.is_open:
         raise Conflict(_("The hazard is no longer open."), code="wrong_state")
     if hazard.grade != Grade.major:
-        raise Conflict(_("A five-fixed plan is for major hazards; a general hazard keeps the deadline it was given."),
+        raise Conflict(_("A 五落实 plan is for major hazards; a general hazard keeps the deadline it was given."),
                        code="not_major")
     if hazard.deadline is not None and plan["deadline"] > hazard.deadline:
         raise Invalid(fields={"deadline": [_("The plan must finish on or before the current deadline; only the "
                                              "safety office can extend a deadline.")]})
     hazard.five_fixed = plan_record(plan)
+    _note_ledger(hazard, {"measures": plan["measures"], "funds": plan["funding"],
+                          "interim_measures": plan.get("interim_measures")})
     change_deadline(actor, hazard, "five_fixed", plan["deadline"], plan["measures"])
     return hazard
 
 
 def _require_five_fixed(hazard: Hazard) -> None:
     if hazard.grade == Grade.major and not hazard.five_fixed:
-        raise Conflict(_("A major hazard needs its five-fixed plan before rectification."),
+        raise Conflict(_("A major hazard needs its 五落实 plan before rectification."),
                        code="five_fixed_required")
 
 
@@ -327,13 +358,23 @@ def _refuse_photos_of_the_problem(hazard: Hazard, hashes: list[str]) -> None:
         raise Invalid(fields={"photos": problems}, code="photo_shows_the_problem" if same & set(hashes) else None)
 
 
-def rectify(actor: User, hazard: Hazard, note: str, photos: list[str]) -> Hazard:
-    """Rectification needs a note and photo evidence of the result; whoever records it may not verify it."""
+def rectify(actor: User, hazard: Hazard, note: str, photos: list[str], ledger: dict | None = None) -> Hazard:
+    """Rectification needs a note and photo evidence of the result; whoever records it may not verify it.
+
+    `ledger` may say what the ledger shows of it: the measures taken, the funds spent, interim measures.
+    """
     _may_work_on(actor, hazard)
     _require_five_fixed(hazard)
     _refuse_photos_of_the_problem(hazard, photos)
     hazard.rectifier_id = actor.id
-    return _move(hazard, actor, "rectify", note, photos)
+    _note_ledger(hazard, {"measures": note, **(ledger or {})})
+    return _move(hazard, actor, "rectify", note, photos, **(ledger or {}))
+
+
+def _note_ledger(hazard: Hazard, values: dict) -> None:
+    for name in ("measures", "funds", "interim_measures"):
+        if values.get(name):
+            setattr(hazard, name, values[name])
 
 
 def verifier_capability(hazard: Hazard) -> Capability:
@@ -346,6 +387,8 @@ def verify(actor: User, hazard: Hazard, accepted: bool, note: str = "") -> Hazar
     require_in_scope(actor, hazard.school_id, verifier_capability(hazard))
     if hazard.rectifier_id == actor.id:
         raise Forbidden(_("Someone other than the rectifier must verify."), code="same_person")
+    if accepted:  # 验收: who accepted it, when, and their opinion, as the ledger shows them
+        hazard.accepted_by_id, hazard.accepted_at, hazard.acceptance_opinion = actor.id, now(), note
     return _move(hazard, actor, "accept" if accepted else "reject", note)
 
 

@@ -1,13 +1,20 @@
+from contextlib import closing
+
+from flask import Response, request
 from flask.views import MethodView
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from ..core.auth import current_actor
 from ..core.pagination import paginate
 from ..core.parsing import Blueprint
 from ..core.schemas import page_of
-from ..errors import ApiError, Invalid, flatten_fields
+from ..errors import ApiError, ErrorSchema, Invalid, NotFound, UnsupportedMedia, flatten_fields
 from ..extensions import db
-from . import services
+from ..signatures.models import SignedSubject
+from ..signatures.schemas import SignatureIn, SignatureSchema, multipart_with_file
+from ..signatures.services import image_bytes, signatures_of
+from . import record, services, signing
 from .schemas import (
     INSPECTION_EXAMPLE,
     SYNC_EXAMPLE,
@@ -16,6 +23,7 @@ from .schemas import (
     InspectionArgs,
     InspectionDetailSchema,
     InspectionIn,
+    InspectionNoteIn,
     InspectionSchema,
     SyncIn,
     SyncOut,
@@ -52,12 +60,68 @@ class Coverage(MethodView):
         return services.coverage(current_actor(), args)
 
 
+def _detail(inspection):
+    inspection.signatures = signatures_of(SignedSubject.inspection, [inspection.id])
+    return services.present(inspection)
+
+
 @blp.route("/inspections/<int:inspection_id>")
 class InspectionDetail(MethodView):
     @blp.response(200, InspectionDetailSchema)
     def get(self, inspection_id):
-        """One inspection with its answers, photos and the hazards it found"""
-        return services.present(services.get_inspection(current_actor(), inspection_id))
+        """One inspection with its answers, photos, signatures and the hazards it found"""
+        return _detail(services.get_inspection(current_actor(), inspection_id))
+
+    @blp.arguments(InspectionNoteIn)
+    @blp.response(200, InspectionDetailSchema)
+    def patch(self, data, inspection_id):
+        """The inspector completes the record's summary note; once signed the record is final (409)"""
+        actor = current_actor()
+        return _detail(signing.amend_note(actor, services.get_inspection(actor, inspection_id), data["note"]))
+
+
+@blp.route("/inspections/<int:inspection_id>/signatures")
+class InspectionSignatures(MethodView):
+    @blp.doc(requestBody=multipart_with_file(SignatureIn, "the signature drawn on the pad, PNG (at most 256 kB)"))
+    @blp.arguments(SignatureIn, location="json_or_form")
+    @blp.response(201, SignatureSchema)
+    def post(self, data, inspection_id):
+        """Sign the record: the inspector, or the countersigner on the inspector's phone (multipart `file`, PNG)
+
+        One signature per role, never replaced (409); after the first the record cannot be edited.
+        """
+        actor = current_actor()
+        inspection = services.get_inspection(actor, inspection_id)
+        upload = request.files.get("file")
+        if request.mimetype != "multipart/form-data" or upload is None:
+            raise UnsupportedMedia(_("Send the signature as a multipart form with the PNG as `file`."))
+        with closing(upload):  # a large upload is a temporary file: close it now
+            image = upload.read()
+        return signing.sign(actor, inspection, data["role"], data.get("name"), image)
+
+
+@blp.route("/inspections/<int:inspection_id>/signatures/<int:signature_id>")
+class InspectionSignatureImage(MethodView):
+    @blp.response(200, description="The signature as drawn (PNG)", content_type="image/png")
+    def get(self, inspection_id, signature_id):
+        """One signature's image, to whoever may see the inspection"""
+        inspection = services.get_inspection(current_actor(), inspection_id)
+        found = next((s for s in signatures_of(SignedSubject.inspection, [inspection.id]) if s.id == signature_id),
+                     None)
+        if found is None:
+            raise NotFound()
+        return Response(image_bytes(found), mimetype="image/png")
+
+
+@blp.route("/inspections/<int:inspection_id>/record.pdf")
+class InspectionRecord(MethodView):
+    @blp.response(200, description="检查记录 (PDF, Chinese, A4)", content_type="application/pdf")
+    @blp.alt_response(503, schema=ErrorSchema, description="The server has no usable Chinese font")
+    def get(self, inspection_id):
+        """The inspection record to hand over or file: answers, photos, hazards found and signatures"""
+        inspection = services.get_inspection(current_actor(), inspection_id)
+        return Response(record.record_pdf(inspection), mimetype="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="inspection-I{inspection.id:06d}.pdf"'})
 
 
 @blp.route("/sync")

@@ -6,7 +6,15 @@ from ..core.schemas import IdField, PageArgs, StrictSchema
 from ..errors import ErrorDetail
 from ..hazards.schemas import HazardSummarySchema
 from ..photos.schemas import PhotoRef, PhotoRefSchema
+from ..signatures.schemas import SignatureSchema
 from .models import InspectionStatus, Outcome
+
+
+class OnTheSpotIn(StrictSchema):
+    """立行立改: the problem was fixed during this inspection; what was done and photos of the result."""
+
+    note = ma.fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    photos = ma.fields.List(PhotoRef(), required=True, validate=validate.Length(min=1, max=20))
 
 
 class ResultIn(StrictSchema):
@@ -17,6 +25,9 @@ class ResultIn(StrictSchema):
                                     "anyOf": [{"type": "number"}, {"type": "string"}]})
     note = ma.fields.String(load_default="", validate=validate.Length(max=2000))
     photos = ma.fields.List(PhotoRef(), load_default=list, validate=validate.Length(max=20))
+    fixed_on_spot = ma.fields.Nested(OnTheSpotIn, metadata={
+        "description": "a failed general item fixed during the inspection (立行立改): recorded as a hazard closed on "
+                       "the spot, with no deadline"})
 
 
 class LocationIn(StrictSchema):
@@ -92,6 +103,14 @@ class InspectionSchema(ma.Schema):
 class InspectionDetailSchema(InspectionSchema):
     results = ma.fields.List(ma.fields.Nested(ResultSchema))
     hazards = ma.fields.List(ma.fields.Nested(HazardSummarySchema))
+    needs_countersignature = ma.fields.Boolean(attribute="template_version.template.needs_countersignature",
+                                               metadata={"description": "its checklist asks for a countersignature"})
+    signatures = ma.fields.List(ma.fields.Nested(SignatureSchema), metadata={
+        "description": "the inspector's and the countersigner's; once signed the record is final"})
+
+
+class InspectionNoteIn(StrictSchema):
+    note = ma.fields.String(required=True, validate=validate.Length(max=2000))
 
 
 class InspectionArgs(PageArgs):

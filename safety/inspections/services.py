@@ -20,7 +20,7 @@ from ..core.clock import now
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..hazards.models import Hazard, HazardEvent
-from ..hazards.services import open_from_failure
+from ..hazards.services import fix_on_the_spot, open_from_failure
 from ..photos.models import Photo, PhotoSubject
 from ..photos.services import attach_photo_parts, missing_hashes, names_photo, resolve_ref_lists, still_missing
 from ..points.models import Point
@@ -115,8 +115,9 @@ def submit(actor: User, data: dict) -> Submission:
     check_results(version, data["results"])
     photo_lists = list(resolve_ref_lists(actor, {f"results.{i}.photos": r.get("photos") or []
                                                  for i, r in enumerate(data["results"])}).values())
+    fixes = _fixes(actor, data["results"])
     location = data.get("location") or {}
-    all_hashes = [h for hashes in photo_lists for h in hashes]
+    all_hashes = [h for hashes in photo_lists for h in hashes] + [h for fix in fixes.values() for h in fix["photos"]]
     inspection = Inspection(client_uuid=data["client_uuid"], content_hash=fingerprint, point_id=point.id,
                             school_id=point.school_id, template_version_id=version.id, inspector_id=actor.id,
                             started_at=data["started_at"], submitted_at=data["submitted_at"], received_at=now(),
@@ -132,7 +133,7 @@ def submit(actor: User, data: dict) -> Submission:
             db.session.add(inspection)
     except IntegrityError:
         return _replay(actor, _by_uuid(data["client_uuid"]), fingerprint)
-    hazards = _record_results(actor, point, version, inspection, data["results"], photo_lists)
+    hazards = _record_results(actor, point, version, inspection, data["results"], photo_lists, fixes)
     mark_inspected(point, inspection.submitted_at)
     return Submission(inspection, created=True, hazards=hazards, photos=bool(all_hashes))
 
@@ -145,20 +146,33 @@ def _result_row(inspection_id: int, item, result: dict) -> dict:
             "value_text": value if isinstance(value, str) else None}
 
 
-def _record_results(actor, point, version, inspection, results, photo_lists) -> list[Hazard]:
+def _fixes(actor: User, results: list[dict]) -> dict[int, dict]:
+    """On-the-spot fixes by result index, their photos resolved (one look-up for all of them)."""
+    named = {i: r["fixed_on_spot"] for i, r in enumerate(results) if r.get("fixed_on_spot")}
+    if not named:
+        return {}
+    photos = resolve_ref_lists(actor, {f"results.{i}.fixed_on_spot.photos": fix["photos"] for i, fix in named.items()})
+    return {i: {**fix, "photos": photos[f"results.{i}.fixed_on_spot.photos"]} for i, fix in named.items()}
+
+
+def _record_results(actor, point, version, inspection, results, photo_lists, fixes) -> list[Hazard]:
     """All results in one INSERT (and their photos in one more), however long the checklist."""
     items = {item.id: item for item in version.items}
     rows = [_result_row(inspection.id, items[r["item_id"]], r) for r in results]
     ids = dict(db.session.execute(insert(InspectionResult).values(rows)
                                   .returning(InspectionResult.item_id, InspectionResult.id)).all())
     attach_photo_parts(point.school_id, PhotoSubject.inspection, inspection.id,
-                       [(ids[r["item_id"]], hashes) for r, hashes in zip(results, photo_lists, strict=True)])
+                       [(ids[r["item_id"]], hashes + fixes.get(i, {}).get("photos", []))
+                        for i, (r, hashes) in enumerate(zip(results, photo_lists, strict=True))])
     hazards = []
-    for row, hashes in zip(rows, photo_lists, strict=True):
-        if row["outcome"] == Outcome.failed:
-            hazard, _opened = open_from_failure(actor, point, items[row["item_id"]], inspection.id, row["note"],
-                                                hashes)
-            hazards.append(hazard)
+    for index, (row, hashes) in enumerate(zip(rows, photo_lists, strict=True)):
+        if row["outcome"] != Outcome.failed:
+            continue
+        item = items[row["item_id"]]
+        if index in fixes:
+            hazards.append(fix_on_the_spot(actor, point, item, inspection.id, row["note"], hashes, fixes[index]))
+        else:
+            hazards.append(open_from_failure(actor, point, item, inspection.id, row["note"], hashes)[0])
     return hazards
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from ..checklists.models import ChecklistItem, ChecklistVersion, ItemKind
+from ..checklists.models import ChecklistItem, ChecklistVersion, Grade, ItemKind
 from ..errors import Invalid
 from .models import Outcome
 
@@ -41,7 +41,20 @@ def _check_one(item: ChecklistItem, result: dict) -> dict[str, list[str]]:
         problems.setdefault("photos", []).append(_("This item is answered with a photo."))
     elif outcome == Outcome.failed and item.photo_on_fail and not photos:
         problems.setdefault("photos", []).append(_("A failed item here needs a photo."))
+    if result.get("fixed_on_spot"):
+        problems.update(_check_fix(item, result))
     return problems
+
+
+def _check_fix(item: ChecklistItem, result: dict) -> dict[str, list[str]]:
+    """立行立改 is for a failed general item, proven by photos other than those of the problem."""
+    if result["outcome"] != Outcome.failed:
+        return {"fixed_on_spot": [_("Only a failed item can be fixed on the spot.")]}
+    if item.fail_grade != Grade.general:
+        return {"fixed_on_spot": [_("A major hazard cannot be fixed on the spot: it needs its 五落实 plan.")]}
+    if set(result["fixed_on_spot"]["photos"]) & set(result.get("photos") or []):
+        return {"fixed_on_spot.photos": [_("Show the result: not the photo of the problem.")]}
+    return {}
 
 
 def check_results(version: ChecklistVersion, results: list[dict]) -> None:

@@ -15,7 +15,7 @@ from .blueprint import asset, asset_version, bp
 from .session import current_user, end_session, home_for, start_session
 
 # What the service worker keeps for offline use from the start (pages are added as they are opened).
-OFFLINE_ASSETS = ("app.css", "common.js", "outbox.js", "inspect.js", "queue.js", "report.js", "login.js")
+OFFLINE_ASSETS = ("app.css", "common.js", "outbox.js", "inspect.js", "sign.js", "queue.js", "report.js", "login.js")
 
 
 def safe_next(target: str | None) -> str | None:

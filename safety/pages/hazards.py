@@ -21,11 +21,11 @@ from ..escalations import services as escalations
 from ..escalations.policy import policy as escalation_policy
 from ..escalations.schemas import EscalationActionIn
 from ..extensions import db
-from ..hazards import exports
 from ..hazards import services as hazards
 from ..hazards.models import Hazard
 from ..hazards.policy import LIFECYCLE
 from ..hazards.schemas import AssignIn, DismissIn, FiveFixedIn, NoteIn, RectifyIn, ReopenIn, VerifyIn
+from ..notices import render as notice_render
 from . import forms, names
 from .auth import safe_next
 from .blueprint import bp
@@ -89,7 +89,7 @@ def _extend_dates(hazard: Hazard, max_days: int) -> dict[str, str]:
 @login_required
 def hazard_notice(hazard_id):
     """整改通知书: the rectification notice, as the API renders it."""
-    return exports.notice_response(hazards.get_hazard(current_user(), hazard_id))
+    return notice_render.notice_response(hazards.get_hazard(current_user(), hazard_id))
 
 
 # --- the actions ----------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from ..drills.models import REPORTABLE, Drill, DrillStatus
 from ..drills.schemas import DrillReportIn
 from ..errors import ApiError, Invalid
 from ..extensions import db
-from ..hazards import exports
+from ..hazards import ledger
 from ..hazards import services as hazards
 from ..hazards.models import Hazard, HazardStatus
 from ..labels import services as labels
@@ -36,7 +36,7 @@ def count(query) -> int:
 def ledger_response(query: Select, code: str, only_open: bool) -> Response:
     """The hazard ledger (隐患台账) of a school's or a region's hazards, as an XLSX download."""
     name = f"hazard-ledger-{code}{'-open' if only_open else ''}.xlsx"
-    return Response(exports.ledger_xlsx(query), mimetype=XLSX,
+    return Response(ledger.ledger_xlsx(query), mimetype=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 

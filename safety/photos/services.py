@@ -146,6 +146,16 @@ def open_copy(photo: Photo, size: str):
     return storage().open(photo_keys(photo.sha256)[size])
 
 
+def read_copy(sha256: str, size: str) -> bytes | None:
+    """A stored copy's bytes for a printed document; None when its file is gone (the document leaves it out)."""
+    from .storage import photo_keys
+    try:
+        with storage().open(photo_keys(sha256)[size]) as stored:
+            return stored.read()
+    except OSError:
+        return None
+
+
 def missing_hashes(hashes: list[str]) -> list[str]:
     present = set(db.session.scalars(select(Photo.sha256).where(Photo.sha256.in_(hashes))))
     return [h for h in hashes if h not in present]

@@ -15,11 +15,11 @@ def test_ledger_lists_the_scoped_hazards_in_chinese(client, world, point):  # no
     assert response.status_code == 200 and "hazard-ledger" in response.headers["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("编号", "学校代码", "学校")
-    assert len(rows) == 2 and rows[1][0] == f"H{hid:06d}" and rows[1][1] == "SA"
-    assert rows[1][5] == "消防器材" and rows[1][6] == "一般隐患" and rows[1][11] == "已上报"
+    assert rows[1][:3] == ("序号", "隐患编号", "学校")
+    assert len(rows) == 3 and rows[2][1] == f"H{hid:06d}" and rows[2][2] == "甲区第一小学"
+    assert rows[2][7] == "一般隐患" and rows[2][19] == "已上报"
     other = client.get("/api/v1/hazards/ledger.xlsx", headers=world.headers("office_b"))
-    assert len(list(load_workbook(io.BytesIO(other.data)).active.iter_rows())) == 1  # the header only
+    assert len(list(load_workbook(io.BytesIO(other.data)).active.iter_rows())) == 2  # the title and header only
 
 
 def test_notice_is_a_pdf_only_for_those_who_see_the_hazard(client, world, point):  # noqa: F811
@@ -38,4 +38,4 @@ def test_control_characters_in_user_text_do_not_break_the_ledger(client, world, 
     ledger = client.get("/api/v1/hazards/ledger.xlsx", headers=world.headers("office_a"))
     assert ledger.status_code == 200
     rows = list(load_workbook(io.BytesIO(ledger.data)).active.iter_rows(values_only=True))
-    assert rows[1][8] == "水管漏水：墙角有水"
+    assert rows[2][6] == "水管漏水：墙角有水"

@@ -9,6 +9,7 @@ import pytest
 
 from safety.extensions import db
 from tests.api.test_inspections import submission
+from tests.documents.support import sign
 from tests.factories import answers, create_class, create_point, jpeg_bytes, upload_photo
 
 MARKERS = ("SC-SECRET", "乙区保密点位", "保密隐患描述")
@@ -31,7 +32,10 @@ def secret(client, world):
                                                              "photos": [photo["id"]]})
     inspection = client.post("/api/v1/inspections", json=submission(point, results=results), headers=headers).json
     more = _school_c_records(world, school_class, inspection["hazards"][0]["id"])
-    return {**more,
+    notice = client.post("/api/v1/notices", json={"inspection_id": inspection["id"], "inspectors": "SC-SECRET 检查组"},
+                         headers=world.headers("office_b")).json
+    signature = sign(client, headers, inspection["id"], "inspector").json
+    return {**more, "notice_id": notice["id"], "signature_id": signature["id"],
         "school_id": world.school_c.id, "point_id": point.id, "inspection_id": inspection["id"],
         "hazard_id": inspection["hazards"][0]["id"], "photo_id": photo["id"], "class_id": school_class.id,
         "qr_token": point.qr_token, "region_id": world.district_b.id, "user_id": world.principal_c.id,

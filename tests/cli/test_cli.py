@@ -36,9 +36,24 @@ def test_demo_builds_a_city_and_a_principal_sees_only_their_school(runner, clien
     assert db.session.scalar(select(func.count(Region.id))) == 4
     assert db.session.scalar(select(func.count(School.id))) == 12
     assert db.session.scalar(select(func.count(SchoolClass.id))) > 100
+    _has_signed_paperwork()
     token = login(client, "principal.dh-sy-xx", "demo-pass-2026").json["access_token"]
     schools = client.get("/api/v1/schools", headers={"Authorization": f"Bearer {token}"}).json
     assert [s["code"] for s in schools["items"]] == ["DH-SY-XX"]
     again = runner.invoke(args=["demo", "--if-empty"])
     assert "already loaded" in again.output
     assert db.session.scalar(select(func.count(School.id))) == 12
+
+
+def _has_signed_paperwork() -> None:
+    """The demo shows signed records, countersigned ones, notices with receipts and on-the-spot fixes."""
+    from safety.hazards.models import Hazard
+    from safety.notices.models import Notice
+    from safety.signatures.models import Signature, SignerRole
+    roles = dict(db.session.execute(select(Signature.role, func.count()).group_by(Signature.role)).all())
+    assert roles.get(SignerRole.inspector, 0) > 10 and roles.get(SignerRole.countersigner, 0) > 5
+    assert roles.get(SignerRole.receiver, 0) > 0
+    assert db.session.scalar(select(func.count(Notice.id)).where(Notice.received_at.is_not(None))) > 0
+    assert db.session.scalar(select(func.count(Notice.id)).where(Notice.received_at.is_(None))) > 0
+    assert db.session.scalar(select(func.count(Hazard.id)).where(Hazard.on_the_spot.is_(True))) > 0
+

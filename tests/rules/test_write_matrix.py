@@ -33,7 +33,8 @@ NOT_ABOUT_A_SCHOOL = {
 }
 # Writes that name school C in the body rather than the path.
 BODY_NAMES_THE_SCHOOL = {"/api/v1/hazards": "school_id", "/api/v1/inspections": "point_id",
-                         "/api/v1/webhooks": "school_id", "/api/v1/calendars": "region_id"}
+                         "/api/v1/webhooks": "school_id", "/api/v1/calendars": "region_id",
+                         "/api/v1/notices": "inspection_id"}
 # Field values the generic generator cannot guess (by field name).
 FIELD_VALUES = {
     "photos": lambda ids: ["ab" * 32], "action": lambda ids: "acknowledge", "accepted": lambda ids: True,

@@ -1,6 +1,7 @@
 // The checklist form behind a QR code: large answers, a photo right where an item fails, previews, and a
 // submission that goes through the phone's outbox (so it survives having no signal).
 import {enqueue, flush, format, list, messages, rememberAuth, sha256Hex, watch} from './outbox.js';
+import {signingPanel} from './sign.js';
 
 const form = document.getElementById('checklist');
 const text = messages();
@@ -183,6 +184,7 @@ function showResult(state, detail) {
       }
       box.append(ul);
     }
+    if (detail && detail.id && auth) signingPanel(box, detail.id, auth, text);
   }
   box.scrollIntoView({behavior: 'smooth', block: 'start'});
 }

@@ -1,0 +1,1 @@
+"""Handwritten signatures captured on a canvas (inspector, countersigner, receiver of a notice)."""
