@@ -342,6 +342,6 @@ def test_every_status_grade_source_level_and_action_has_its_labels(app):
         assert sorted(map(str, table)) == sorted(map(str, values))
         assert all(labels.shown(table, v) and labels.filed(table, v) for v in values)
     assert set(TRANSITIONS) | {"opened", "observed_again", "escalated", "five_fixed", "acknowledged", "extended",
-                               "supervised", "comment"} == set(labels.EVENT)
+                               "supervised", "comment", "deadline_set"} == set(labels.EVENT)
     with pytest.raises(KeyError):
         labels.filed(labels.LEVEL, 3)
