@@ -40,8 +40,8 @@ from ..scheduler.registry import job
 from ..schools.models import RegionLevel, School, SchoolClass
 from . import notices  # noqa: F401  (the texts of this package's notifications)
 from .definitions import sync_default_definitions
+from .kinds import water_patrol
 from .models import (
-    ActivityKind,
     ActivityRequirement,
     Cadence,
     Campaign,
@@ -264,7 +264,7 @@ def water_rhythm(as_of: datetime) -> int:
     water = Point.category == Category.water_body
     for campaign in db.session.scalars(select(Campaign).where(Campaign.status == CampaignStatus.open,
                                                               Campaign.opens_at <= as_of)).all():
-        patrol = next((r for r in campaign.definition.requirements if r.kind == ActivityKind.water_patrol), None)
+        patrol = next((r for r in campaign.definition.requirements if r.kind == water_patrol.NAME), None)
         if patrol is None:
             continue
         following = schools_following(campaign.definition, campaign.region)

@@ -36,19 +36,6 @@ class Cadence(enum.StrEnum):
     term = "term"      # every term of the school calendar (防欺凌)
 
 
-class ActivityKind(enum.StrEnum):
-    """What a requirement asks for; the kind decides which counts a report needs and how progress reads it."""
-
-    lesson = "lesson"                      # a themed lesson (per class): participants
-    parent_letter = "parent_letter"        # a letter to parents with a receipt per student (per class): letters
-    holiday_reminder = "holiday_reminder"  # a reminder before each holiday of the calendar (per holiday)
-    water_patrol = "water_patrol"          # patrols of water-body points: inspections at a raised frequency
-    committee_meeting = "committee_meeting"  # a meeting of the school's committee, with minutes (per school)
-    survey = "survey"                      # a survey of all students: surveyed / enrolled (per school)
-    incident_log = "incident_log"          # an incident log with handling status (no task; see BullyingIncident)
-    custom = "custom"                      # anything else an office defines (per class or per school)
-
-
 class TaskUnit(enum.StrEnum):
     school = "school"
     school_class = "class"
@@ -112,7 +99,7 @@ class ActivityRequirement(db.Model):
     definition_id: Mapped[int] = mapped_column(ForeignKey("campaign_definitions.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(48))
     position: Mapped[int] = mapped_column(Integer, default=0)
-    kind: Mapped[ActivityKind] = mapped_column(enum_column(ActivityKind))
+    kind: Mapped[str] = mapped_column(String(32))  # an activity kind of the registry (kinds/), which checks it
     unit: Mapped[TaskUnit] = mapped_column(enum_column(TaskUnit))
     name_zh: Mapped[str] = mapped_column(String(100))
     name_en: Mapped[str] = mapped_column(String(100), default="")
@@ -217,7 +204,7 @@ class CampaignActivity(db.Model):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
     task_id: Mapped[int] = mapped_column(ForeignKey("campaign_tasks.id"), index=True)
     requirement_id: Mapped[int] = mapped_column(ForeignKey("campaign_requirements.id"))
-    kind: Mapped[ActivityKind] = mapped_column(enum_column(ActivityKind))
+    kind: Mapped[str] = mapped_column(String(32))
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
     class_id: Mapped[int | None] = mapped_column(ForeignKey("school_classes.id"))
     held_on: Mapped[date] = mapped_column(Date)

@@ -27,8 +27,8 @@ from ..core.clock import now
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..schools.models import School, SchoolClass
+from .kinds import parent_letter
 from .models import (
-    ActivityKind,
     ActivityRequirement,
     Campaign,
     CampaignStatus,
@@ -82,7 +82,7 @@ def create_letters(campaign: Campaign) -> int:
     missing = db.session.execute(
         select(CampaignTask.class_id, CampaignTask.school_id)
         .join(ActivityRequirement, ActivityRequirement.id == CampaignTask.requirement_id)
-        .where(CampaignTask.campaign_id == campaign.id, ActivityRequirement.kind == ActivityKind.parent_letter,
+        .where(CampaignTask.campaign_id == campaign.id, ActivityRequirement.kind == parent_letter.NAME,
                CampaignTask.class_id.is_not(None),
                ~exists().where(ClassLetter.campaign_id == campaign.id, ClassLetter.class_id == CampaignTask.class_id))
         .distinct()).all()

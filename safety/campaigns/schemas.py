@@ -9,8 +9,8 @@ from ..core.schemas import IdField, Localised, PageArgs, StrictSchema, is_chines
 from ..photos.schemas import PhotoRef, PhotoRefSchema
 from ..points.models import Frequency
 from .authenticity import REUSED_IN
+from .kinds import BUILTIN, kind_names, kind_spec
 from .models import (
-    ActivityKind,
     Cadence,
     CampaignStatus,
     CommitteeRole,
@@ -21,17 +21,16 @@ from .models import (
     TaskUnit,
 )
 
-# Which units each kind of activity may be required per.
-KIND_UNITS = {
-    ActivityKind.lesson: (TaskUnit.school_class, TaskUnit.school),
-    ActivityKind.parent_letter: (TaskUnit.school_class,),
-    ActivityKind.holiday_reminder: (TaskUnit.holiday,),
-    ActivityKind.water_patrol: (TaskUnit.water_body,),
-    ActivityKind.committee_meeting: (TaskUnit.school,),
-    ActivityKind.survey: (TaskUnit.school,),
-    ActivityKind.incident_log: (TaskUnit.none,),
-    ActivityKind.custom: (TaskUnit.school_class, TaskUnit.school),
-}
+
+def _known_kind(value: str) -> None:
+    if value not in kind_names():
+        # marshmallow's own wording, which core/messages.py translates like OneOf's
+        raise ma.ValidationError(f"Must be one of: {', '.join(kind_names())}.")
+
+
+def KindField(**kwargs) -> ma.fields.String:
+    """An activity kind: one of the registry's (kinds/); the document lists the shipped ones."""
+    return ma.fields.String(metadata={"enum": list(BUILTIN)}, **kwargs)
 
 
 def _name(row) -> str:
@@ -52,7 +51,7 @@ def valid_month_day(value: str) -> bool:
 
 class RequirementIn(StrictSchema):
     key = ma.fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,47}$"))
-    kind = ma.fields.Enum(ActivityKind, by_value=True, required=True)
+    kind = KindField(required=True, validate=_known_kind)
     unit = ma.fields.Enum(TaskUnit, by_value=True, required=True)
     name_zh = ma.fields.String(required=True, validate=validate.Length(min=1, max=100))
     name_en = ma.fields.String(load_default="", validate=validate.Length(max=100))
@@ -64,11 +63,14 @@ class RequirementIn(StrictSchema):
 
     @ma.validates_schema
     def _fits(self, data, **_kwargs):
-        if data["unit"] not in KIND_UNITS[data["kind"]]:
-            allowed = ", ".join(u.value for u in KIND_UNITS[data["kind"]])
+        kind = kind_spec(data["kind"])
+        if data["unit"] not in kind.units:
+            allowed = ", ".join(u.value for u in kind.units)
             raise ma.ValidationError({"unit": [_("This kind of activity is required per: %(units)s.", units=allowed)]})
-        if data["kind"] == ActivityKind.water_patrol and data.get("season_frequency") is None:
-            raise ma.ValidationError({"season_frequency": [_("Required for water patrols.")]})
+        missing = {name: [_("Required for this activity.")] for name in kind.requirement_fields
+                   if data.get(name) is None}
+        if missing:
+            raise ma.ValidationError(missing)
 
 
 class DefinitionIn(StrictSchema):
@@ -130,7 +132,7 @@ class DefinitionArgs(PageArgs):
 class RequirementSchema(ma.Schema):
     id = ma.fields.Integer()
     key = ma.fields.String()
-    kind = ma.fields.Enum(ActivityKind, by_value=True)
+    kind = KindField()
     unit = ma.fields.Enum(TaskUnit, by_value=True)
     name = Localised()
     name_zh = ma.fields.String()
@@ -199,7 +201,7 @@ class TaskSchema(ma.Schema):
     id = ma.fields.Integer()
     campaign_id = ma.fields.Integer()
     activity = ma.fields.Function(lambda t: t.requirement.key, metadata={"type": "string"})
-    kind = ma.fields.Function(lambda t: t.requirement.kind.value, metadata={"type": "string"})
+    kind = ma.fields.Function(lambda t: t.requirement.kind, metadata={"type": "string"})
     activity_name = ma.fields.Function(lambda t: localised(t.requirement), metadata={"type": "string"})
     school_id = ma.fields.Integer()
     class_id = ma.fields.Integer(allow_none=True)
@@ -255,7 +257,7 @@ class ActivitySchema(ma.Schema):
     campaign_id = ma.fields.Integer()
     task_id = ma.fields.Integer()
     activity = ma.fields.Function(lambda a: a.requirement.key, metadata={"type": "string"})
-    kind = ma.fields.Enum(ActivityKind, by_value=True)
+    kind = KindField()
     school_id = ma.fields.Integer()
     class_id = ma.fields.Integer(allow_none=True)
     held_on = ma.fields.Date()
@@ -444,7 +446,7 @@ class SchoolFigures(Figures):
 
 class RequirementFigures(ma.Schema):
     key = ma.fields.String()
-    kind = ma.fields.Enum(ActivityKind, by_value=True)
+    kind = KindField()
     name = ma.fields.Function(_name, metadata={"type": "string"})
     tasks = ma.fields.Integer()
     done = ma.fields.Integer()

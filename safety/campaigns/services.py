@@ -16,22 +16,19 @@ from ..photos.services import attach_photos, photos_of, resolve_refs
 from ..schools.models import Region, School, SchoolClass
 from ..schools.services import get_region, school_ids_in_visible_region
 from .authenticity import doubts
+from .kinds import COUNT_NAMES, KindSpec, kind_spec
 from .models import (
-    ActivityKind,
     ActivityRequirement,
     Campaign,
     CampaignActivity,
     CampaignDefinition,
     CampaignStatus,
     CampaignTask,
-    CommitteeMember,
-    CommitteeRole,
     TaskStatus,
     TaskUnit,
 )
 from .periods import local_day
 
-PHOTO_REQUIRED = (ActivityKind.lesson, ActivityKind.holiday_reminder, ActivityKind.committee_meeting)
 REPORTABLE = (TaskStatus.open, TaskStatus.overdue, TaskStatus.done)  # done: more evidence, a second meeting …
 
 # --- reading --------------------------------------------------------------------------------------------
@@ -111,10 +108,8 @@ def _requirement(campaign: Campaign, key: str) -> ActivityRequirement:
     if requirement is None:
         keys = ", ".join(r.key for r in campaign.definition.requirements if r.has_tasks)
         raise Invalid(fields={"activity": [_("No such activity in this campaign; one of: %(keys)s.", keys=keys)]})
-    if requirement.kind == ActivityKind.water_patrol:
-        raise Invalid(fields={"activity": [_("Water patrols are recorded as inspections of the water-body points.")]})
-    if requirement.kind == ActivityKind.incident_log:
-        raise Invalid(fields={"activity": [_("Incidents are recorded in the incident log.")]})
+    if (elsewhere := kind_spec(requirement.kind).recorded_elsewhere) is not None:
+        raise Invalid(fields={"activity": [elsewhere()]})
     return requirement
 
 
@@ -142,23 +137,13 @@ def _task(campaign: Campaign, requirement: ActivityRequirement, school: School, 
     return task
 
 
-def _check_counts(kind: ActivityKind, counts: dict, minutes: str) -> None:
-    needed = {ActivityKind.lesson: ("participants",), ActivityKind.parent_letter: ("letters",),
-              ActivityKind.survey: ("surveyed", "enrolled")}.get(kind, ())
-    problems = {f"counts.{name}": [_("Required for this activity.")] for name in needed if counts.get(name) is None}
-    if kind == ActivityKind.survey and not problems and counts["surveyed"] > counts["enrolled"]:
-        problems["counts.surveyed"] = [_("More students surveyed than enrolled.")]
-    if kind == ActivityKind.committee_meeting and not minutes.strip():
-        problems["minutes"] = [_("A committee meeting needs its minutes.")]
+def _check_report(kind: KindSpec, counts: dict, minutes: str) -> None:
+    problems = {f"counts.{name}": [_("Required for this activity.")] for name in kind.counts
+                if counts.get(name) is None}
+    if not problems and kind.check is not None:
+        problems = kind.check(counts, minutes)
     if problems:
         raise Invalid(fields=problems)
-
-
-def committee_on_record(school_id: int) -> bool:
-    """A committee is on record when it has current members, one of them its chair."""
-    return db.session.scalar(select(CommitteeMember.id).where(
-        CommitteeMember.school_id == school_id, CommitteeMember.removed_at.is_(None),
-        CommitteeMember.role == CommitteeRole.chair).limit(1)) is not None
 
 
 def report_activity(actor: User, campaign: Campaign, data: dict) -> CampaignActivity:
@@ -174,20 +159,20 @@ def report_activity(actor: User, campaign: Campaign, data: dict) -> CampaignActi
     requirement = _requirement(campaign, data["activity"])
     task = _task(campaign, requirement, school, data)
     counts, minutes = data.get("counts") or {}, data.get("minutes", "")
-    _check_counts(requirement.kind, counts, minutes)
+    kind = kind_spec(requirement.kind)
+    _check_report(kind, counts, minutes)
     if data["held_on"] > local_day(now()):
         raise Invalid(fields={"held_on": [_("An activity cannot be reported before it took place.")]})
     photos = resolve_refs(actor, data.get("photo_ids", []), "photo_ids")
-    if requirement.kind in PHOTO_REQUIRED and not photos:
+    if kind.photo_required and not photos:
         raise Invalid(fields={"photo_ids": [_("Add at least one photo as evidence.")]})
-    if requirement.kind == ActivityKind.committee_meeting and not committee_on_record(school.id):
-        raise Conflict(_("Record the committee's members, with its chair, before reporting a meeting."),
-                       code="no_committee")
+    if kind.precondition is not None:
+        kind.precondition(school.id)
     activity = CampaignActivity(
         campaign_id=campaign.id, task_id=task.id, requirement_id=requirement.id, kind=requirement.kind,
         school_id=school.id, class_id=task.class_id, held_on=data["held_on"], minutes=minutes,
         notes=data.get("notes", ""), reported_by_id=actor.id, reported_at=now(),
-        **{name: counts.get(name) for name in ("participants", "letters", "surveyed", "enrolled")})
+        **{name: counts.get(name) for name in COUNT_NAMES})
     db.session.add(activity)
     db.session.flush()
     attach_photos(photos, school.id, PhotoSubject.campaign_activity, activity.id)
