@@ -1,7 +1,6 @@
 
-from flask import Response, g
+from flask import Response
 from flask.views import MethodView
-from sqlalchemy import func, select
 
 from ..accounts.models import Role
 from ..accounts.scope import Capability, require_school
@@ -321,12 +320,9 @@ class WaterBodies(MethodView):
     @blp.response(200, page_of(WaterBodySchema))
     def get(self, args):
         """Water-body points with their ledger facts (risk grade, responsible person)"""
-        query = waters.visible_water_bodies(current_actor(), args)
-        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-        rows = db.session.execute(query.limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"])).all()
-        g.total_count = total
-        return {"items": [waters.present(p, w) for p, w in rows], "total": total, "page": args["page"],
-                "per_page": args["per_page"]}
+        page = paginate(waters.visible_water_bodies(current_actor(), args), args)
+        page["items"] = [waters.present(p, w) for p, w in waters.with_ledgers(page["items"])]
+        return page
 
 
 @blp.route("/water-bodies/<int:point_id>")
@@ -352,5 +348,5 @@ class WaterLedger(MethodView):
     def get(self, args):
         """The dangerous-waters ledger of the office's schools, as XLSX"""
         actor = _require_office()
-        rows = db.session.execute(waters.visible_water_bodies(actor, args, Capability.oversee)).all()
-        return _xlsx(exports.water_ledger_xlsx(rows), "dangerous-waters-ledger.xlsx")
+        points = db.session.scalars(waters.visible_water_bodies(actor, args, Capability.oversee)).all()
+        return _xlsx(exports.water_ledger_xlsx(waters.with_ledgers(points)), "dangerous-waters-ledger.xlsx")

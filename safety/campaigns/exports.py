@@ -106,9 +106,9 @@ def _report_sums(campaign: Campaign, schools: Select) -> dict:
 
 @force_locale("zh_Hans_CN")
 def water_ledger_xlsx(rows: list) -> bytes:
-    """One row per water-body point of the (already scoped) query, with its ledger facts."""
-    schools = {s.id: s for s in db.session.scalars(select(School).where(School.id.in_({r.Point.school_id
-                                                                                      for r in rows})))}
+    """One row per water-body point (already scoped), with its ledger facts: (point, ledger or None) pairs."""
+    schools = {s.id: s for s in db.session.scalars(select(School).where(School.id.in_({point.school_id
+                                                                                      for point, _ in rows})))}
     districts = dict(db.session.execute(select(Region.id, Region.name_zh)).all())
     book = Workbook(write_only=True)
     sheet = new_sheet(book, "危险水域台账", WATER_COLUMNS)

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
+    and_,
     case,
     exists,
     func,
@@ -35,7 +36,7 @@ from ..core.types import UTCDateTime
 from ..extensions import db
 from ..notifications.services import enqueue_select
 from ..points.models import FREQUENCY_INTERVAL, Point, interval_days
-from ..points.services import reschedule
+from ..points.services import set_frequency_override
 from ..scheduler.registry import job
 from ..schools.models import RegionLevel, School, SchoolClass
 from . import notices  # noqa: F401  (the texts of this package's notifications)
@@ -259,8 +260,8 @@ def _insert(rows: Select) -> int:
 def water_rhythm(as_of: datetime) -> int:
     """In an open season, water-body points are inspected at least as often as the season asks (more often in
     the school calendar's holidays); outside every season the override is cleared. Only changed points are
-    rescheduled. A point whose own rhythm is already stricter keeps it."""
-    today, groups, covered, changed = local_day(as_of), None, [], []
+    rescheduled (by the points domain). A point whose own rhythm is already stricter keeps it."""
+    today, groups, covered, changed = local_day(as_of), None, [], set()
     water = Point.category == Category.water_body
     for campaign in db.session.scalars(select(Campaign).where(Campaign.status == CampaignStatus.open,
                                                               Campaign.opens_at <= as_of)).all():
@@ -275,17 +276,10 @@ def water_rhythm(as_of: datetime) -> int:
             target = patrol.holiday_frequency if holiday else patrol.season_frequency
             stricter = case((interval_days(Point.frequency) > FREQUENCY_INTERVAL[target].days,
                              literal(target.value, String)), else_=null())
-            changed += db.session.scalars(
-                update(Point).where(water, Point.school_id.in_(following), Point.school_id.in_(group.schools),
-                                    Point.frequency_override.is_distinct_from(stricter))
-                .values(frequency_override=stricter).returning(Point.id)
-                .execution_options(synchronize_session=False)).all()
+            changed.update(set_frequency_override(
+                and_(water, Point.school_id.in_(following), Point.school_id.in_(group.schools)), stricter))
     outside = ~or_(*(Point.school_id.in_(f) for f in covered)) if covered else true()
-    changed += db.session.scalars(
-        update(Point).where(water, Point.frequency_override.is_not(None), outside)
-        .values(frequency_override=None).returning(Point.id).execution_options(synchronize_session=False)).all()
-    for chunk in chunks(sorted(set(changed))):
-        reschedule(Point.id.in_(chunk))
+    changed.update(set_frequency_override(and_(water, Point.frequency_override.is_not(None), outside), None))
     return len(changed)
 
 

@@ -13,7 +13,7 @@ from ..core.clock import now
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..schools.models import School
-from .models import FREQUENCY_INTERVAL, Point, new_qr_token
+from .models import FREQUENCY_INTERVAL, Frequency, Point, new_qr_token
 
 
 def visible_points(actor: User | None, filters: dict) -> Select:
@@ -135,6 +135,24 @@ def scan_result(point: Point) -> dict:
     last = last_inspection(point)
     return {"point": point, "school": point.school, "checklist": point.template.current_version,
             "open_hazards": visible_hazards_at(point), "last_inspection": present(last, False) if last else None}
+
+
+def set_frequency_override(points_condition, override) -> list[int]:
+    """Set the frequency override (a Frequency, None, or an SQL expression per point) of the points matching a
+    condition, in one UPDATE touching only those whose override changes; those are rescheduled. Returns their ids.
+
+    Campaigns raise water-body rhythms in their season this way; the points domain owns the write."""
+    from sqlalchemy import String, literal, update
+
+    from ..core.sql import chunks
+    if isinstance(override, Frequency):
+        override = literal(override.value, String)
+    changed = db.session.scalars(
+        update(Point).where(points_condition, Point.frequency_override.is_distinct_from(override))
+        .values(frequency_override=override).returning(Point.id).execution_options(synchronize_session=False)).all()
+    for chunk in chunks(changed):
+        reschedule(Point.id.in_(chunk))
+    return list(changed)
 
 
 def reschedule(points_condition) -> int:
