@@ -12,15 +12,25 @@ from ..core.schemas import PageArgs, page_of
 from ..errors import Forbidden
 from ..extensions import db
 from . import (
-    bullying,
-    definitions,
     exports,
     notices,  # noqa: F401  (the texts of this package's notifications)
-    receipts,
-    services,
-    waters,
 )
-from .progress import progress
+from .activities import services as activities
+from .incidents import bullying
+from .incidents.schemas import IncidentArgs, IncidentIn, IncidentSchema, IncidentStatusIn, MemberIn, MemberSchema
+from .letters import receipts
+from .letters.schemas import (
+    LetterLabelArgs,
+    LetterPageArgs,
+    LetterSchema,
+    PaperReceiptsIn,
+    PublicLetterSchema,
+    PublicReceiptIn,
+    ReceiptSchema,
+)
+from .runs import definitions
+from .runs import services as runs
+from .runs.progress import progress
 from .schemas import (
     ActivityArgs,
     ActivityIn,
@@ -31,29 +41,14 @@ from .schemas import (
     DefinitionIn,
     DefinitionPatch,
     DefinitionSchema,
-    IncidentArgs,
-    IncidentIn,
-    IncidentSchema,
-    IncidentStatusIn,
     LedgerArgs,
-    LetterLabelArgs,
-    LetterPageArgs,
-    LetterSchema,
-    MemberIn,
-    MemberSchema,
-    PaperReceiptsIn,
     ProgressArgs,
     ProgressSchema,
-    PublicLetterSchema,
-    PublicReceiptIn,
-    ReceiptSchema,
     TaskArgs,
     TaskSchema,
-    WaterArgs,
-    WaterBodyIn,
-    WaterBodySchema,
-    WaterLedgerArgs,
 )
+from .waters import services as waters
+from .waters.schemas import WaterArgs, WaterBodyIn, WaterBodySchema, WaterLedgerArgs
 
 blp = Blueprint("campaigns", __name__, url_prefix="/api/v1",
                 description="Campaigns: anti-drowning seasons, anti-bullying terms and others offices define")
@@ -79,7 +74,7 @@ class Campaigns(MethodView):
     @blp.response(200, page_of(CampaignSchema))
     def get(self, args):
         """Campaign runs the caller's schools take part in: open ones first, newest first"""
-        return paginate(services.visible_campaigns(current_actor(), args), args)
+        return paginate(runs.visible_campaigns(current_actor(), args), args)
 
 
 @blp.route("/campaigns/<int:campaign_id>")
@@ -87,7 +82,7 @@ class CampaignOne(MethodView):
     @blp.response(200, CampaignSchema)
     def get(self, campaign_id):
         """One campaign run with its required activities"""
-        return services.get_campaign(current_actor(), campaign_id)
+        return runs.get_campaign(current_actor(), campaign_id)
 
 
 @blp.route("/campaigns/<int:campaign_id>/progress")
@@ -97,8 +92,8 @@ class CampaignProgress(MethodView):
     def get(self, args, campaign_id):
         """How far schools have got: per school, per district and overall (per class with school_id)"""
         actor = current_actor()
-        campaign = services.get_campaign(actor, campaign_id)
-        schools = services.scoped_schools(actor, args)
+        campaign = runs.get_campaign(actor, campaign_id)
+        schools = runs.scoped_schools(actor, args)
         return progress(campaign, schools, now(), school_id=args.get("school_id"))
 
 
@@ -109,7 +104,7 @@ class CampaignTasks(MethodView):
     def get(self, args, campaign_id):
         """What schools owe in this campaign, soonest due first"""
         actor = current_actor()
-        return paginate(services.visible_tasks(actor, services.get_campaign(actor, campaign_id), args), args)
+        return paginate(runs.visible_tasks(actor, runs.get_campaign(actor, campaign_id), args), args)
 
 
 @blp.route("/campaigns/<int:campaign_id>/activities")
@@ -119,8 +114,8 @@ class CampaignActivities(MethodView):
     def get(self, args, campaign_id):
         """Reported activities, newest first; `flagged=true` lists those with doubts about their evidence"""
         actor = current_actor()
-        page = paginate(services.visible_activities(actor, services.get_campaign(actor, campaign_id), args), args)
-        page["items"] = [services.present_activity(a) for a in page["items"]]
+        page = paginate(activities.visible_activities(actor, runs.get_campaign(actor, campaign_id), args), args)
+        page["items"] = [activities.present_activity(a) for a in page["items"]]
         return page
 
     @blp.arguments(ActivityIn)
@@ -128,7 +123,7 @@ class CampaignActivities(MethodView):
     def post(self, data, campaign_id):
         """Report an activity (school, activity, class, counts, photo_ids): its task is done; doubts are flagged"""
         actor = current_actor()
-        return services.report_activity(actor, services.get_campaign(actor, campaign_id), data)
+        return activities.report_activity(actor, runs.get_campaign(actor, campaign_id), data)
 
 
 @blp.route("/campaigns/<int:campaign_id>/ledger.xlsx")
@@ -139,8 +134,8 @@ class CampaignLedger(MethodView):
     def get(self, args, campaign_id):
         """The campaign's ledger for the office's schools (or one region of them), as XLSX"""
         actor = _require_office()
-        campaign = services.get_campaign(actor, campaign_id)
-        schools = services.scoped_schools(actor, args, Capability.oversee)
+        campaign = runs.get_campaign(actor, campaign_id)
+        schools = runs.scoped_schools(actor, args, Capability.oversee)
         return _xlsx(exports.campaign_ledger_xlsx(campaign, schools), f"campaign-{campaign.id}-ledger.xlsx")
 
 
@@ -153,7 +148,7 @@ class CampaignLetters(MethodView):
     def get(self, args, campaign_id):
         """A school's parent letters: per class its receipt code's address and receipts so far"""
         actor = current_actor()
-        campaign = services.get_campaign(actor, campaign_id)
+        campaign = runs.get_campaign(actor, campaign_id)
         school = require_school(actor, args["school_id"], Capability.manage)
         return paginate_list(receipts.school_letters(campaign, school), args)
 
@@ -165,7 +160,7 @@ class CampaignLetterLabels(MethodView):
     def get(self, args, campaign_id):
         """Print a school's receipt codes: one sticker per student (the class's code), for its letters"""
         actor = current_actor()
-        campaign = services.get_campaign(actor, campaign_id)
+        campaign = runs.get_campaign(actor, campaign_id)
         school = require_school(actor, args["school_id"], Capability.manage)
         pdf = receipts.letters_pdf(receipts.school_letters(campaign, school), args["template"], per_student=True)
         return Response(pdf, mimetype="application/pdf", headers={
@@ -180,7 +175,7 @@ class PaperReceipts(MethodView):
     def put(self, data, campaign_id, class_id):
         """Signed paper slips collected for a class (the count replaces the last one)"""
         actor = current_actor()
-        campaign = services.get_campaign(actor, campaign_id)
+        campaign = runs.get_campaign(actor, campaign_id)
         letter = receipts.get_letter(actor, campaign, class_id, Capability.manage)
         receipts.set_paper_receipts(actor, letter, data["count"])
         return next(row for row in receipts.school_letters(campaign, letter.school) if row["id"] == letter.id)
@@ -193,7 +188,7 @@ class ClassReceipts(MethodView):
     def get(self, args, campaign_id, class_id):
         """Who confirmed a class's letter online (the school's and offices' eyes only)"""
         actor = current_actor()
-        campaign = services.get_campaign(actor, campaign_id)
+        campaign = runs.get_campaign(actor, campaign_id)
         return paginate_list(receipts.receipts_of(receipts.get_letter(actor, campaign, class_id, Capability.manage)),
                              args)
 
@@ -250,14 +245,14 @@ class Incidents(MethodView):
     def get(self, args, campaign_id):
         """The incident log of the campaign: only the principal's own school and the offices' schools"""
         actor = current_actor()
-        return paginate(bullying.visible_incidents(actor, services.get_campaign(actor, campaign_id), args), args)
+        return paginate(bullying.visible_incidents(actor, runs.get_campaign(actor, campaign_id), args), args)
 
     @blp.arguments(IncidentIn)
     @blp.response(201, IncidentSchema)
     def post(self, data, campaign_id):
         """Log a suspected bullying incident (principal or office)"""
         actor = current_actor()
-        return bullying.report_incident(actor, services.get_campaign(actor, campaign_id), data)
+        return bullying.report_incident(actor, runs.get_campaign(actor, campaign_id), data)
 
 
 @blp.route("/bullying-incidents/<int:incident_id>")

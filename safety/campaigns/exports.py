@@ -21,7 +21,7 @@ from ..schools.models import Region, School
 from .kinds import COUNT_NAMES, kind_spec, kinds_of
 from .models import Campaign, CampaignActivity, RiskGrade
 from .periods import timezone
-from .progress import progress, requirement_rows
+from .runs.progress import progress, requirement_rows
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LAG_ZH = {None: "否", "lagging": "是", "cleared": "已赶上", "closed": "活动结束时滞后"}

@@ -8,15 +8,12 @@ from webargs.fields import DelimitedList
 from ..core.schemas import IdField, Localised, PageArgs, StrictSchema, is_chinese, localised
 from ..photos.schemas import PhotoRef, PhotoRefSchema
 from ..points.models import Frequency
-from .authenticity import REUSED_IN
+from .activities.authenticity import REUSED_IN
 from .kinds import BUILTIN, kind_names, kind_spec
 from .models import (
     Cadence,
     CampaignStatus,
-    CommitteeRole,
-    IncidentStatus,
     LagStatus,
-    RiskGrade,
     TaskStatus,
     TaskUnit,
 )
@@ -281,122 +278,6 @@ class ActivitySchema(ma.Schema):
     photos = ma.fields.List(ma.fields.Nested(PhotoRefSchema))
 
 
-# --- receipts -------------------------------------------------------------------------------------------
-
-class LetterArgs(StrictSchema):
-    school_id = IdField(required=True)
-
-
-class LetterPageArgs(PageArgs, LetterArgs):
-    pass
-
-
-class LetterLabelArgs(LetterArgs):
-    template = ma.fields.String(load_default="parent-letter-receipt", validate=validate.Length(max=64))
-
-
-class LetterSchema(ma.Schema):
-    id = ma.fields.Integer()
-    class_id = ma.fields.Integer()
-    class_name = ma.fields.String()
-    grade = ma.fields.Integer()
-    students = ma.fields.Integer()
-    online_receipts = ma.fields.Integer()
-    paper_receipts = ma.fields.Integer()
-    received = ma.fields.Integer(metadata={"description": "online + paper, at most the class size"})
-    rate = ma.fields.Float(allow_none=True)
-    url = ma.fields.String(metadata={"description": "what the QR code on the letter opens"})
-
-
-class PaperReceiptsIn(StrictSchema):
-    count = ma.fields.Integer(required=True, validate=validate.Range(min=0, max=10_000),
-                              metadata={"description": "signed paper slips collected so far (replaces the count)"})
-
-
-class ReceiptSchema(ma.Schema):
-    child = ma.fields.String()
-    signer = ma.fields.String()
-    received_at = ma.fields.AwareDateTime()
-
-
-class PublicReceiptIn(StrictSchema):
-    child = ma.fields.String(required=True, validate=validate.Length(min=1, max=64),
-                             metadata={"description": "the child's name or student number"})
-    signer = ma.fields.String(load_default="", validate=validate.Length(max=50),
-                              metadata={"description": "the parent's name, as a signature"})
-
-
-class PublicLetterSchema(ma.Schema):
-    """What a parent sees: the letter's school, class and campaign, never anything about other children."""
-
-    confirmed = ma.fields.Boolean(metadata={"description": "true once this child's receipt is recorded"})
-    school = ma.fields.String()
-    class_name = ma.fields.String()
-    campaign = ma.fields.String()
-    open = ma.fields.Boolean(metadata={"description": "false once the campaign has closed"})
-
-
-# --- anti-bullying --------------------------------------------------------------------------------------
-
-class MemberIn(StrictSchema):
-    name = ma.fields.String(required=True, validate=validate.Length(min=1, max=50))
-    role = ma.fields.Enum(CommitteeRole, by_value=True, required=True)
-    position = ma.fields.String(load_default="", validate=validate.Length(max=100))
-
-
-class MemberSchema(ma.Schema):
-    id = ma.fields.Integer()
-    school_id = ma.fields.Integer()
-    name = ma.fields.String()
-    role = ma.fields.Enum(CommitteeRole, by_value=True)
-    position = ma.fields.String()
-    created_at = ma.fields.AwareDateTime()
-
-
-class IncidentIn(StrictSchema):
-    school_id = IdField(required=True)
-    class_id = IdField()
-    occurred_on = ma.fields.Date(required=True)
-    summary = ma.fields.String(required=True, validate=validate.Length(min=1, max=4000))
-    students_involved = ma.fields.Integer(load_default=0, validate=validate.Range(min=0, max=1000))
-
-
-class IncidentArgs(PageArgs):
-    school_id = IdField()
-    status = DelimitedList(ma.fields.Enum(IncidentStatus, by_value=True))
-
-
-class IncidentStatusIn(StrictSchema):
-    status = ma.fields.Enum(IncidentStatus, by_value=True, required=True)
-    note = ma.fields.String(load_default="", validate=validate.Length(max=4000))
-    handling = ma.fields.String(validate=validate.Length(max=4000),
-                                metadata={"description": "the measures taken (replaces the account so far)"})
-
-
-class IncidentEventSchema(ma.Schema):
-    at = ma.fields.AwareDateTime()
-    actor_id = ma.fields.Integer(allow_none=True)
-    from_status = ma.fields.String(allow_none=True)
-    to_status = ma.fields.String()
-    note = ma.fields.String()
-
-
-class IncidentSchema(ma.Schema):
-    id = ma.fields.Integer()
-    school_id = ma.fields.Integer()
-    campaign_id = ma.fields.Integer(allow_none=True)
-    class_id = ma.fields.Integer(allow_none=True)
-    occurred_on = ma.fields.Date()
-    summary = ma.fields.String()
-    students_involved = ma.fields.Integer()
-    status = ma.fields.Enum(IncidentStatus, by_value=True)
-    handling = ma.fields.String()
-    created_at = ma.fields.AwareDateTime()
-    updated_at = ma.fields.AwareDateTime()
-    closed_at = ma.fields.AwareDateTime(allow_none=True)
-    events = ma.fields.List(ma.fields.Nested(IncidentEventSchema))
-
-
 # --- progress -------------------------------------------------------------------------------------------
 
 class ProgressArgs(StrictSchema):
@@ -476,44 +357,3 @@ class ProgressSchema(ma.Schema):
 
 class LedgerArgs(StrictSchema):
     region_id = IdField()
-
-
-# --- the dangerous-waters ledger ------------------------------------------------------------------------
-
-class WaterArgs(PageArgs):
-    school_id = IdField()
-    region_id = IdField()
-    risk_grade = ma.fields.Enum(RiskGrade, by_value=True)
-
-
-class WaterLedgerArgs(StrictSchema):
-    region_id = IdField()
-    school_id = IdField()
-
-
-class WaterBodyIn(StrictSchema):
-    risk_grade = ma.fields.Enum(RiskGrade, by_value=True)
-    water_type = ma.fields.String(validate=validate.Length(max=32))
-    distance_m = ma.fields.Integer(allow_none=True, validate=validate.Range(min=0, max=100_000))
-    responsible_person = ma.fields.String(validate=validate.Length(max=50))
-    responsible_phone = ma.fields.String(validate=validate.Regexp(r"^[0-9+\-() ]{0,32}$"))
-    notes = ma.fields.String(validate=validate.Length(max=4000))
-
-
-class WaterBodySchema(ma.Schema):
-    point_id = ma.fields.Integer()
-    school_id = ma.fields.Integer()
-    code = ma.fields.String()
-    name = ma.fields.String()
-    location = ma.fields.String()
-    frequency = ma.fields.Enum(Frequency, by_value=True)
-    effective_frequency = ma.fields.Enum(Frequency, by_value=True)
-    next_due_at = ma.fields.AwareDateTime(allow_none=True)
-    last_inspected_at = ma.fields.AwareDateTime(allow_none=True)
-    risk_grade = ma.fields.Enum(RiskGrade, by_value=True, allow_none=True)
-    water_type = ma.fields.String(allow_none=True)
-    distance_m = ma.fields.Integer(allow_none=True)
-    responsible_person = ma.fields.String(allow_none=True)
-    responsible_phone = ma.fields.String(allow_none=True)
-    notes = ma.fields.String(allow_none=True)
-    on_ledger = ma.fields.Boolean(metadata={"description": "false until the school fills in the ledger facts"})

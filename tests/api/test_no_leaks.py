@@ -44,7 +44,6 @@ def _school_c_records(world, school_class, hazard_id) -> dict:
     """A drill, a webhook, a notification, a campaign's task, activity, letter, committee member and incident."""
     from datetime import date, timedelta
 
-    from safety.campaigns.definitions import sync_default_definitions
     from safety.campaigns.models import (
         ActivityRequirement,
         BullyingIncident,
@@ -56,6 +55,7 @@ def _school_c_records(world, school_class, hazard_id) -> dict:
         CommitteeMember,
         CommitteeRole,
     )
+    from safety.campaigns.runs.definitions import sync_default_definitions
     from safety.core.clock import now
     from safety.drills.models import Drill, DrillImprovement, DrillKind, DrillStatus, ImprovementAction
     from safety.notifications.models import Notification

@@ -8,11 +8,11 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from safety.campaigns import kinds
-from safety.campaigns.definitions import build_definition, load_default_definitions
 from safety.campaigns.kinds import Column, Figures, KindSpec
 from safety.campaigns.models import CampaignActivity, TaskUnit
-from safety.campaigns.progress import progress
-from safety.campaigns.services import scoped_schools
+from safety.campaigns.runs.definitions import build_definition, load_default_definitions
+from safety.campaigns.runs.progress import progress
+from safety.campaigns.runs.services import scoped_schools
 from safety.core.clock import frozen
 from safety.extensions import db
 from tests.campaigns.conftest import at, build_season, campaign, only, report, run

@@ -15,19 +15,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import insert, select
 
 from ..accounts.models import User
-from ..checklists.models import Category
-from ..core.clock import frozen, now
-from ..drills.models import CalendarKind
-from ..drills.services import create_period
-from ..extensions import db
-from ..photos.models import Photo
-from ..photos.services import open_copy, upload
-from ..points.models import Point
-from ..schools.models import Region, RegionLevel, School, SchoolClass
-from . import bullying, receipts, services
-from .definitions import build_definition, sync_default_definitions
-from .jobs import campaign_calendar, campaign_lagging, campaign_reminders
-from .models import (
+from ..campaigns.activities import services
+from ..campaigns.incidents import bullying
+from ..campaigns.letters import receipts
+from ..campaigns.models import (
     Campaign,
     CampaignDefinition,
     CampaignLag,
@@ -40,7 +31,19 @@ from .models import (
     RiskGrade,
     WaterBody,
 )
-from .periods import anchors, day_start, local_day, nearest_calendar_region, periods_around, season_around
+from ..campaigns.periods import anchors, day_start, local_day, nearest_calendar_region, periods_around, season_around
+from ..campaigns.runs.definitions import build_definition, sync_default_definitions
+from ..campaigns.runs.jobs import campaign_calendar, campaign_lagging, campaign_reminders
+from ..checklists.models import Category
+from ..core.clock import frozen, now
+from ..drills.models import CalendarKind
+from ..drills.services import create_period
+from ..extensions import db
+from ..photos.models import Photo
+from ..photos.services import open_copy, upload
+from ..points.models import Point
+from ..schools.models import Region, RegionLevel, School, SchoolClass
+from .activity import _answer, scene_photo
 
 SILENT = "XS-HX-XX"  # reports nothing: the lagging school
 MINUTES = "1. 通报上学期欺凌防治工作情况；2. 明确本学期排查、教育、处置分工；3. 部署全体学生问卷调查。"
@@ -100,7 +103,6 @@ def _campaigns(code: str) -> list[Campaign]:
 
 
 def _photo(rng: random.Random, actor: User, caption: str) -> Photo:
-    from ..demo.activity import scene_photo
     return upload(actor, scene_photo(rng, caption))[0]
 
 
@@ -239,7 +241,6 @@ def _incidents(campaign: Campaign, today: date) -> int:
 
 def _patrols(rng: random.Random) -> int:
     """The season's patrols: each water body (but the silent school's) inspected in the last few days."""
-    from ..demo.activity import _answer
     from ..inspections.services import submit
     points = db.session.scalars(select(Point).join(School).where(Point.category == Category.water_body,
                                                                  School.code != SILENT).order_by(Point.id)).all()

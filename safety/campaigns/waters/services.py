@@ -3,17 +3,17 @@ from __future__ import annotations
 
 from sqlalchemy import Select, select
 
-from ..accounts.models import User
-from ..accounts.scope import Capability, require_in_scope, school_ids
-from ..audit.services import record
-from ..checklists.models import Category
-from ..core.clock import now
-from ..errors import NotFound
-from ..extensions import db
-from ..points.models import Point
-from ..schools.models import School
-from ..schools.services import school_ids_in_visible_region
-from .models import RiskGrade, WaterBody
+from ...accounts.models import User
+from ...accounts.scope import Capability, require_in_scope, school_ids
+from ...audit.services import record
+from ...checklists.models import Category
+from ...core.clock import now
+from ...errors import NotFound
+from ...extensions import db
+from ...points.models import Point
+from ...schools.models import School
+from ...schools.services import school_ids_in_visible_region
+from ..models import RiskGrade, WaterBody
 
 LEDGER_FIELDS = ("risk_grade", "water_type", "distance_m", "responsible_person", "responsible_phone", "notes")
 

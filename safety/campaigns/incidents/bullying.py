@@ -9,14 +9,14 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
-from ..accounts.models import User
-from ..accounts.scope import Capability, require_in_scope, require_school, school_ids
-from ..audit.services import record
-from ..core.clock import now
-from ..errors import Conflict, Invalid, NotFound
-from ..extensions import db
-from ..schools.models import School, SchoolClass
-from .models import (
+from ...accounts.models import User
+from ...accounts.scope import Capability, require_in_scope, require_school, school_ids
+from ...audit.services import record
+from ...core.clock import now
+from ...errors import Conflict, Invalid, NotFound
+from ...extensions import db
+from ...schools.models import School, SchoolClass
+from ..models import (
     INCIDENT_TRANSITIONS,
     BullyingIncident,
     Campaign,
@@ -24,7 +24,7 @@ from .models import (
     IncidentEvent,
     IncidentStatus,
 )
-from .periods import local_day
+from ..periods import local_day
 
 # --- the committee --------------------------------------------------------------------------------------
 

@@ -16,11 +16,11 @@ from datetime import datetime
 
 from sqlalchemy import Select, and_, func, literal, select
 
-from ..extensions import db
-from ..schools.models import Region, School, SchoolClass
-from .kinds import KindSpec, count_if, kinds_of, percent
-from .models import ActivityRequirement, Campaign, CampaignLag, CampaignTask, LagStatus, TaskStatus
-from .periods import schools_following
+from ...extensions import db
+from ...schools.models import Region, School, SchoolClass
+from ..kinds import KindSpec, count_if, kinds_of, percent
+from ..models import ActivityRequirement, Campaign, CampaignLag, CampaignTask, LagStatus, TaskStatus
+from ..periods import schools_following
 
 TASK_COUNTS = ("tasks", "due", "done", "overdue")
 
