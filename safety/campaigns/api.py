@@ -16,8 +16,16 @@ from . import (
     notices,  # noqa: F401  (the texts of this package's notifications)
 )
 from .activities import services as activities
-from .incidents import bullying
-from .incidents.schemas import IncidentArgs, IncidentIn, IncidentSchema, IncidentStatusIn, MemberIn, MemberSchema
+from .incidents import committee, log
+from .incidents.schemas import (
+    CompositionSchema,
+    IncidentArgs,
+    IncidentIn,
+    IncidentSchema,
+    IncidentStatusIn,
+    MemberIn,
+    MemberSchema,
+)
 from .letters import receipts
 from .letters.schemas import (
     LetterLabelArgs,
@@ -219,14 +227,23 @@ class Committee(MethodView):
     @blp.response(200, MemberSchema(many=True))
     def get(self, school_id):
         """The school's bullying-prevention committee: members and their roles"""
-        return bullying.committee(require_school(current_actor(), school_id))
+        return committee.committee(require_school(current_actor(), school_id))
 
     @blp.arguments(MemberIn)
     @blp.response(201, MemberSchema)
     def post(self, data, school_id):
         """Add a member (the school's principal or an office)"""
         actor = current_actor()
-        return bullying.add_member(actor, require_school(actor, school_id), data)
+        return committee.add_member(actor, require_school(actor, school_id), data)
+
+
+@blp.route("/schools/<int:school_id>/bullying-committee/composition")
+class CommitteeComposition(MethodView):
+    @blp.response(200, CompositionSchema)
+    def get(self, school_id):
+        """Whether the committee is complete: chaired by the principal, with staff, parents, community or outside
+        experts, and a student representative where the school type needs one"""
+        return committee.composition(require_school(current_actor(), school_id))
 
 
 @blp.route("/bullying-committee/<int:member_id>")
@@ -235,7 +252,7 @@ class CommitteeMemberOne(MethodView):
     def delete(self, member_id):
         """A member leaves the committee (kept on record)"""
         actor = current_actor()
-        bullying.remove_member(actor, bullying.get_member(actor, member_id))
+        committee.remove_member(actor, committee.get_member(actor, member_id))
 
 
 @blp.route("/campaigns/<int:campaign_id>/incidents")
@@ -245,14 +262,14 @@ class Incidents(MethodView):
     def get(self, args, campaign_id):
         """The incident log of the campaign: only the principal's own school and the offices' schools"""
         actor = current_actor()
-        return paginate(bullying.visible_incidents(actor, runs.get_campaign(actor, campaign_id), args), args)
+        return paginate(log.visible_incidents(actor, runs.get_campaign(actor, campaign_id), args), args)
 
     @blp.arguments(IncidentIn)
     @blp.response(201, IncidentSchema)
     def post(self, data, campaign_id):
         """Log a suspected bullying incident (principal or office)"""
         actor = current_actor()
-        return bullying.report_incident(actor, runs.get_campaign(actor, campaign_id), data)
+        return log.report_incident(actor, runs.get_campaign(actor, campaign_id), data)
 
 
 @blp.route("/bullying-incidents/<int:incident_id>")
@@ -260,7 +277,7 @@ class IncidentOne(MethodView):
     @blp.response(200, IncidentSchema)
     def get(self, incident_id):
         """One incident with its handling history"""
-        return bullying.get_incident(current_actor(), incident_id)
+        return log.get_incident(current_actor(), incident_id)
 
 
 @blp.route("/bullying-incidents/<int:incident_id>/status")
@@ -268,10 +285,12 @@ class IncidentStatusChange(MethodView):
     @blp.arguments(IncidentStatusIn)
     @blp.response(200, IncidentSchema)
     def post(self, data, incident_id):
-        """Move an incident on: investigating, handled, closed, or not bullying after all"""
+        """Move an incident on its clock: investigating, determined (confirmed or not), appealed (the district
+        office, within the appeal window), determined again after the district's review, handled (measures as
+        flags), closed"""
         actor = current_actor()
-        incident = bullying.get_incident(actor, incident_id)
-        return bullying.change_status(actor, incident, data["status"], data["note"], data.get("handling"))
+        incident = log.get_incident(actor, incident_id)
+        return log.change_status(actor, incident, data["status"], data)
 
 
 # --- definitions ----------------------------------------------------------------------------------------

@@ -46,7 +46,6 @@ def _school_c_records(world, school_class, hazard_id) -> dict:
 
     from safety.campaigns.models import (
         ActivityRequirement,
-        BullyingIncident,
         Campaign,
         CampaignActivity,
         CampaignDefinition,
@@ -54,6 +53,7 @@ def _school_c_records(world, school_class, hazard_id) -> dict:
         ClassLetter,
         CommitteeMember,
         CommitteeRole,
+        Incident,
     )
     from safety.campaigns.runs.definitions import sync_default_definitions
     from safety.core.clock import now
@@ -87,7 +87,7 @@ def _school_c_records(world, school_class, hazard_id) -> dict:
                          kind=requirement.kind, school_id=school.id, held_on=date.today(), notes="SC-SECRET 活动"),
         ClassLetter(campaign_id=campaign.id, school_id=school.id, class_id=school_class.id, token="sc-secret-letter"),
         member := CommitteeMember(school_id=school.id, name="SC-SECRET 委员", role=CommitteeRole.chair),
-        incident := BullyingIncident(school_id=school.id, campaign_id=campaign.id, occurred_on=date.today(),
+        incident := Incident(school_id=school.id, campaign_id=campaign.id, occurred_on=date.today(),
                                      summary="SC-SECRET 欺凌事件"),
     ])
     improvement = DrillImprovement(drill_id=drill.id, school_id=school.id, text="SC-SECRET 整改",

@@ -6,12 +6,14 @@ from marshmallow import validate
 from webargs.fields import DelimitedList
 
 from ...core.schemas import IdField, PageArgs, StrictSchema
-from ..models import CommitteeRole, IncidentStatus
+from ..models import CommitteeRole, CommitteeSeat, Determination, IncidentStatus
 
 
 class MemberIn(StrictSchema):
     name = ma.fields.String(required=True, validate=validate.Length(min=1, max=50))
     role = ma.fields.Enum(CommitteeRole, by_value=True, required=True)
+    seat = ma.fields.Enum(CommitteeSeat, by_value=True, load_default=CommitteeSeat.staff,
+                          metadata={"description": "whom the member stands for (the composition is checked)"})
     position = ma.fields.String(load_default="", validate=validate.Length(max=100))
 
 
@@ -20,6 +22,7 @@ class MemberSchema(ma.Schema):
     school_id = ma.fields.Integer()
     name = ma.fields.String()
     role = ma.fields.Enum(CommitteeRole, by_value=True)
+    seat = ma.fields.Enum(CommitteeSeat, by_value=True)
     position = ma.fields.String()
     created_at = ma.fields.AwareDateTime()
 
@@ -40,8 +43,14 @@ class IncidentArgs(PageArgs):
 class IncidentStatusIn(StrictSchema):
     status = ma.fields.Enum(IncidentStatus, by_value=True, required=True)
     note = ma.fields.String(load_default="", validate=validate.Length(max=4000))
+    determination = ma.fields.Enum(Determination, by_value=True,
+                                   metadata={"description": "determined: whether the incident is confirmed"})
+    measures = ma.fields.List(ma.fields.String(validate=validate.Length(max=48)), validate=validate.Length(max=10),
+                              metadata={"description": "handled: the measures taken, as flags of the log's rules "
+                                                       "(criticism, education_discipline, special_education, "
+                                                       "police_referral, psychological_support)"})
     handling = ma.fields.String(validate=validate.Length(max=4000),
-                                metadata={"description": "the measures taken (replaces the account so far)"})
+                                metadata={"description": "an account of the handling, without pupils' names"})
 
 
 class IncidentEventSchema(ma.Schema):
@@ -61,8 +70,25 @@ class IncidentSchema(ma.Schema):
     summary = ma.fields.String()
     students_involved = ma.fields.Integer()
     status = ma.fields.Enum(IncidentStatus, by_value=True)
+    determination = ma.fields.Enum(Determination, by_value=True, allow_none=True)
+    measures = ma.fields.List(ma.fields.String())
     handling = ma.fields.String()
+    investigation_due_at = ma.fields.AwareDateTime(allow_none=True)
+    determined_at = ma.fields.AwareDateTime(allow_none=True)
+    appeal_due_at = ma.fields.AwareDateTime(allow_none=True)
+    appealed_at = ma.fields.AwareDateTime(allow_none=True)
+    review_due_at = ma.fields.AwareDateTime(allow_none=True)
+    escalated_at = ma.fields.AwareDateTime(allow_none=True, metadata={
+        "description": "when the late investigation went to the district office's queue"})
     created_at = ma.fields.AwareDateTime()
     updated_at = ma.fields.AwareDateTime()
     closed_at = ma.fields.AwareDateTime(allow_none=True)
     events = ma.fields.List(ma.fields.Nested(IncidentEventSchema))
+
+
+class CompositionSchema(ma.Schema):
+    school_id = ma.fields.Integer()
+    complete = ma.fields.Boolean()
+    missing = ma.fields.List(ma.fields.String(), metadata={
+        "description": "what the committee lacks: chair:<seat>, a seat (or seats joined by |), student"})
+    members = ma.fields.Integer()

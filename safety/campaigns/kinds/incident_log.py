@@ -8,21 +8,21 @@ from sqlalchemy import func, select
 from ...core.spreadsheets import append_row
 from ...extensions import db
 from ..exports import new_sheet
-from ..models import BullyingIncident, IncidentStatus, TaskUnit
+from ..models import Incident, IncidentStatus, TaskUnit
 from . import KindSpec, register
 
 NAME = "incident_log"
-STATUS_ZH = {IncidentStatus.reported: "已受理", IncidentStatus.investigating: "调查中",
-             IncidentStatus.handled: "已处置", IncidentStatus.closed: "已结案",
-             IncidentStatus.not_bullying: "不构成欺凌"}
+STATUS_ZH = {IncidentStatus.received: "已受理", IncidentStatus.investigating: "调查中",
+             IncidentStatus.determined: "已认定", IncidentStatus.appealed: "申诉复查中",
+             IncidentStatus.handled: "已处置", IncidentStatus.closed: "已结案"}
 
 
 def _sheet(book, campaign, schools: list[dict], districts: dict) -> None:
     statuses = list(IncidentStatus)
     counts = db.session.execute(
-        select(BullyingIncident.school_id, BullyingIncident.status, func.count())
-        .where(BullyingIncident.campaign_id == campaign.id)
-        .group_by(BullyingIncident.school_id, BullyingIncident.status)).all()
+        select(Incident.school_id, Incident.status, func.count())
+        .where(Incident.campaign_id == campaign.id)
+        .group_by(Incident.school_id, Incident.status)).all()
     by_school: dict[int, dict] = {}
     for school_id, status, n in counts:
         by_school.setdefault(school_id, {})[status] = n
