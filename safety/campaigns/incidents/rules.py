@@ -32,10 +32,6 @@ def _all() -> dict:
         return tomllib.load(file)
 
 
-def codes_with_rules() -> list[str]:
-    return list(_all())
-
-
 def log_rules(code: str, school: School) -> LogRules | None:
     """The rules of a campaign code's log for one school: the shipped ones, with its nearest region's numbers."""
     shipped = _all().get(code)
