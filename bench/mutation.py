@@ -43,7 +43,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
               ["tests/rules/test_write_matrix.py", "tests/api/test_scoping.py", "tests/rules/test_scope_rules.py"]),
     "drill cadence": (["safety/drills/rules.py"],
                       ["tests/drills/test_calendar_rules.py", "tests/drills/test_drills_api.py"]),
-    "campaign receipts and tasks": (["safety/campaigns/receipts.py", "safety/campaigns/jobs.py"],
+    "campaign receipts and tasks": (["safety/campaigns/letters/receipts.py", "safety/campaigns/runs/jobs.py"],
                                     ["tests/campaigns/test_receipts.py", "tests/campaigns/test_season.py"]),
     "ratelimit": (["safety/core/ratelimit.py"],
                   ["tests/api/test_auth.py",

@@ -3,7 +3,6 @@ from .accounts.models import ApiToken, RoleAssignment, User
 from .audit.models import AuditEvent
 from .campaigns.models import (
     ActivityRequirement,
-    BullyingIncident,
     Campaign,
     CampaignActivity,
     CampaignDefinition,
@@ -11,6 +10,7 @@ from .campaigns.models import (
     CampaignTask,
     ClassLetter,
     CommitteeMember,
+    Incident,
     IncidentEvent,
     ParentReceipt,
     WaterBody,
@@ -32,7 +32,6 @@ __all__ = [
     "ActivityRequirement",
     "ApiToken",
     "AuditEvent",
-    "BullyingIncident",
     "CalendarPeriod",
     "Campaign",
     "CampaignActivity",
@@ -47,6 +46,7 @@ __all__ = [
     "Drill",
     "Hazard",
     "HazardEvent",
+    "Incident",
     "IncidentEvent",
     "Inspection",
     "InspectionResult",

@@ -19,11 +19,6 @@ SOURCE = Path(__file__).resolve().parents[1] / "safety"
 STATEMENTS = {"insert", "update", "delete", "insert_ignoring_conflicts"}
 SESSION_WRITES = {"add", "add_all", "delete", "merge"}
 
-# Writes other helpers are moving behind their owners' services on their branches. Each entry must still be
-# found (a stale one fails too): delete it when its branch lands.
-PENDING = {
-    ("campaigns/jobs.py", "update(Point)"),
-}
 
 
 def owners() -> dict[str, str]:
@@ -74,7 +69,7 @@ def modules():
 
 
 def test_no_module_writes_another_domains_table():
-    models, found = owners(), set()
+    models = owners()
     assert {"Point", "Inspection", "Hazard", "AuditEvent", "School"} <= set(models)  # the scan sees the models
     crossings = []
     for path in modules():
@@ -84,12 +79,8 @@ def test_no_module_writes_another_domains_table():
         for line, what, model in writes(ast.parse(path.read_text(encoding="utf-8")), models):
             if models[model] == domain:
                 continue
-            if (relative, what) in PENDING:
-                found.add((relative, what))
-            else:
-                crossings.append(f"{relative}:{line} {what} writes a table of {models[model]}")
+            crossings.append(f"{relative}:{line} {what} writes a table of {models[model]}")
     assert crossings == [], "call the owner's service instead:\n" + "\n".join(crossings)
-    assert found == PENDING, f"no longer found, delete from PENDING: {sorted(PENDING - found)}"
 
 
 @pytest.mark.parametrize("kind", ["api", "pages"])

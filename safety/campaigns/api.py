@@ -1,7 +1,6 @@
 
-from flask import Response, g
+from flask import Response
 from flask.views import MethodView
-from sqlalchemy import func, select
 
 from ..accounts.models import Role
 from ..accounts.scope import Capability, require_school
@@ -13,15 +12,33 @@ from ..core.schemas import PageArgs, page_of
 from ..errors import Forbidden
 from ..extensions import db
 from . import (
-    bullying,
-    definitions,
     exports,
     notices,  # noqa: F401  (the texts of this package's notifications)
-    receipts,
-    services,
-    waters,
 )
-from .progress import progress
+from .activities import services as activities
+from .incidents import committee, log
+from .incidents.schemas import (
+    CompositionSchema,
+    IncidentArgs,
+    IncidentIn,
+    IncidentSchema,
+    IncidentStatusIn,
+    MemberIn,
+    MemberSchema,
+)
+from .letters import receipts
+from .letters.schemas import (
+    LetterLabelArgs,
+    LetterPageArgs,
+    LetterSchema,
+    PaperReceiptsIn,
+    PublicLetterSchema,
+    PublicReceiptIn,
+    ReceiptSchema,
+)
+from .runs import definitions
+from .runs import services as runs
+from .runs.progress import progress
 from .schemas import (
     ActivityArgs,
     ActivityIn,
@@ -32,29 +49,14 @@ from .schemas import (
     DefinitionIn,
     DefinitionPatch,
     DefinitionSchema,
-    IncidentArgs,
-    IncidentIn,
-    IncidentSchema,
-    IncidentStatusIn,
     LedgerArgs,
-    LetterLabelArgs,
-    LetterPageArgs,
-    LetterSchema,
-    MemberIn,
-    MemberSchema,
-    PaperReceiptsIn,
     ProgressArgs,
     ProgressSchema,
-    PublicLetterSchema,
-    PublicReceiptIn,
-    ReceiptSchema,
     TaskArgs,
     TaskSchema,
-    WaterArgs,
-    WaterBodyIn,
-    WaterBodySchema,
-    WaterLedgerArgs,
 )
+from .waters import services as waters
+from .waters.schemas import WaterArgs, WaterBodyIn, WaterBodySchema, WaterLedgerArgs
 
 blp = Blueprint("campaigns", __name__, url_prefix="/api/v1",
                 description="Campaigns: anti-drowning seasons, anti-bullying terms and others offices define")
@@ -80,7 +82,7 @@ class Campaigns(MethodView):
     @blp.response(200, page_of(CampaignSchema))
     def get(self, args):
         """Campaign runs the caller's schools take part in: open ones first, newest first"""
-        return paginate(services.visible_campaigns(current_actor(), args), args)
+        return paginate(runs.visible_campaigns(current_actor(), args), args)
 
 
 @blp.route("/campaigns/<int:campaign_id>")
@@ -88,7 +90,7 @@ class CampaignOne(MethodView):
     @blp.response(200, CampaignSchema)
     def get(self, campaign_id):
         """One campaign run with its required activities"""
-        return services.get_campaign(current_actor(), campaign_id)
+        return runs.get_campaign(current_actor(), campaign_id)
 
 
 @blp.route("/campaigns/<int:campaign_id>/progress")
@@ -98,8 +100,8 @@ class CampaignProgress(MethodView):
     def get(self, args, campaign_id):
         """How far schools have got: per school, per district and overall (per class with school_id)"""
         actor = current_actor()
-        campaign = services.get_campaign(actor, campaign_id)
-        schools = services.scoped_schools(actor, args)
+        campaign = runs.get_campaign(actor, campaign_id)
+        schools = runs.scoped_schools(actor, args)
         return progress(campaign, schools, now(), school_id=args.get("school_id"))
 
 
@@ -110,7 +112,7 @@ class CampaignTasks(MethodView):
     def get(self, args, campaign_id):
         """What schools owe in this campaign, soonest due first"""
         actor = current_actor()
-        return paginate(services.visible_tasks(actor, services.get_campaign(actor, campaign_id), args), args)
+        return paginate(runs.visible_tasks(actor, runs.get_campaign(actor, campaign_id), args), args)
 
 
 @blp.route("/campaigns/<int:campaign_id>/activities")
@@ -120,8 +122,8 @@ class CampaignActivities(MethodView):
     def get(self, args, campaign_id):
         """Reported activities, newest first; `flagged=true` lists those with doubts about their evidence"""
         actor = current_actor()
-        page = paginate(services.visible_activities(actor, services.get_campaign(actor, campaign_id), args), args)
-        page["items"] = [services.present_activity(a) for a in page["items"]]
+        page = paginate(activities.visible_activities(actor, runs.get_campaign(actor, campaign_id), args), args)
+        page["items"] = [activities.present_activity(a) for a in page["items"]]
         return page
 
     @blp.arguments(ActivityIn)
@@ -129,7 +131,7 @@ class CampaignActivities(MethodView):
     def post(self, data, campaign_id):
         """Report an activity (school, activity, class, counts, photo_ids): its task is done; doubts are flagged"""
         actor = current_actor()
-        return services.report_activity(actor, services.get_campaign(actor, campaign_id), data)
+        return activities.report_activity(actor, runs.get_campaign(actor, campaign_id), data)
 
 
 @blp.route("/campaigns/<int:campaign_id>/ledger.xlsx")
@@ -140,8 +142,8 @@ class CampaignLedger(MethodView):
     def get(self, args, campaign_id):
         """The campaign's ledger for the office's schools (or one region of them), as XLSX"""
         actor = _require_office()
-        campaign = services.get_campaign(actor, campaign_id)
-        schools = services.scoped_schools(actor, args, Capability.oversee)
+        campaign = runs.get_campaign(actor, campaign_id)
+        schools = runs.scoped_schools(actor, args, Capability.oversee)
         return _xlsx(exports.campaign_ledger_xlsx(campaign, schools), f"campaign-{campaign.id}-ledger.xlsx")
 
 
@@ -154,7 +156,7 @@ class CampaignLetters(MethodView):
     def get(self, args, campaign_id):
         """A school's parent letters: per class its receipt code's address and receipts so far"""
         actor = current_actor()
-        campaign = services.get_campaign(actor, campaign_id)
+        campaign = runs.get_campaign(actor, campaign_id)
         school = require_school(actor, args["school_id"], Capability.manage)
         return paginate_list(receipts.school_letters(campaign, school), args)
 
@@ -166,7 +168,7 @@ class CampaignLetterLabels(MethodView):
     def get(self, args, campaign_id):
         """Print a school's receipt codes: one sticker per student (the class's code), for its letters"""
         actor = current_actor()
-        campaign = services.get_campaign(actor, campaign_id)
+        campaign = runs.get_campaign(actor, campaign_id)
         school = require_school(actor, args["school_id"], Capability.manage)
         pdf = receipts.letters_pdf(receipts.school_letters(campaign, school), args["template"], per_student=True)
         return Response(pdf, mimetype="application/pdf", headers={
@@ -181,7 +183,7 @@ class PaperReceipts(MethodView):
     def put(self, data, campaign_id, class_id):
         """Signed paper slips collected for a class (the count replaces the last one)"""
         actor = current_actor()
-        campaign = services.get_campaign(actor, campaign_id)
+        campaign = runs.get_campaign(actor, campaign_id)
         letter = receipts.get_letter(actor, campaign, class_id, Capability.manage)
         receipts.set_paper_receipts(actor, letter, data["count"])
         return next(row for row in receipts.school_letters(campaign, letter.school) if row["id"] == letter.id)
@@ -194,7 +196,7 @@ class ClassReceipts(MethodView):
     def get(self, args, campaign_id, class_id):
         """Who confirmed a class's letter online (the school's and offices' eyes only)"""
         actor = current_actor()
-        campaign = services.get_campaign(actor, campaign_id)
+        campaign = runs.get_campaign(actor, campaign_id)
         return paginate_list(receipts.receipts_of(receipts.get_letter(actor, campaign, class_id, Capability.manage)),
                              args)
 
@@ -225,14 +227,23 @@ class Committee(MethodView):
     @blp.response(200, MemberSchema(many=True))
     def get(self, school_id):
         """The school's bullying-prevention committee: members and their roles"""
-        return bullying.committee(require_school(current_actor(), school_id))
+        return committee.committee(require_school(current_actor(), school_id))
 
     @blp.arguments(MemberIn)
     @blp.response(201, MemberSchema)
     def post(self, data, school_id):
         """Add a member (the school's principal or an office)"""
         actor = current_actor()
-        return bullying.add_member(actor, require_school(actor, school_id), data)
+        return committee.add_member(actor, require_school(actor, school_id), data)
+
+
+@blp.route("/schools/<int:school_id>/bullying-committee/composition")
+class CommitteeComposition(MethodView):
+    @blp.response(200, CompositionSchema)
+    def get(self, school_id):
+        """Whether the committee is complete: chaired by the principal, with staff, parents, community or outside
+        experts, and a student representative where the school type needs one"""
+        return committee.composition(require_school(current_actor(), school_id))
 
 
 @blp.route("/bullying-committee/<int:member_id>")
@@ -241,7 +252,7 @@ class CommitteeMemberOne(MethodView):
     def delete(self, member_id):
         """A member leaves the committee (kept on record)"""
         actor = current_actor()
-        bullying.remove_member(actor, bullying.get_member(actor, member_id))
+        committee.remove_member(actor, committee.get_member(actor, member_id))
 
 
 @blp.route("/campaigns/<int:campaign_id>/incidents")
@@ -251,14 +262,14 @@ class Incidents(MethodView):
     def get(self, args, campaign_id):
         """The incident log of the campaign: only the principal's own school and the offices' schools"""
         actor = current_actor()
-        return paginate(bullying.visible_incidents(actor, services.get_campaign(actor, campaign_id), args), args)
+        return paginate(log.visible_incidents(actor, runs.get_campaign(actor, campaign_id), args), args)
 
     @blp.arguments(IncidentIn)
     @blp.response(201, IncidentSchema)
     def post(self, data, campaign_id):
         """Log a suspected bullying incident (principal or office)"""
         actor = current_actor()
-        return bullying.report_incident(actor, services.get_campaign(actor, campaign_id), data)
+        return log.report_incident(actor, runs.get_campaign(actor, campaign_id), data)
 
 
 @blp.route("/bullying-incidents/<int:incident_id>")
@@ -266,7 +277,7 @@ class IncidentOne(MethodView):
     @blp.response(200, IncidentSchema)
     def get(self, incident_id):
         """One incident with its handling history"""
-        return bullying.get_incident(current_actor(), incident_id)
+        return log.get_incident(current_actor(), incident_id)
 
 
 @blp.route("/bullying-incidents/<int:incident_id>/status")
@@ -274,10 +285,12 @@ class IncidentStatusChange(MethodView):
     @blp.arguments(IncidentStatusIn)
     @blp.response(200, IncidentSchema)
     def post(self, data, incident_id):
-        """Move an incident on: investigating, handled, closed, or not bullying after all"""
+        """Move an incident on its clock: investigating, determined (confirmed or not), appealed (the district
+        office, within the appeal window), determined again after the district's review, handled (measures as
+        flags), closed"""
         actor = current_actor()
-        incident = bullying.get_incident(actor, incident_id)
-        return bullying.change_status(actor, incident, data["status"], data["note"], data.get("handling"))
+        incident = log.get_incident(actor, incident_id)
+        return log.change_status(actor, incident, data["status"], data)
 
 
 # --- definitions ----------------------------------------------------------------------------------------
@@ -321,12 +334,9 @@ class WaterBodies(MethodView):
     @blp.response(200, page_of(WaterBodySchema))
     def get(self, args):
         """Water-body points with their ledger facts (risk grade, responsible person)"""
-        query = waters.visible_water_bodies(current_actor(), args)
-        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-        rows = db.session.execute(query.limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"])).all()
-        g.total_count = total
-        return {"items": [waters.present(p, w) for p, w in rows], "total": total, "page": args["page"],
-                "per_page": args["per_page"]}
+        page = paginate(waters.visible_water_bodies(current_actor(), args), args)
+        page["items"] = [waters.present(p, w) for p, w in waters.with_ledgers(page["items"])]
+        return page
 
 
 @blp.route("/water-bodies/<int:point_id>")
@@ -352,5 +362,5 @@ class WaterLedger(MethodView):
     def get(self, args):
         """The dangerous-waters ledger of the office's schools, as XLSX"""
         actor = _require_office()
-        rows = db.session.execute(waters.visible_water_bodies(actor, args, Capability.oversee)).all()
-        return _xlsx(exports.water_ledger_xlsx(rows), "dangerous-waters-ledger.xlsx")
+        points = db.session.scalars(waters.visible_water_bodies(actor, args, Capability.oversee)).all()
+        return _xlsx(exports.water_ledger_xlsx(waters.with_ledgers(points)), "dangerous-waters-ledger.xlsx")

@@ -18,36 +18,19 @@ from ..core.spreadsheets import append_row
 from ..extensions import db
 from ..points.models import Frequency
 from ..schools.models import Region, School
-from .models import (
-    ActivityKind,
-    BullyingIncident,
-    Campaign,
-    CampaignActivity,
-    IncidentStatus,
-    RiskGrade,
-    TaskUnit,
-)
+from .kinds import COUNT_NAMES, kind_spec, kinds_of
+from .models import Campaign, CampaignActivity, RiskGrade
 from .periods import timezone
-from .progress import progress, requirement_rows
+from .runs.progress import progress, requirement_rows
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-COMMITTEE_ZH = {None: "—", "none": "未成立", "constituted": "已成立，未开会", "active": "已成立并开会"}
 LAG_ZH = {None: "否", "lagging": "是", "cleared": "已赶上", "closed": "活动结束时滞后"}
 RISK_ZH = {RiskGrade.high: "高风险", RiskGrade.medium: "中风险", RiskGrade.low: "低风险"}
 FREQUENCY_ZH = {Frequency.daily: "每日", Frequency.weekly: "每周", Frequency.monthly: "每月", Frequency.term: "每学期"}
-INCIDENT_ZH = {IncidentStatus.reported: "已受理", IncidentStatus.investigating: "调查中",
-               IncidentStatus.handled: "已处置", IncidentStatus.closed: "已结案",
-               IncidentStatus.not_bullying: "不构成欺凌"}
 SUMMARY_COLUMNS = [("学校代码", 12), ("学校", 28), ("区县", 10), ("任务数", 8), ("应完成", 8), ("已完成", 8),
-                   ("逾期未完成", 10), ("完成率%", 9), ("应达进度%", 10), ("应开展班级", 10), ("已开展班级", 10),
-                   ("学生数", 8), ("回执数", 8), ("回执率%", 9), ("水域数", 8), ("按时巡查水域", 12), ("巡查次数", 9),
-                   ("问卷人数", 9), ("在校人数", 9), ("问卷覆盖率%", 11), ("防欺凌委员会", 14), ("是否滞后", 12)]
+                   ("逾期未完成", 10), ("完成率%", 9), ("应达进度%", 10)]
 TASK_COLUMNS = [("学校代码", 12), ("学校", 28), ("区县", 10), ("任务数", 8), ("已完成", 8), ("逾期未完成", 10),
                 ("未完成（已结束）", 14), ("最近完成时间", 17), ("报告数", 8), ("有疑点报告", 10)]
-EXTRA_COLUMNS = {ActivityKind.lesson: [("参与人次", 10)], ActivityKind.parent_letter: [("发放份数", 10)],
-                 ActivityKind.survey: [("问卷人数", 9), ("在校人数", 9)],
-                 ActivityKind.holiday_reminder: [("参与人次", 10)], ActivityKind.committee_meeting: [("会议次数", 9)],
-                 ActivityKind.custom: [("参与人次", 10)]}
 WATER_COLUMNS = [("学校代码", 12), ("学校", 28), ("区县", 10), ("点位编码", 16), ("水域名称", 20), ("位置", 24),
                  ("水域类型", 10), ("风险等级", 9), ("距校门（米）", 11), ("责任人", 10), ("联系电话", 14),
                  ("巡查频次", 9), ("当前频次", 9), ("上次巡查", 17), ("下次应查", 17), ("备注", 30)]
@@ -59,7 +42,7 @@ def _local(value: datetime | None) -> str:
     return value.astimezone(timezone()).strftime("%Y-%m-%d %H:%M")
 
 
-def _sheet(book: Workbook, title: str, columns: list[tuple[str, int]]):
+def new_sheet(book: Workbook, title: str, columns: list[tuple[str, int]]):
     sheet = book.create_sheet(re.sub(r"[\[\]:*?/\\]", "", title)[:31])
     for index, (_title, width) in enumerate(columns, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -81,37 +64,33 @@ def _saved(book: Workbook) -> bytes:
 
 @force_locale("zh_Hans_CN")
 def campaign_ledger_xlsx(campaign: Campaign, schools: Select) -> bytes:
-    """The campaign's figures for every school in scope: a summary sheet, then one sheet per required activity."""
-    moment = now()
+    """The campaign's figures for every school in scope: a summary sheet with the columns of the campaign's kinds,
+    then one sheet per required activity with tasks (and the sheets its kinds add, such as incident counts)."""
+    moment, kinds = now(), kinds_of(campaign.definition)
     figures = progress(campaign, schools, moment)
     districts = dict(db.session.execute(select(Region.id, Region.name_zh)).all())
     book = Workbook(write_only=True)
-    summary = _sheet(book, "汇总", SUMMARY_COLUMNS)
+    columns = [c for k in kinds for c in k.summary_columns]
+    summary = new_sheet(book, "汇总", SUMMARY_COLUMNS + [(c.title, c.width) for c in columns] + [("是否滞后", 12)])
     for s in figures["schools"]:
         append_row(summary, [s["code"], s["name_zh"], districts.get(s["region_id"], ""), s["tasks"], s["due"],
-                             s["done"],
-                        s["overdue"], s["completion_rate"], s["expected_rate"], s["classes"], s["classes_covered"],
-                        s["students"], s["receipts"], s["receipt_rate"], s["water_bodies"], s["water_bodies_on_time"],
-                        s["patrols"], s["surveyed"], s["enrolled"], s["survey_coverage"],
-                        COMMITTEE_ZH[s["committee_status"]], LAG_ZH[s["lag_status"]]])
+                             s["done"], s["overdue"], s["completion_rate"], s["expected_rate"],
+                             *(c.value(s) for c in columns), LAG_ZH[s["lag_status"]]])
     names = {s["school_id"]: s for s in figures["schools"]}
     tasks = requirement_rows(campaign, schools, moment, by_school=True)
     reports = _report_sums(campaign, schools)
-    for requirement in campaign.definition.requirements:
-        if requirement.unit in (TaskUnit.water_body, TaskUnit.none):
-            continue
-        extra = EXTRA_COLUMNS.get(requirement.kind, [])
-        sheet = _sheet(book, requirement.name_zh, TASK_COLUMNS + extra)
+    for requirement in (r for r in campaign.definition.requirements if r.has_tasks):
+        extra = kind_spec(requirement.kind).ledger_columns
+        sheet = new_sheet(book, requirement.name_zh, TASK_COLUMNS + [(c.title, c.width) for c in extra])
         for row in (t for t in tasks if t["id"] == requirement.id and t["school_id"] in names):
             school = names[row["school_id"]]
             sums = reports.get((row["school_id"], requirement.id), {})
-            values = {"参与人次": sums.get("participants"), "发放份数": sums.get("letters"),
-                      "问卷人数": sums.get("surveyed"), "在校人数": sums.get("enrolled"), "会议次数": sums.get("count")}
-            append_row(sheet, [school["code"], school["name_zh"], districts.get(school["region_id"], ""), row["tasks"],
-                          row["done"], row["overdue"], row["missed"], _local(row["last_done_at"]),
-                          sums.get("count", 0), sums.get("flagged", 0), *(values[name] or 0 for name, _w in extra)])
-    if any(r.kind == ActivityKind.incident_log for r in campaign.definition.requirements):
-        _incident_sheet(book, campaign, figures["schools"], districts)
+            append_row(sheet, [school["code"], school["name_zh"], districts.get(school["region_id"], ""),
+                               row["tasks"], row["done"], row["overdue"], row["missed"], _local(row["last_done_at"]),
+                               sums.get("count", 0), sums.get("flagged", 0), *(c.value(sums) or 0 for c in extra)])
+    for kind in kinds:
+        if kind.ledger_sheet is not None:
+            kind.ledger_sheet(book, campaign, figures["schools"], districts)
     return _saved(book)
 
 
@@ -119,41 +98,20 @@ def _report_sums(campaign: Campaign, schools: Select) -> dict:
     rows = db.session.execute(
         select(CampaignActivity.school_id, CampaignActivity.requirement_id, func.count().label("count"),
                func.count(case((CampaignActivity.flags != "", 1))).label("flagged"),
-               func.sum(CampaignActivity.participants).label("participants"),
-               func.sum(CampaignActivity.letters).label("letters"),
-               func.sum(CampaignActivity.surveyed).label("surveyed"),
-               func.sum(CampaignActivity.enrolled).label("enrolled"))
+               *(func.sum(getattr(CampaignActivity, name)).label(name) for name in COUNT_NAMES))
         .where(CampaignActivity.campaign_id == campaign.id, CampaignActivity.school_id.in_(schools))
         .group_by(CampaignActivity.school_id, CampaignActivity.requirement_id)).all()
     return {(r.school_id, r.requirement_id): dict(r._mapping) for r in rows}
 
 
-def _incident_sheet(book: Workbook, campaign: Campaign, schools: list[dict], districts: dict) -> None:
-    """Counts per school and status only: the accounts themselves stay in the log."""
-    statuses = list(IncidentStatus)
-    counts = db.session.execute(
-        select(BullyingIncident.school_id, BullyingIncident.status, func.count())
-        .where(BullyingIncident.campaign_id == campaign.id)
-        .group_by(BullyingIncident.school_id, BullyingIncident.status)).all()
-    by_school: dict[int, dict] = {}
-    for school_id, status, n in counts:
-        by_school.setdefault(school_id, {})[status] = n
-    sheet = _sheet(book, "欺凌事件台账（统计）", [("学校代码", 12), ("学校", 28), ("区县", 10), ("事件数", 8)]
-                   + [(INCIDENT_ZH[s], 10) for s in statuses])
-    for school in schools:
-        row = by_school.get(school["school_id"], {})
-        append_row(sheet, [school["code"], school["name_zh"], districts.get(school["region_id"], ""), sum(row.values()),
-                      *(row.get(s, 0) for s in statuses)])
-
-
 @force_locale("zh_Hans_CN")
 def water_ledger_xlsx(rows: list) -> bytes:
-    """One row per water-body point of the (already scoped) query, with its ledger facts."""
-    schools = {s.id: s for s in db.session.scalars(select(School).where(School.id.in_({r.Point.school_id
-                                                                                      for r in rows})))}
+    """One row per water-body point (already scoped), with its ledger facts: (point, ledger or None) pairs."""
+    schools = {s.id: s for s in db.session.scalars(select(School).where(School.id.in_({point.school_id
+                                                                                      for point, _ in rows})))}
     districts = dict(db.session.execute(select(Region.id, Region.name_zh)).all())
     book = Workbook(write_only=True)
-    sheet = _sheet(book, "危险水域台账", WATER_COLUMNS)
+    sheet = new_sheet(book, "危险水域台账", WATER_COLUMNS)
     for point, ledger in rows:
         school = schools[point.school_id]
         append_row(sheet, [school.code, school.name_zh, districts.get(school.region_id, ""), point.code, point.name_zh,

@@ -36,19 +36,6 @@ class Cadence(enum.StrEnum):
     term = "term"      # every term of the school calendar (防欺凌)
 
 
-class ActivityKind(enum.StrEnum):
-    """What a requirement asks for; the kind decides which counts a report needs and how progress reads it."""
-
-    lesson = "lesson"                      # a themed lesson (per class): participants
-    parent_letter = "parent_letter"        # a letter to parents with a receipt per student (per class): letters
-    holiday_reminder = "holiday_reminder"  # a reminder before each holiday of the calendar (per holiday)
-    water_patrol = "water_patrol"          # patrols of water-body points: inspections at a raised frequency
-    committee_meeting = "committee_meeting"  # a meeting of the school's committee, with minutes (per school)
-    survey = "survey"                      # a survey of all students: surveyed / enrolled (per school)
-    incident_log = "incident_log"          # an incident log with handling status (no task; see BullyingIncident)
-    custom = "custom"                      # anything else an office defines (per class or per school)
-
-
 class TaskUnit(enum.StrEnum):
     school = "school"
     school_class = "class"
@@ -112,7 +99,7 @@ class ActivityRequirement(db.Model):
     definition_id: Mapped[int] = mapped_column(ForeignKey("campaign_definitions.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(48))
     position: Mapped[int] = mapped_column(Integer, default=0)
-    kind: Mapped[ActivityKind] = mapped_column(enum_column(ActivityKind))
+    kind: Mapped[str] = mapped_column(String(32))  # an activity kind of the registry (kinds/), which checks it
     unit: Mapped[TaskUnit] = mapped_column(enum_column(TaskUnit))
     name_zh: Mapped[str] = mapped_column(String(100))
     name_en: Mapped[str] = mapped_column(String(100), default="")
@@ -217,7 +204,7 @@ class CampaignActivity(db.Model):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
     task_id: Mapped[int] = mapped_column(ForeignKey("campaign_tasks.id"), index=True)
     requirement_id: Mapped[int] = mapped_column(ForeignKey("campaign_requirements.id"))
-    kind: Mapped[ActivityKind] = mapped_column(enum_column(ActivityKind))
+    kind: Mapped[str] = mapped_column(String(32))
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
     class_id: Mapped[int | None] = mapped_column(ForeignKey("school_classes.id"))
     held_on: Mapped[date] = mapped_column(Date)
@@ -290,46 +277,67 @@ class ParentReceipt(db.Model):
 
 
 class CommitteeRole(enum.StrEnum):
-    chair = "chair"            # 组长 (usually the principal)
+    chair = "chair"            # 组长 (the principal)
     deputy = "deputy"          # 副组长
-    member = "member"          # 成员: teachers, 法治副校长, parents' and students' representatives
+    member = "member"          # 成员
     secretary = "secretary"    # 联络员 / 记录员
 
 
+class CommitteeSeat(enum.StrEnum):
+    """Whom a member stands for; the committee's composition is checked against these (incidents/rules.toml)."""
+
+    staff = "staff"                                # 教职工 (the principal, deputy heads, 德育主任 …)
+    legal_vice_principal = "legal_vice_principal"  # 法治副校长
+    parent = "parent"                              # 家长代表
+    community = "community"                        # 社区工作者
+    expert = "expert"                              # 校外专家
+    student = "student"                            # 学生代表 (senior secondary schools)
+
+
 class CommitteeMember(db.Model):
-    """A member of a school's bullying-prevention committee (学生欺凌防治工作委员会). Removed members stay on record."""
+    """A member of a school's anti-bullying committee (学生欺凌治理委员会). Removed members stay on record."""
 
     __tablename__ = "bullying_committee_members"
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
     name: Mapped[str] = mapped_column(String(50))
     role: Mapped[CommitteeRole] = mapped_column(enum_column(CommitteeRole))
+    seat: Mapped[CommitteeSeat] = mapped_column(enum_column(CommitteeSeat), default=CommitteeSeat.staff)
     position: Mapped[str] = mapped_column(String(100), default="")  # 副校长, 法治副校长, 家长代表 …
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class IncidentStatus(enum.StrEnum):
-    reported = "reported"          # 已受理
-    investigating = "investigating"  # 调查认定中
-    handled = "handled"            # 已处置 (measures taken, follow-up running)
-    closed = "closed"              # 已结案
-    not_bullying = "not_bullying"  # 经认定不构成欺凌
+    received = "received"            # 已受理
+    investigating = "investigating"  # 调查中 (the clock runs: incidents/rules.toml investigation_days)
+    determined = "determined"        # 已认定 (determination: confirmed or not); the parties may appeal
+    appealed = "appealed"            # 已申诉 (to the district, which reviews: 复查)
+    handled = "handled"              # 已处置 (measures recorded as flags)
+    closed = "closed"                # 已结案
 
 
-# from → allowed next statuses; anything else is 409
+class Determination(enum.StrEnum):
+    confirmed = "confirmed"          # 构成欺凌 (or whatever the log's campaign is about)
+    not_confirmed = "not_confirmed"  # 不构成
+
+
+# from → allowed next statuses; anything else is 409 (the services add who may and when)
 INCIDENT_TRANSITIONS: dict[IncidentStatus, tuple[IncidentStatus, ...]] = {
-    IncidentStatus.reported: (IncidentStatus.investigating, IncidentStatus.not_bullying),
-    IncidentStatus.investigating: (IncidentStatus.handled, IncidentStatus.not_bullying),
-    IncidentStatus.handled: (IncidentStatus.closed, IncidentStatus.investigating),
+    IncidentStatus.received: (IncidentStatus.investigating,),
+    IncidentStatus.investigating: (IncidentStatus.determined,),
+    IncidentStatus.determined: (IncidentStatus.appealed, IncidentStatus.handled, IncidentStatus.closed),
+    IncidentStatus.appealed: (IncidentStatus.determined,),  # the district's review decides again
+    IncidentStatus.handled: (IncidentStatus.closed,),
     IncidentStatus.closed: (),
-    IncidentStatus.not_bullying: (),
 }
 
 
-class BullyingIncident(db.Model):
-    """A suspected bullying incident. Sensitive: only the school's principal and the safety offices over it may
-    read it (Capability.manage); it never appears in public, parent or inspector views."""
+class Incident(db.Model):
+    """An incident in a campaign's sensitive log (anti-bullying today; any campaign requiring an incident_log).
+    Only the school's principal and the safety offices over it may read it (Capability.manage); it never
+    appears in public, parent or inspector views, and no export carries its account or anyone's name.
+    The tables keep the names they had when bullying was the only log."""
 
     __tablename__ = "bullying_incidents"
     __table_args__ = (
@@ -343,14 +351,24 @@ class BullyingIncident(db.Model):
     occurred_on: Mapped[date] = mapped_column(Date)
     summary: Mapped[str] = mapped_column(Text)
     students_involved: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[IncidentStatus] = mapped_column(enum_column(IncidentStatus), default=IncidentStatus.reported)
+    status: Mapped[IncidentStatus] = mapped_column(enum_column(IncidentStatus), default=IncidentStatus.received)
+    determination: Mapped[Determination | None] = mapped_column(enum_column(Determination))
+    measures: Mapped[list] = mapped_column(JSON, default=list)  # flags from the log's rules, never free text
     handling: Mapped[str] = mapped_column(Text, default="")  # the latest account of measures taken
     reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The clock (incidents/rules.toml): investigation, appeal and review windows, and when a late one escalated.
+    investigation_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    determined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    appeal_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    appealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     school: Mapped[School] = relationship()
+    campaign: Mapped[Campaign | None] = relationship()
     events: Mapped[list[IncidentEvent]] = relationship(back_populates="incident", order_by="IncidentEvent.id",
                                                        lazy="selectin")
 
@@ -365,7 +383,7 @@ class IncidentEvent(db.Model):
     to_status: Mapped[str] = mapped_column(String(32))
     note: Mapped[str] = mapped_column(Text, default="")
 
-    incident: Mapped[BullyingIncident] = relationship(back_populates="events")
+    incident: Mapped[Incident] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
 
 

@@ -8,30 +8,26 @@ from webargs.fields import DelimitedList
 from ..core.schemas import IdField, Localised, PageArgs, StrictSchema, is_chinese, localised
 from ..photos.schemas import PhotoRef, PhotoRefSchema
 from ..points.models import Frequency
-from .authenticity import REUSED_IN
+from .activities.authenticity import REUSED_IN
+from .kinds import BUILTIN, kind_names, kind_spec
 from .models import (
-    ActivityKind,
     Cadence,
     CampaignStatus,
-    CommitteeRole,
-    IncidentStatus,
     LagStatus,
-    RiskGrade,
     TaskStatus,
     TaskUnit,
 )
 
-# Which units each kind of activity may be required per.
-KIND_UNITS = {
-    ActivityKind.lesson: (TaskUnit.school_class, TaskUnit.school),
-    ActivityKind.parent_letter: (TaskUnit.school_class,),
-    ActivityKind.holiday_reminder: (TaskUnit.holiday,),
-    ActivityKind.water_patrol: (TaskUnit.water_body,),
-    ActivityKind.committee_meeting: (TaskUnit.school,),
-    ActivityKind.survey: (TaskUnit.school,),
-    ActivityKind.incident_log: (TaskUnit.none,),
-    ActivityKind.custom: (TaskUnit.school_class, TaskUnit.school),
-}
+
+def _known_kind(value: str) -> None:
+    if value not in kind_names():
+        # marshmallow's own wording, which core/messages.py translates like OneOf's
+        raise ma.ValidationError(f"Must be one of: {', '.join(kind_names())}.")
+
+
+def KindField(**kwargs) -> ma.fields.String:
+    """An activity kind: one of the registry's (kinds/); the document lists the shipped ones."""
+    return ma.fields.String(metadata={"enum": list(BUILTIN)}, **kwargs)
 
 
 def _name(row) -> str:
@@ -52,7 +48,7 @@ def valid_month_day(value: str) -> bool:
 
 class RequirementIn(StrictSchema):
     key = ma.fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,47}$"))
-    kind = ma.fields.Enum(ActivityKind, by_value=True, required=True)
+    kind = KindField(required=True, validate=_known_kind)
     unit = ma.fields.Enum(TaskUnit, by_value=True, required=True)
     name_zh = ma.fields.String(required=True, validate=validate.Length(min=1, max=100))
     name_en = ma.fields.String(load_default="", validate=validate.Length(max=100))
@@ -64,11 +60,14 @@ class RequirementIn(StrictSchema):
 
     @ma.validates_schema
     def _fits(self, data, **_kwargs):
-        if data["unit"] not in KIND_UNITS[data["kind"]]:
-            allowed = ", ".join(u.value for u in KIND_UNITS[data["kind"]])
+        kind = kind_spec(data["kind"])
+        if data["unit"] not in kind.units:
+            allowed = ", ".join(u.value for u in kind.units)
             raise ma.ValidationError({"unit": [_("This kind of activity is required per: %(units)s.", units=allowed)]})
-        if data["kind"] == ActivityKind.water_patrol and data.get("season_frequency") is None:
-            raise ma.ValidationError({"season_frequency": [_("Required for water patrols.")]})
+        missing = {name: [_("Required for this activity.")] for name in kind.requirement_fields
+                   if data.get(name) is None}
+        if missing:
+            raise ma.ValidationError(missing)
 
 
 class DefinitionIn(StrictSchema):
@@ -130,7 +129,7 @@ class DefinitionArgs(PageArgs):
 class RequirementSchema(ma.Schema):
     id = ma.fields.Integer()
     key = ma.fields.String()
-    kind = ma.fields.Enum(ActivityKind, by_value=True)
+    kind = KindField()
     unit = ma.fields.Enum(TaskUnit, by_value=True)
     name = Localised()
     name_zh = ma.fields.String()
@@ -199,7 +198,7 @@ class TaskSchema(ma.Schema):
     id = ma.fields.Integer()
     campaign_id = ma.fields.Integer()
     activity = ma.fields.Function(lambda t: t.requirement.key, metadata={"type": "string"})
-    kind = ma.fields.Function(lambda t: t.requirement.kind.value, metadata={"type": "string"})
+    kind = ma.fields.Function(lambda t: t.requirement.kind, metadata={"type": "string"})
     activity_name = ma.fields.Function(lambda t: localised(t.requirement), metadata={"type": "string"})
     school_id = ma.fields.Integer()
     class_id = ma.fields.Integer(allow_none=True)
@@ -255,7 +254,7 @@ class ActivitySchema(ma.Schema):
     campaign_id = ma.fields.Integer()
     task_id = ma.fields.Integer()
     activity = ma.fields.Function(lambda a: a.requirement.key, metadata={"type": "string"})
-    kind = ma.fields.Enum(ActivityKind, by_value=True)
+    kind = KindField()
     school_id = ma.fields.Integer()
     class_id = ma.fields.Integer(allow_none=True)
     held_on = ma.fields.Date()
@@ -277,122 +276,6 @@ class ActivitySchema(ma.Schema):
     reported_at = ma.fields.AwareDateTime(metadata={"description": "the server's clock"})
     reported_by_id = ma.fields.Integer(allow_none=True)
     photos = ma.fields.List(ma.fields.Nested(PhotoRefSchema))
-
-
-# --- receipts -------------------------------------------------------------------------------------------
-
-class LetterArgs(StrictSchema):
-    school_id = IdField(required=True)
-
-
-class LetterPageArgs(PageArgs, LetterArgs):
-    pass
-
-
-class LetterLabelArgs(LetterArgs):
-    template = ma.fields.String(load_default="parent-letter-receipt", validate=validate.Length(max=64))
-
-
-class LetterSchema(ma.Schema):
-    id = ma.fields.Integer()
-    class_id = ma.fields.Integer()
-    class_name = ma.fields.String()
-    grade = ma.fields.Integer()
-    students = ma.fields.Integer()
-    online_receipts = ma.fields.Integer()
-    paper_receipts = ma.fields.Integer()
-    received = ma.fields.Integer(metadata={"description": "online + paper, at most the class size"})
-    rate = ma.fields.Float(allow_none=True)
-    url = ma.fields.String(metadata={"description": "what the QR code on the letter opens"})
-
-
-class PaperReceiptsIn(StrictSchema):
-    count = ma.fields.Integer(required=True, validate=validate.Range(min=0, max=10_000),
-                              metadata={"description": "signed paper slips collected so far (replaces the count)"})
-
-
-class ReceiptSchema(ma.Schema):
-    child = ma.fields.String()
-    signer = ma.fields.String()
-    received_at = ma.fields.AwareDateTime()
-
-
-class PublicReceiptIn(StrictSchema):
-    child = ma.fields.String(required=True, validate=validate.Length(min=1, max=64),
-                             metadata={"description": "the child's name or student number"})
-    signer = ma.fields.String(load_default="", validate=validate.Length(max=50),
-                              metadata={"description": "the parent's name, as a signature"})
-
-
-class PublicLetterSchema(ma.Schema):
-    """What a parent sees: the letter's school, class and campaign, never anything about other children."""
-
-    confirmed = ma.fields.Boolean(metadata={"description": "true once this child's receipt is recorded"})
-    school = ma.fields.String()
-    class_name = ma.fields.String()
-    campaign = ma.fields.String()
-    open = ma.fields.Boolean(metadata={"description": "false once the campaign has closed"})
-
-
-# --- anti-bullying --------------------------------------------------------------------------------------
-
-class MemberIn(StrictSchema):
-    name = ma.fields.String(required=True, validate=validate.Length(min=1, max=50))
-    role = ma.fields.Enum(CommitteeRole, by_value=True, required=True)
-    position = ma.fields.String(load_default="", validate=validate.Length(max=100))
-
-
-class MemberSchema(ma.Schema):
-    id = ma.fields.Integer()
-    school_id = ma.fields.Integer()
-    name = ma.fields.String()
-    role = ma.fields.Enum(CommitteeRole, by_value=True)
-    position = ma.fields.String()
-    created_at = ma.fields.AwareDateTime()
-
-
-class IncidentIn(StrictSchema):
-    school_id = IdField(required=True)
-    class_id = IdField()
-    occurred_on = ma.fields.Date(required=True)
-    summary = ma.fields.String(required=True, validate=validate.Length(min=1, max=4000))
-    students_involved = ma.fields.Integer(load_default=0, validate=validate.Range(min=0, max=1000))
-
-
-class IncidentArgs(PageArgs):
-    school_id = IdField()
-    status = DelimitedList(ma.fields.Enum(IncidentStatus, by_value=True))
-
-
-class IncidentStatusIn(StrictSchema):
-    status = ma.fields.Enum(IncidentStatus, by_value=True, required=True)
-    note = ma.fields.String(load_default="", validate=validate.Length(max=4000))
-    handling = ma.fields.String(validate=validate.Length(max=4000),
-                                metadata={"description": "the measures taken (replaces the account so far)"})
-
-
-class IncidentEventSchema(ma.Schema):
-    at = ma.fields.AwareDateTime()
-    actor_id = ma.fields.Integer(allow_none=True)
-    from_status = ma.fields.String(allow_none=True)
-    to_status = ma.fields.String()
-    note = ma.fields.String()
-
-
-class IncidentSchema(ma.Schema):
-    id = ma.fields.Integer()
-    school_id = ma.fields.Integer()
-    campaign_id = ma.fields.Integer(allow_none=True)
-    class_id = ma.fields.Integer(allow_none=True)
-    occurred_on = ma.fields.Date()
-    summary = ma.fields.String()
-    students_involved = ma.fields.Integer()
-    status = ma.fields.Enum(IncidentStatus, by_value=True)
-    handling = ma.fields.String()
-    created_at = ma.fields.AwareDateTime()
-    updated_at = ma.fields.AwareDateTime()
-    closed_at = ma.fields.AwareDateTime(allow_none=True)
-    events = ma.fields.List(ma.fields.Nested(IncidentEventSchema))
 
 
 # --- progress -------------------------------------------------------------------------------------------
@@ -444,7 +327,7 @@ class SchoolFigures(Figures):
 
 class RequirementFigures(ma.Schema):
     key = ma.fields.String()
-    kind = ma.fields.Enum(ActivityKind, by_value=True)
+    kind = KindField()
     name = ma.fields.Function(_name, metadata={"type": "string"})
     tasks = ma.fields.Integer()
     done = ma.fields.Integer()
@@ -474,44 +357,3 @@ class ProgressSchema(ma.Schema):
 
 class LedgerArgs(StrictSchema):
     region_id = IdField()
-
-
-# --- the dangerous-waters ledger ------------------------------------------------------------------------
-
-class WaterArgs(PageArgs):
-    school_id = IdField()
-    region_id = IdField()
-    risk_grade = ma.fields.Enum(RiskGrade, by_value=True)
-
-
-class WaterLedgerArgs(StrictSchema):
-    region_id = IdField()
-    school_id = IdField()
-
-
-class WaterBodyIn(StrictSchema):
-    risk_grade = ma.fields.Enum(RiskGrade, by_value=True)
-    water_type = ma.fields.String(validate=validate.Length(max=32))
-    distance_m = ma.fields.Integer(allow_none=True, validate=validate.Range(min=0, max=100_000))
-    responsible_person = ma.fields.String(validate=validate.Length(max=50))
-    responsible_phone = ma.fields.String(validate=validate.Regexp(r"^[0-9+\-() ]{0,32}$"))
-    notes = ma.fields.String(validate=validate.Length(max=4000))
-
-
-class WaterBodySchema(ma.Schema):
-    point_id = ma.fields.Integer()
-    school_id = ma.fields.Integer()
-    code = ma.fields.String()
-    name = ma.fields.String()
-    location = ma.fields.String()
-    frequency = ma.fields.Enum(Frequency, by_value=True)
-    effective_frequency = ma.fields.Enum(Frequency, by_value=True)
-    next_due_at = ma.fields.AwareDateTime(allow_none=True)
-    last_inspected_at = ma.fields.AwareDateTime(allow_none=True)
-    risk_grade = ma.fields.Enum(RiskGrade, by_value=True, allow_none=True)
-    water_type = ma.fields.String(allow_none=True)
-    distance_m = ma.fields.Integer(allow_none=True)
-    responsible_person = ma.fields.String(allow_none=True)
-    responsible_phone = ma.fields.String(allow_none=True)
-    notes = ma.fields.String(allow_none=True)
-    on_ledger = ma.fields.Boolean(metadata={"description": "false until the school fills in the ledger facts"})

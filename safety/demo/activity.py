@@ -235,11 +235,11 @@ def build_activity(progress: Callable[[str], None]) -> None:
     progress(f"inspections: {build_inspections(rng)} over the last three weeks (with photos)")
     tally = move_hazards(rng)
     progress("hazards: " + ", ".join(f"{k} {v}" for k, v in tally.items()) + f"; public reports {public_reports(rng)}")
-    from ..campaigns.demo import build_demo_campaigns
-    from ..drills.demo import build_demo_drills
     from .documents import build_demo_documents
     build_demo_documents(progress)
     from ..escalations.jobs import escalate_hazards
+    from .campaigns import build_demo_campaigns
+    from .drills import build_demo_drills
     progress(f"escalation: {escalate_hazards(now())} hazards moved up to the district or city queue")
     build_demo_drills(progress)
     build_demo_campaigns(progress)

@@ -8,7 +8,7 @@ from ..hazards.schemas import FiveFixedIn
 
 
 class QueueArgs(PageArgs):
-    kind = ma.fields.String(validate=validate.OneOf(["hazard", "drill", "campaign"]))
+    kind = ma.fields.String(validate=validate.OneOf(["hazard", "drill", "campaign", "incident"]))
     level = ma.fields.Integer(validate=validate.Range(1, 2))
     severity = ma.fields.Enum(Grade, by_value=True)
     school_id = IdField()
@@ -17,7 +17,7 @@ class QueueArgs(PageArgs):
 
 
 class QueueItemSchema(ma.Schema):
-    kind = ma.fields.String(metadata={"description": "hazard | drill | campaign"})
+    kind = ma.fields.String(metadata={"description": "hazard | drill | campaign | incident"})
     id = ma.fields.Integer()
     school_id = ma.fields.Integer()
     school = ma.fields.String()

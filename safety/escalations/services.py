@@ -8,7 +8,7 @@ from sqlalchemy import Select, String, case, func, literal, null, select, type_c
 
 from ..accounts.models import Role, RoleAssignment, User
 from ..accounts.scope import Capability, require_in_scope, school_ids
-from ..campaigns.models import Campaign, CampaignLag, LagStatus
+from ..campaigns.models import Campaign, CampaignLag, Incident, IncidentStatus, LagStatus
 from ..checklists.models import Grade
 from ..core.clock import now
 from ..core.pagination import paginate
@@ -23,6 +23,7 @@ from .policy import OFFICE_OF_LEVEL, policy
 
 DRILL_LEVEL = 1  # a missed drill is the district office's to chase
 CAMPAIGN_LEVEL = 1  # so is a school lagging in a campaign
+INCIDENT_LEVEL = 1  # and an incident investigation past its deadline
 
 
 def _hazard_rows(actor: User) -> Select:
@@ -53,8 +54,21 @@ def _campaign_rows(actor: User) -> Select:
                CampaignLag.school_id.in_(school_ids(actor, Capability.oversee)))
 
 
+def _incident_rows(actor: User) -> Select:
+    """Incident investigations past their deadline: the campaign's name only, never the account."""
+    return select(literal("incident").label("kind"), Incident.id, Incident.school_id,
+                  Campaign.name_zh.label("title"), literal(INCIDENT_LEVEL).label("level"),
+                  literal(Grade.general.value).label("grade"), type_coerce(Incident.status, String).label("status"),
+                  Incident.investigation_due_at.label("due_at"), null().label("acknowledged_at"),
+                  null().label("supervised_at")) \
+        .join(Campaign, Campaign.id == Incident.campaign_id) \
+        .where(Incident.escalated_at.is_not(None), Incident.status == IncidentStatus.investigating,
+               Incident.school_id.in_(school_ids(actor, Capability.oversee)))
+
+
 def queue(actor: User, filters: dict) -> Select:
-    """Escalated unresolved hazards, missed drills and schools lagging in campaigns in the office's region, most
+    """Escalated unresolved hazards, missed drills, schools lagging in campaigns and late incident investigations
+    in the office's region, most
     urgent first: higher level, then major before general, then longest overdue."""
     parts = []
     if filters.get("kind") in (None, "hazard"):
@@ -63,6 +77,8 @@ def queue(actor: User, filters: dict) -> Select:
         parts.append(_drill_rows(actor))
     if filters.get("kind") in (None, "campaign"):
         parts.append(_campaign_rows(actor))
+    if filters.get("kind") in (None, "incident"):
+        parts.append(_incident_rows(actor))
     rows = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
     query = select(rows)
     if (level := filters.get("level")) is not None:
@@ -82,7 +98,8 @@ def queue(actor: User, filters: dict) -> Select:
 def counts(actor: User, filters: dict) -> dict:
     rows = queue(actor, filters).order_by(None).subquery()
     by = db.session.execute(select(rows.c.kind, rows.c.level, func.count()).group_by(rows.c.kind, rows.c.level)).all()
-    result = {"total": 0, "by_level": {"1": 0, "2": 0}, "by_kind": {"hazard": 0, "drill": 0, "campaign": 0}}
+    result = {"total": 0, "by_level": {"1": 0, "2": 0},
+              "by_kind": {"hazard": 0, "drill": 0, "campaign": 0, "incident": 0}}
     for kind, level, n in by:
         result["total"] += n
         result["by_level"][str(level)] = result["by_level"].get(str(level), 0) + n

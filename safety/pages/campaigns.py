@@ -12,9 +12,9 @@ from flask_babel import lazy_gettext as _l
 from ..accounts.models import User
 from ..accounts.scope import Capability, require_school
 from ..campaigns import exports
-from ..campaigns import services as campaigns
 from ..campaigns.models import Campaign, CampaignStatus, LagStatus, TaskStatus
-from ..campaigns.progress import progress
+from ..campaigns.runs import services as campaigns
+from ..campaigns.runs.progress import progress
 from ..core.clock import now
 from ..core.schemas import is_chinese, localised
 from ..errors import NotFound

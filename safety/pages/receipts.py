@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from ..campaigns import receipts
-from ..campaigns.schemas import PublicReceiptIn
+from ..campaigns.letters import receipts
+from ..campaigns.letters.schemas import PublicReceiptIn
 from ..errors import ApiError
 from . import forms
 from .blueprint import bp

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, literal, select, update
+from sqlalchemy import Select, String, func, literal, select, update
 
 from ..accounts.models import User
 from ..accounts.scope import Capability, may, require_in_scope, school_ids
@@ -10,11 +10,12 @@ from ..audit.services import record
 from ..checklists.models import ChecklistTemplate
 from ..checklists.services import default_template_for, usable_at
 from ..core.clock import now
+from ..core.sql import chunks
 from ..core.types import UTCDateTime
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..schools.models import School
-from .models import Point, new_qr_token, next_due
+from .models import Frequency, Point, new_qr_token, next_due
 
 
 def visible_points(actor: User | None, filters: dict) -> Select:
@@ -131,6 +132,21 @@ def scan_result(point: Point) -> dict:
     last = last_inspection(point)
     return {"point": point, "school": point.school, "checklist": point.template.current_version,
             "open_hazards": visible_hazards_at(point), "last_inspection": present(last, False) if last else None}
+
+
+def set_frequency_override(points_condition, override) -> list[int]:
+    """Set the frequency override (a Frequency, None, or an SQL expression per point) of the points matching a
+    condition, in one UPDATE touching only those whose override changes; those are rescheduled. Returns their ids.
+
+    Campaigns raise water-body rhythms in their season this way; the points domain owns the write."""
+    if isinstance(override, Frequency):
+        override = literal(override.value, String)
+    changed = db.session.scalars(
+        update(Point).where(points_condition, Point.frequency_override.is_distinct_from(override))
+        .values(frequency_override=override).returning(Point.id).execution_options(synchronize_session=False)).all()
+    for chunk in chunks(changed):
+        reschedule(Point.id.in_(chunk))
+    return list(changed)
 
 
 def reschedule(points_condition) -> int:

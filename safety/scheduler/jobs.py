@@ -1,5 +1,6 @@
 """Every module that declares jobs, imported once so the registry is complete."""
-from ..campaigns import jobs as campaign_jobs  # noqa: F401
+from ..campaigns.incidents import jobs as incident_jobs  # noqa: F401
+from ..campaigns.runs import jobs as campaign_jobs  # noqa: F401
 from ..drills import jobs as drill_jobs  # noqa: F401
 from ..escalations import jobs as escalation_jobs  # noqa: F401
 from ..notifications import jobs as notification_jobs  # noqa: F401

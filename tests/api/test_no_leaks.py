@@ -48,10 +48,8 @@ def _school_c_records(world, school_class, hazard_id) -> dict:
     """A drill, a webhook, a notification, a campaign's task, activity, letter, committee member and incident."""
     from datetime import date, timedelta
 
-    from safety.campaigns.definitions import sync_default_definitions
     from safety.campaigns.models import (
         ActivityRequirement,
-        BullyingIncident,
         Campaign,
         CampaignActivity,
         CampaignDefinition,
@@ -59,7 +57,9 @@ def _school_c_records(world, school_class, hazard_id) -> dict:
         ClassLetter,
         CommitteeMember,
         CommitteeRole,
+        Incident,
     )
+    from safety.campaigns.runs.definitions import sync_default_definitions
     from safety.core.clock import now
     from safety.drills.models import Drill, DrillImprovement, DrillKind, DrillStatus, ImprovementAction
     from safety.notifications.models import Notification
@@ -92,7 +92,7 @@ def _school_c_records(world, school_class, hazard_id) -> dict:
                          kind=requirement.kind, school_id=school.id, held_on=date.today(), notes="SC-SECRET 活动"),
         ClassLetter(campaign_id=campaign.id, school_id=school.id, class_id=school_class.id, token="sc-secret-letter"),
         member := CommitteeMember(school_id=school.id, name="SC-SECRET 委员", role=CommitteeRole.chair),
-        incident := BullyingIncident(school_id=school.id, campaign_id=campaign.id, occurred_on=date.today(),
+        incident := Incident(school_id=school.id, campaign_id=campaign.id, occurred_on=date.today(),
                                      summary="SC-SECRET 欺凌事件"),
     ])
     improvement = DrillImprovement(drill_id=drill.id, school_id=school.id, text="SC-SECRET 整改",

@@ -70,7 +70,7 @@ def open_campaign(world):
     """The shipped bullying-prevention campaign, opened by its job for a term around today (school_a with classes)."""
     from datetime import timedelta
 
-    from safety.campaigns.definitions import sync_default_definitions
+    from safety.campaigns.runs.definitions import sync_default_definitions
     from safety.core.clock import now
     from safety.drills.models import CalendarKind, CalendarPeriod
     from safety.scheduler.registry import run_job

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from safety.core.clock import now
-from safety.drills.demo import plan_pdf
+from safety.demo.drills import plan_pdf
 from safety.drills.models import Drill, DrillKind, DrillStatus
 from safety.extensions import db
 from safety.hazards.models import Hazard, HazardSource

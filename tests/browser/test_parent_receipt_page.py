@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from safety.campaigns.definitions import sync_default_definitions
 from safety.campaigns.models import Campaign, CampaignDefinition, ClassLetter, ParentReceipt
+from safety.campaigns.runs.definitions import sync_default_definitions
 from safety.core.clock import now
 from safety.extensions import db
 from tests.factories import create_class

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from safety.campaigns.definitions import sync_default_definitions
 from safety.campaigns.models import Campaign, CampaignDefinition
+from safety.campaigns.runs.definitions import sync_default_definitions
 from safety.checklists.models import Category
 from safety.core.clock import frozen
 from safety.drills.models import CalendarKind, CalendarPeriod

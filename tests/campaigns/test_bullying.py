@@ -1,8 +1,12 @@
 """An anti-bullying term: committee on record and meeting, lessons, survey, and an incident log few may read."""
+import io
 import json
 
 import pytest
+from openpyxl import load_workbook
 
+from safety.campaigns.incidents import rules
+from safety.extensions import db
 from tests.campaigns.conftest import at, campaign, report, run
 
 SECRET = "三年级某生多次被同学索要零花钱"
@@ -75,18 +79,101 @@ def test_incidents_are_read_only_by_the_principal_and_the_safety_offices(api, wo
     assert SECRET not in json.dumps(api.get("/api/v1/audit", "office_a", moment).json, ensure_ascii=False)
 
 
-def test_an_incident_moves_along_its_transitions_with_a_history(api, world, term, bullying):
-    moment = at(2027, 3, 10)
+def _incident(api, world, bullying, moment) -> str:
     created = api.post(f"/api/v1/campaigns/{bullying.id}/incidents", "principal_a", moment,
-                       json={"school_id": world.school_a.id, "occurred_on": "2027-03-09", "summary": SECRET}).json
-    status = f"/api/v1/bullying-incidents/{created['id']}/status"
+                       json={"school_id": world.school_a.id, "occurred_on": "2027-03-09", "summary": SECRET})
+    assert created.status_code == 201, created.json
+    return f"/api/v1/bullying-incidents/{created.json['id']}/status"
+
+
+def test_an_incident_runs_on_its_clock_with_a_history(api, world, term, bullying):
+    moment = at(2027, 3, 10)
+    status = _incident(api, world, bullying, moment)
     assert api.post(status, "principal_a", moment, json={"status": "closed"}).status_code == 409
-    for step, handling in [("investigating", None), ("handled", "约谈双方家长，心理老师跟进辅导"), ("closed", None)]:
-        body = {"status": step, "note": f"→ {step}", **({"handling": handling} if handling else {})}
-        moved = api.post(status, "office_a" if step == "closed" else "principal_a", moment, json=body)
-        assert moved.status_code == 200, moved.json
-    final = moved.json
-    assert final["status"] == "closed" and final["closed_at"] and final["handling"].startswith("约谈")
+    started = api.post(status, "principal_a", moment, json={"status": "investigating", "note": "启动调查"}).json
+    assert started["investigation_due_at"].startswith("2027-03-20")  # 10 days (教督〔2017〕10号)
+    undecided = api.post(status, "principal_a", at(2027, 3, 15), json={"status": "determined"})
+    assert undecided.status_code == 422 and "determination" in undecided.json["error"]["fields"]
+    determined = api.post(status, "principal_a", at(2027, 3, 15),  # a Monday: 5 working days → the next Monday
+                          json={"status": "determined", "determination": "confirmed"}).json
+    assert determined["appeal_due_at"].startswith("2027-03-22")
+    for measures in ([], ["talked to the bully"]):  # flags of the rules only, never free text
+        refused = api.post(status, "principal_a", at(2027, 3, 16), json={"status": "handled", "measures": measures})
+        assert refused.status_code == 422 and "measures" in refused.json["error"]["fields"]
+    assert api.post(status, "principal_a", at(2027, 3, 16), json={"status": "closed"}).status_code == 409
+    handled = api.post(status, "principal_a", at(2027, 3, 16), json={
+        "status": "handled", "measures": ["education_discipline", "psychological_support"],
+        "handling": "约谈双方家长，心理老师跟进辅导"})
+    assert handled.status_code == 200 and handled.json["measures"] == ["education_discipline", "psychological_support"]
+    final = api.post(status, "office_a", at(2027, 3, 30), json={"status": "closed"}).json
+    assert final["status"] == "closed" and final["closed_at"]
     assert [(e["from_status"], e["to_status"]) for e in final["events"]] == [
-        (None, "reported"), ("reported", "investigating"), ("investigating", "handled"), ("handled", "closed")]
-    assert api.post(status, "principal_a", moment, json={"status": "investigating"}).status_code == 409
+        (None, "received"), ("received", "investigating"), ("investigating", "determined"),
+        ("determined", "handled"), ("handled", "closed")]
+
+
+def test_the_parties_appeal_to_the_district_within_the_window_and_it_reviews(api, world, term, bullying):
+    status = _incident(api, world, bullying, at(2027, 3, 10))
+    api.post(status, "principal_a", at(2027, 3, 10), json={"status": "investigating"})
+    api.post(status, "principal_a", at(2027, 3, 12),  # a Friday: the appeal window ends the next Friday
+             json={"status": "determined", "determination": "not_confirmed"})
+    appeal = {"status": "appealed", "note": "被欺凌学生家长申诉"}
+    assert api.post(status, "principal_a", at(2027, 3, 15), json=appeal).status_code == 403  # lodged with the district
+    assert api.post(status, "office_a", at(2027, 3, 19, 13), json=appeal).status_code == 409  # past the 5 working days
+    appealed = api.post(status, "office_a", at(2027, 3, 19, 11), json=appeal)
+    assert appealed.status_code == 200 and appealed.json["review_due_at"].startswith("2027-04-03")  # 15 days
+    review = {"status": "determined", "determination": "confirmed", "note": "复查：构成欺凌"}
+    assert api.post(status, "principal_a", at(2027, 3, 25), json=review).status_code == 403  # the district reviews
+    reviewed = api.post(status, "office_a", at(2027, 3, 25), json=review).json
+    assert reviewed["determination"] == "confirmed" and reviewed["appeal_due_at"].startswith("2027-03-19")
+    assert api.post(status, "office_a", at(2027, 3, 26), json=appeal).status_code == 409  # one appeal: window gone
+
+
+def test_a_late_investigation_escalates_to_the_district_queue(api, world, term, bullying):
+    status = _incident(api, world, bullying, at(2027, 3, 10))
+    api.post(status, "principal_a", at(2027, 3, 10, 9), json={"status": "investigating"})
+    run("incident_clock", at(2027, 3, 20, 8))  # due on the 20th at 9:00
+    queue = api.get("/api/v1/escalations?kind=incident", "office_a", at(2027, 3, 20, 8)).json
+    assert queue["total"] == 0
+    assert run("incident_clock", at(2027, 3, 20, 10)) == 1 and run("incident_clock", at(2027, 3, 20, 11)) == 0
+    queue = api.get("/api/v1/escalations?kind=incident", "office_a", at(2027, 3, 20, 10)).json
+    assert [(r["kind"], r["school_id"]) for r in queue["items"]] == [("incident", world.school_a.id)]
+    assert SECRET not in json.dumps(queue, ensure_ascii=False)
+    assert api.get("/api/v1/escalations?kind=incident", "office_b", at(2027, 3, 20, 10)).json["total"] == 0
+    ledger = load_workbook(io.BytesIO(api.get(f"/api/v1/campaigns/{bullying.id}/ledger.xlsx", "office_a",
+                                              at(2027, 3, 20, 10)).data))
+    counts = {row[0]: row[3:] for row in ledger["欺凌事件台账（统计）"].iter_rows(values_only=True)}
+    assert counts["SA"][:3] == (1, 0, 1)  # one incident, investigating; its account and names stay in the log
+    assert SECRET not in json.dumps([list(s.iter_rows(values_only=True)) for s in ledger], ensure_ascii=False,
+                                    default=str)
+    api.post(status, "principal_a", at(2027, 3, 21), json={"status": "determined", "determination": "confirmed"})
+    assert api.get("/api/v1/escalations?kind=incident", "office_a", at(2027, 3, 21)).json["total"] == 0
+
+
+@pytest.mark.parametrize("school_type,seats,missing", [
+    ("primary", ["staff", "staff", "legal_vice_principal", "parent"], []),
+    ("primary", ["staff", "staff", "staff"], ["parent", "community|expert|legal_vice_principal"]),
+    ("senior_secondary", ["staff", "parent", "expert"], ["student"]),
+    ("senior_secondary", ["staff", "parent", "community", "student"], []),
+    ("primary", ["parent", "staff", "expert"], ["chair:staff"]),  # the chair must be the school's (the principal)
+])
+def test_the_committee_composition_is_checked_not_just_its_size(api, world, school_type, seats, missing):
+    world.school_a.type = school_type
+    db.session.commit()
+    moment = at(2027, 3, 5)
+    members = f"/api/v1/schools/{world.school_a.id}/bullying-committee"
+    for index, seat in enumerate(seats):
+        body = {"name": f"成员{index}", "role": "chair" if index == 0 else "member", "seat": seat}
+        assert api.post(members, "principal_a", moment, json=body).status_code == 201
+    check = api.get(f"{members}/composition", "office_a", moment).json
+    assert (check["complete"], check["missing"], check["members"]) == (not missing, missing, len(seats))
+
+
+def test_a_region_sets_its_own_windows(api, world, term, bullying, monkeypatch):
+    shipped = rules._all()
+    mine = {**shipped, "anti_bullying": {**shipped["anti_bullying"],
+                                         "regions": {world.district_a.code: {"investigation_days": 7}}}}
+    monkeypatch.setattr(rules, "_all", lambda: mine)
+    status = _incident(api, world, bullying, at(2027, 3, 10))
+    started = api.post(status, "principal_a", at(2027, 3, 10), json={"status": "investigating"}).json
+    assert started["investigation_due_at"].startswith("2027-03-17")  # district A: 7 days instead of 10

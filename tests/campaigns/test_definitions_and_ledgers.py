@@ -8,8 +8,8 @@ from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import select
 
-from safety.campaigns.definitions import load_default_definitions
 from safety.campaigns.models import Campaign, CampaignTask
+from safety.campaigns.runs.definitions import load_default_definitions
 from safety.extensions import db
 from safety.labels import FontMissing, LabelContent, find_cjk_font, load_layout, render_png
 from tests.campaigns.conftest import at, campaign, report, run

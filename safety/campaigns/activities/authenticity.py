@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from sqlalchemy import and_, exists, or_, select
 
-from ..core.clock import now
-from ..extensions import db
-from ..photos.models import Photo, PhotoSubject, PhotoUse
-from ..photos.similarity import near, phashes, uses_elsewhere
-from .models import Campaign, CampaignActivity
-from .periods import day_start, local_day
+from ...core.clock import now
+from ...extensions import db
+from ...photos.models import Photo, PhotoSubject, PhotoUse
+from ...photos.similarity import near, phashes, uses_elsewhere
+from ..models import Campaign, CampaignActivity
+from ..periods import day_start, local_day
 
 REUSED_IN = "reused_in"  # flag_details: the hazards and drills that name the same photo
 REUSED, SIMILAR, PREDATES, OUTSIDE, LATE = "reused_photo", "similar_photo", "photo_predates", "outside_period", \

@@ -3,24 +3,24 @@ from __future__ import annotations
 
 from sqlalchemy import Select, select
 
-from ..accounts.models import User
-from ..accounts.scope import Capability, require_in_scope, school_ids
-from ..audit.services import record
-from ..checklists.models import Category
-from ..core.clock import now
-from ..errors import NotFound
-from ..extensions import db
-from ..points.models import Point
-from ..schools.models import School
-from ..schools.services import school_ids_in_visible_region
-from .models import RiskGrade, WaterBody
+from ...accounts.models import User
+from ...accounts.scope import Capability, require_in_scope, school_ids
+from ...audit.services import record
+from ...checklists.models import Category
+from ...core.clock import now
+from ...errors import NotFound
+from ...extensions import db
+from ...points.models import Point
+from ...schools.models import School
+from ...schools.services import school_ids_in_visible_region
+from ..models import RiskGrade, WaterBody
 
 LEDGER_FIELDS = ("risk_grade", "water_type", "distance_m", "responsible_person", "responsible_phone", "notes")
 
 
 def visible_water_bodies(actor: User, filters: dict, capability: Capability = Capability.view) -> Select:
-    """Live water-body points the actor may see, each with its ledger row (None until the school fills it in)."""
-    query = select(Point, WaterBody).outerjoin(WaterBody, WaterBody.point_id == Point.id) \
+    """Live water-body points the actor may see (`with_ledgers` adds each one's ledger row)."""
+    query = select(Point).outerjoin(WaterBody, WaterBody.point_id == Point.id) \
         .where(Point.category == Category.water_body, Point.retired_at.is_(None),
                Point.school_id.in_(school_ids(actor, capability)))
     if school_id := filters.get("school_id"):
@@ -41,11 +41,18 @@ def present(point: Point, ledger: WaterBody | None) -> dict:
     return row
 
 
+def with_ledgers(points: list[Point]) -> list[tuple[Point, WaterBody | None]]:
+    """Each point with its ledger row (None until the school fills it in), in one query."""
+    ledgers = {w.point_id: w for w in db.session.scalars(
+        select(WaterBody).where(WaterBody.point_id.in_([p.id for p in points])))}
+    return [(point, ledgers.get(point.id)) for point in points]
+
+
 def get_water_body(actor: User, point_id: int) -> tuple[Point, WaterBody | None]:
-    row = db.session.execute(visible_water_bodies(actor, {}).where(Point.id == point_id)).first()
-    if row is None:
+    point = db.session.scalar(visible_water_bodies(actor, {}).where(Point.id == point_id))
+    if point is None:
         raise NotFound()
-    return row.Point, row.WaterBody
+    return with_ledgers([point])[0]
 
 
 def update_ledger(actor: User, point: Point, ledger: WaterBody | None, changes: dict) -> WaterBody:

@@ -21,27 +21,21 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    true,
     union_all,
     update,
 )
 from sqlalchemy.exc import IntegrityError
 
-from ..accounts.models import Role
-from ..accounts.scope import people_at_schools
-from ..checklists.models import Category
-from ..core.sql import chunks, insert_ignoring_conflicts
-from ..core.types import UTCDateTime
-from ..extensions import db
-from ..notifications.services import enqueue_select
-from ..points.models import FREQUENCY_INTERVAL, Point, interval_days
-from ..points.services import reschedule
-from ..scheduler.registry import job
-from ..schools.models import RegionLevel, School, SchoolClass
-from . import notices  # noqa: F401  (the texts of this package's notifications)
-from .definitions import sync_default_definitions
-from .models import (
-    ActivityKind,
+from ...accounts.models import Role
+from ...accounts.scope import people_at_schools
+from ...core.sql import chunks, insert_ignoring_conflicts
+from ...core.types import UTCDateTime
+from ...extensions import db
+from ...notifications.services import enqueue_select
+from ...scheduler.registry import job
+from ...schools.models import RegionLevel, School, SchoolClass
+from ..letters.receipts import create_letters
+from ..models import (
     ActivityRequirement,
     Cadence,
     Campaign,
@@ -53,19 +47,19 @@ from .models import (
     TaskStatus,
     TaskUnit,
 )
-from .periods import (
+from ..periods import (
     anchors,
     calendar_groups,
     closing_moment,
     day_start,
     holidays_for_reminders,
-    in_holiday,
     local_day,
     periods_around,
     schools_following,
 )
+from ..waters.rhythm import water_rhythm
+from .definitions import sync_default_definitions
 from .progress import lag_figures, lagging_schools
-from .receipts import create_letters
 
 TASK_COLUMNS = ["campaign_id", "requirement_id", "school_id", "class_id", "holiday_id", "subject_key", "opens_on",
                 "due_at", "status", "created_at"]
@@ -251,42 +245,6 @@ def _holiday_tasks(campaign: Campaign, requirement: ActivityRequirement, followi
 
 def _insert(rows: Select) -> int:
     return insert_ignoring_conflicts(CampaignTask, TASK_COLUMNS, rows)
-
-
-# --- the water-body rhythm ------------------------------------------------------------------------------
-
-
-def water_rhythm(as_of: datetime) -> int:
-    """In an open season, water-body points are inspected at least as often as the season asks (more often in
-    the school calendar's holidays); outside every season the override is cleared. Only changed points are
-    rescheduled. A point whose own rhythm is already stricter keeps it."""
-    today, groups, covered, changed = local_day(as_of), None, [], []
-    water = Point.category == Category.water_body
-    for campaign in db.session.scalars(select(Campaign).where(Campaign.status == CampaignStatus.open,
-                                                              Campaign.opens_at <= as_of)).all():
-        patrol = next((r for r in campaign.definition.requirements if r.kind == ActivityKind.water_patrol), None)
-        if patrol is None:
-            continue
-        following = schools_following(campaign.definition, campaign.region)
-        covered.append(following)
-        groups = groups if groups is not None else calendar_groups()
-        for group in groups:
-            holiday = patrol.holiday_frequency is not None and in_holiday(group.holidays, today)
-            target = patrol.holiday_frequency if holiday else patrol.season_frequency
-            stricter = case((interval_days(Point.frequency) > FREQUENCY_INTERVAL[target].days,
-                             literal(target.value, String)), else_=null())
-            changed += db.session.scalars(
-                update(Point).where(water, Point.school_id.in_(following), Point.school_id.in_(group.schools),
-                                    Point.frequency_override.is_distinct_from(stricter))
-                .values(frequency_override=stricter).returning(Point.id)
-                .execution_options(synchronize_session=False)).all()
-    outside = ~or_(*(Point.school_id.in_(f) for f in covered)) if covered else true()
-    changed += db.session.scalars(
-        update(Point).where(water, Point.frequency_override.is_not(None), outside)
-        .values(frequency_override=None).returning(Point.id).execution_options(synchronize_session=False)).all()
-    for chunk in chunks(sorted(set(changed))):
-        reschedule(Point.id.in_(chunk))
-    return len(changed)
 
 
 # --- lagging --------------------------------------------------------------------------------------------

@@ -15,6 +15,27 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import insert, select
 
 from ..accounts.models import User
+from ..campaigns.activities import services
+from ..campaigns.incidents import committee, log
+from ..campaigns.letters import receipts
+from ..campaigns.models import (
+    Campaign,
+    CampaignDefinition,
+    CampaignLag,
+    CampaignTask,
+    ClassLetter,
+    CommitteeRole,
+    CommitteeSeat,
+    Determination,
+    IncidentStatus,
+    LagStatus,
+    ParentReceipt,
+    RiskGrade,
+    WaterBody,
+)
+from ..campaigns.periods import anchors, day_start, local_day, nearest_calendar_region, periods_around, season_around
+from ..campaigns.runs.definitions import build_definition, sync_default_definitions
+from ..campaigns.runs.jobs import campaign_calendar, campaign_lagging, campaign_reminders
 from ..checklists.models import Category
 from ..core.clock import frozen, now
 from ..drills.models import CalendarKind
@@ -24,23 +45,7 @@ from ..photos.models import Photo
 from ..photos.services import open_copy, upload
 from ..points.models import Point
 from ..schools.models import Region, RegionLevel, School, SchoolClass
-from . import bullying, receipts, services
-from .definitions import build_definition, sync_default_definitions
-from .jobs import campaign_calendar, campaign_lagging, campaign_reminders
-from .models import (
-    Campaign,
-    CampaignDefinition,
-    CampaignLag,
-    CampaignTask,
-    ClassLetter,
-    CommitteeRole,
-    IncidentStatus,
-    LagStatus,
-    ParentReceipt,
-    RiskGrade,
-    WaterBody,
-)
-from .periods import anchors, day_start, local_day, nearest_calendar_region, periods_around, season_around
+from .activity import _answer, scene_photo
 
 SILENT = "XS-HX-XX"  # reports nothing: the lagging school
 MINUTES = "1. 通报上学期欺凌防治工作情况；2. 明确本学期排查、教育、处置分工；3. 部署全体学生问卷调查。"
@@ -100,7 +105,6 @@ def _campaigns(code: str) -> list[Campaign]:
 
 
 def _photo(rng: random.Random, actor: User, caption: str) -> Photo:
-    from ..demo.activity import scene_photo
     return upload(actor, scene_photo(rng, caption))[0]
 
 
@@ -185,13 +189,14 @@ def _bullying(rng: random.Random, campaign: Campaign, today: date) -> dict[str, 
         if school.code == SILENT or index == 4:
             continue  # no committee on record yet
         with frozen(_local_moment(campaign.starts_on + timedelta(days=2), 10)):
-            for name, role, position in [(principal.display_name.removesuffix("校长") + "校长", CommitteeRole.chair,
-                                          "校长"),
-                                         ("周" + rng.choice(GIVEN), CommitteeRole.deputy, "分管副校长"),
-                                         ("吴" + rng.choice(GIVEN), CommitteeRole.member, "德育主任"),
-                                         ("郑" + rng.choice(GIVEN), CommitteeRole.member, "法治副校长"),
-                                         (_child(rng), CommitteeRole.member, "家长代表")]:
-                bullying.add_member(principal, school, {"name": name, "role": role, "position": position})
+            for name, role, seat, position in [
+                    (principal.display_name.removesuffix("校长") + "校长", CommitteeRole.chair, "staff", "校长"),
+                    ("周" + rng.choice(GIVEN), CommitteeRole.deputy, "staff", "分管副校长"),
+                    ("吴" + rng.choice(GIVEN), CommitteeRole.member, "staff", "德育主任"),
+                    ("郑" + rng.choice(GIVEN), CommitteeRole.member, "legal_vice_principal", "法治副校长"),
+                    (_child(rng), CommitteeRole.member, "parent", "家长代表")]:
+                committee.add_member(principal, school, {"name": name, "role": role, "seat": CommitteeSeat(seat),
+                                                         "position": position})
         tally["committees"] += 1
         meeting_day = campaign.starts_on + timedelta(days=rng.randint(5, 25))
         if meeting_day <= today:
@@ -219,27 +224,30 @@ def _bullying(rng: random.Random, campaign: Campaign, today: date) -> dict[str, 
 def _incidents(campaign: Campaign, today: date) -> int:
     cases = [("QH-ZX-XX", 20, "四年级两名男生多次在放学路上向同班同学索要零花钱并推搡", IncidentStatus.handled,
               "已约谈双方学生及家长，涉事学生书面检讨，心理老师跟进受害学生辅导，班主任每日关注。"),
-             ("DH-JY-9", 6, "初一某班学生在班级群里发布侮辱同学的图片，多人跟帖", IncidentStatus.investigating, "")]
+             ("DH-JY-9", 3, "初一某班学生在班级群里发布侮辱同学的图片，多人跟帖", IncidentStatus.investigating, "")]
     logged = 0
     for code, days_ago, summary, status, handling in cases:
         school = db.session.scalar(select(School).where(School.code == code))
         principal = _user(f"principal.{code.lower()}")
         occurred = max(today - timedelta(days=days_ago), campaign.starts_on)
         with frozen(_local_moment(occurred, 17)):
-            incident = bullying.report_incident(principal, campaign, {"school_id": school.id, "occurred_on": occurred,
+            incident = log.report_incident(principal, campaign, {"school_id": school.id, "occurred_on": occurred,
                                                                       "summary": summary, "students_involved": 3})
         with frozen(_local_moment(occurred + timedelta(days=1), 9)):
-            bullying.change_status(principal, incident, IncidentStatus.investigating, "已启动调查认定", None)
+            log.change_status(principal, incident, IncidentStatus.investigating, {"note": "已启动调查认定"})
         if status == IncidentStatus.handled:
             with frozen(_local_moment(occurred + timedelta(days=4), 15)):
-                bullying.change_status(principal, incident, IncidentStatus.handled, "认定为欺凌，已处置", handling)
+                log.change_status(principal, incident, IncidentStatus.determined,
+                                  {"note": "委员会认定为欺凌", "determination": Determination.confirmed})
+            with frozen(_local_moment(occurred + timedelta(days=12), 15)):
+                log.change_status(principal, incident, IncidentStatus.handled, {
+                    "note": "已处置", "handling": handling, "measures": ["criticism", "psychological_support"]})
         logged += 1
     return logged
 
 
 def _patrols(rng: random.Random) -> int:
     """The season's patrols: each water body (but the silent school's) inspected in the last few days."""
-    from ..demo.activity import _answer
     from ..inspections.services import submit
     points = db.session.scalars(select(Point).join(School).where(Point.category == Category.water_body,
                                                                  School.code != SILENT).order_by(Point.id)).all()

@@ -19,16 +19,16 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from ..accounts.models import User
-from ..accounts.scope import Capability, require_in_scope, require_school
-from ..audit.services import client_ip, record
-from ..core import ratelimit
-from ..core.clock import now
-from ..errors import Conflict, Invalid, NotFound
-from ..extensions import db
-from ..schools.models import School, SchoolClass
-from .models import (
-    ActivityKind,
+from ...accounts.models import User
+from ...accounts.scope import Capability, require_in_scope, require_school
+from ...audit.services import client_ip, record
+from ...core import ratelimit
+from ...core.clock import now
+from ...errors import Conflict, Invalid, NotFound
+from ...extensions import db
+from ...schools.models import School, SchoolClass
+from ..kinds import parent_letter
+from ..models import (
     ActivityRequirement,
     Campaign,
     CampaignStatus,
@@ -82,7 +82,7 @@ def create_letters(campaign: Campaign) -> int:
     missing = db.session.execute(
         select(CampaignTask.class_id, CampaignTask.school_id)
         .join(ActivityRequirement, ActivityRequirement.id == CampaignTask.requirement_id)
-        .where(CampaignTask.campaign_id == campaign.id, ActivityRequirement.kind == ActivityKind.parent_letter,
+        .where(CampaignTask.campaign_id == campaign.id, ActivityRequirement.kind == parent_letter.NAME,
                CampaignTask.class_id.is_not(None),
                ~exists().where(ClassLetter.campaign_id == campaign.id, ClassLetter.class_id == CampaignTask.class_id))
         .distinct()).all()
@@ -151,9 +151,9 @@ def receipts_of(letter: ClassLetter) -> list[ParentReceipt]:
 def letters_pdf(letters: list[dict], template: str, per_student: bool,
                 progress: Callable[[int, int], None] | None = None) -> bytes:
     """Receipt QR stickers for the letters: one per student (default) or one per class, with the labels' layouts."""
-    from ..labels.layouts import PARENT_LETTER
-    from ..labels.render import LabelContent, render_pdf
-    from ..labels.services import layout_named
+    from ...labels.layouts import PARENT_LETTER
+    from ...labels.render import LabelContent, render_pdf
+    from ...labels.services import layout_named
     if not letters:
         raise Invalid(fields={"school_id": [_("No parent letters to print for this school.")]})
     layout = layout_named(template, PARENT_LETTER)

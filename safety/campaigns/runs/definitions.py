@@ -6,19 +6,19 @@ from pathlib import Path
 from flask_babel import gettext as _
 from sqlalchemy import Select, or_, select
 
-from ..accounts.models import Role, User
-from ..accounts.scope import Capability, region_ids
-from ..audit.services import record
-from ..core.clock import now
-from ..core.datafiles import load_toml_folder
-from ..errors import Conflict, Forbidden, NotFound
-from ..extensions import db
-from ..schools.models import Region
-from ..schools.services import get_region, visible_regions
-from .models import ActivityRequirement, CampaignDefinition
-from .schemas import DefinitionIn
+from ...accounts.models import Role, User
+from ...accounts.scope import Capability, region_ids
+from ...audit.services import record
+from ...core.clock import now
+from ...core.datafiles import load_toml_folder
+from ...errors import Conflict, Forbidden, NotFound
+from ...extensions import db
+from ...schools.models import Region
+from ...schools.services import get_region, visible_regions
+from ..models import ActivityRequirement, CampaignDefinition
+from ..schemas import DefinitionIn
 
-DEFAULTS_DIR = Path(__file__).resolve().parent / "defaults"
+DEFAULTS_DIR = Path(__file__).resolve().parent.parent / "defaults"
 FIELDS = ("name_zh", "name_en", "description_zh", "description_en", "cadence", "season_start", "season_end",
           "lag_margin", "reminder_days", "late_report_days", "active")
 REQUIREMENT_FIELDS = ("key", "kind", "unit", "name_zh", "name_en", "description_zh", "description_en", "due_days",

@@ -14,16 +14,16 @@ from sqlalchemy import func, select
 from ..accounts.models import Role, RoleAssignment, User
 from ..checklists.models import Category, Grade
 from ..core.clock import frozen, now
-from ..demo.activity import scene_photo
+from ..drills import services
+from ..drills.jobs import assign_drills, drill_reminders_and_overdue
+from ..drills.models import CalendarKind, Drill, DrillMode, DrillPlace, DrillStatus, DrillTime, ImprovementAction
+from ..drills.rules import NIGHT, Period, SchoolCalendar, current_rules, day_start, local_day
 from ..extensions import db
 from ..labels.fonts import find_cjk_font, load_font
 from ..photos.services import upload
 from ..schools.models import Region, School, SchoolType
 from ..schools.services import backdate_schools, update_school
-from . import services
-from .jobs import assign_drills, drill_reminders_and_overdue
-from .models import CalendarKind, Drill, DrillMode, DrillPlace, DrillStatus, DrillTime, ImprovementAction
-from .rules import NIGHT, Period, SchoolCalendar, current_rules, day_start, local_day
+from .activity import scene_photo
 
 CITY_CODE = "LJ"
 CALENDAR = [  # kind, zh, en, first day, last day

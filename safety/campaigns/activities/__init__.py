@@ -1,0 +1,1 @@
+"""Activities schools report, with their evidence and the doubts about it."""

@@ -1,0 +1,1 @@
+"""Sensitive incident logs of campaigns, and the anti-bullying committee."""

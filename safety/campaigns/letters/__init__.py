@@ -1,0 +1,1 @@
+"""Parent letters and their receipts (online per child, on paper per class)."""

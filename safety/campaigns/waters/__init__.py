@@ -1,0 +1,1 @@
+"""The dangerous-waters ledger and the water-body inspection rhythm of the drowning season."""
