@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from ..accounts.models import User
 from ..campaigns.activities import services
@@ -29,13 +29,12 @@ from ..campaigns.models import (
     Determination,
     IncidentStatus,
     LagStatus,
-    ParentReceipt,
     RiskGrade,
-    WaterBody,
 )
 from ..campaigns.periods import anchors, day_start, local_day, nearest_calendar_region, periods_around, season_around
 from ..campaigns.runs.definitions import build_definition, sync_default_definitions
 from ..campaigns.runs.jobs import campaign_calendar, campaign_lagging, campaign_reminders
+from ..campaigns.waters.services import update_ledger
 from ..checklists.models import Category
 from ..core.clock import frozen, now
 from ..drills.models import CalendarKind
@@ -172,14 +171,13 @@ def _receipts(rng: random.Random, campaign: Campaign) -> int:
         start = day_start(campaign.starts_on) + timedelta(days=2)
         for child in children:
             received = min(start + timedelta(minutes=rng.randint(0, 60 * 24 * 20)), now())
-            rows.append({"letter_id": letter.id, "child_key": receipts.child_key(child), "child": child,
+            rows.append({"letter_id": letter.id, "child": child,
                          "signer": child[0] + rng.choice("父母") + rng.choice(["亲", "", ""]), "received_at": received})
         if rng.random() < 0.5:
-            letter.paper_receipts = min(students - len(children), int(students * rng.uniform(0.05, 0.4)))
-            letter.paper_updated_at = now()
-    if rows:
-        db.session.execute(insert(ParentReceipt), rows)
-    return len(rows)
+            teacher = _user(f"officer.{letter.school.code.lower()}")
+            receipts.set_paper_receipts(teacher, letter, min(students - len(children),
+                                                             int(students * rng.uniform(0.05, 0.4))))
+    return receipts.load_receipts(rows)
 
 
 def _bullying(rng: random.Random, campaign: Campaign, today: date) -> dict[str, int]:
@@ -267,10 +265,12 @@ def _water_ledger(rng: random.Random) -> int:
     kinds = {"河": "河流", "塘": "池塘", "库": "水库", "渠": "沟渠"}
     for point in points:
         water_type = next((v for k, v in kinds.items() if k in point.name_zh), "河流")
-        db.session.add(WaterBody(point_id=point.id, risk_grade=rng.choice(list(RiskGrade)), water_type=water_type,
-                                 distance_m=rng.randint(50, 800), responsible_person=_child(rng) + "（村委会）",
-                                 responsible_phone=f"139{rng.randint(10_000_000, 99_999_999)}",
-                                 notes="汛期及暑假每日巡查；已设警示牌和“四个一”救生设施"))
+        principal = _user(f"principal.{point.school.code.lower()}")
+        update_ledger(principal, point, None, {
+            "risk_grade": rng.choice(list(RiskGrade)), "water_type": water_type, "distance_m": rng.randint(50, 800),
+            "responsible_person": _child(rng) + "（村委会）",
+            "responsible_phone": f"139{rng.randint(10_000_000, 99_999_999)}",
+            "notes": "汛期及暑假每日巡查；已设警示牌和“四个一”救生设施"})
     return len(points)
 
 
