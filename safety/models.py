@@ -23,6 +23,8 @@ from .inspections.models import Inspection, InspectionResult
 from .notifications.models import Notification
 from .photos.models import Photo, PhotoUse
 from .points.models import Point
+from .returns.models import DistrictReturn, MonthlyReturn
+from .rounds.models import Check, Round, RoundDuty
 from .scheduler.models import JobLease, JobRun
 from .schools.models import Region, School, SchoolClass
 
@@ -37,11 +39,13 @@ __all__ = [
     "CampaignDefinition",
     "CampaignLag",
     "CampaignTask",
+    "Check",
     "ChecklistItem",
     "ChecklistTemplate",
     "ChecklistVersion",
     "ClassLetter",
     "CommitteeMember",
+    "DistrictReturn",
     "Drill",
     "Hazard",
     "HazardEvent",
@@ -50,6 +54,7 @@ __all__ = [
     "InspectionResult",
     "JobLease",
     "JobRun",
+    "MonthlyReturn",
     "Notification",
     "ParentReceipt",
     "Photo",
@@ -58,6 +63,8 @@ __all__ = [
     "RateLimitHit",
     "Region",
     "RoleAssignment",
+    "Round",
+    "RoundDuty",
     "School",
     "SchoolClass",
     "User",
