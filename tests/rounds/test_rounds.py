@@ -3,40 +3,15 @@ done and missed, repeated misses into the district's queue, named duty persons, 
 import uuid
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from safety.core.clock import frozen
 from safety.extensions import db
 from safety.rounds.models import Round, RoundStatus
-from tests.drills.test_drills_api import add_calendar, local, run
-from tests.factories import answers, create_point, create_template
+from tests.drills.test_drills_api import local, run
+from tests.factories import answers
 
 CREATE, CLOSE = "create_rounds", "close_rounds"
-
-
-@pytest.fixture
-def campus(world):
-    """SA (primary) has a gate, a corridor and an extinguisher; SC (junior secondary, boarding) a gate and a
-    dormitory; SB (kindergarten) no points at all. The city calendar: autumn term with the National Day week off."""
-    add_calendar(world.city)
-    gate, fire = create_template("gate_security"), create_template("fire_equipment")
-    route, dorm = create_template("evacuation_route"), create_template("dormitory")
-    with frozen(local(2026, 8, 20)):
-        world.points = {
-            "gate": create_point(world.school_a, gate, code="A-01-GATE", category="gate_security"),
-            "corridor": create_point(world.school_a, route, code="A-02-ROUTE", category="evacuation_route"),
-            "extinguisher": create_point(world.school_a, fire, code="A-03-EXT", category="fire_equipment"),
-            "c_gate": create_point(world.school_c, gate, code="C-01-GATE", category="gate_security"),
-            "c_dorm": create_point(world.school_c, dorm, code="C-02-DORM", category="dormitory"),
-        }
-    world.school_c.boarding = True
-    from sqlalchemy import update
-
-    from safety.schools.models import School
-    db.session.execute(update(School).values(created_at=local(2026, 8, 1)))
-    db.session.commit()
-    return world
 
 
 def rounds(school=None, kind=None) -> set:
