@@ -17,6 +17,7 @@ from ..extensions import db
 from ..hazards.models import OPEN_STATUSES, Hazard
 from ..hazards.services import add_event, change_deadline, plan_record
 from ..returns.models import MonthlyReturn, ReturnStatus
+from ..rounds.kinds import current_rules as current_round_rules
 from ..rounds.models import Check, Round, RoundStatus
 from ..schools.models import Region, RegionLevel, School
 from ..schools.services import school_ids_in_visible_region
@@ -62,7 +63,9 @@ def _round_rows(actor: User) -> Select:
     since_fixed = exists().where(later.school_id == Round.school_id, later.kind == Round.kind,
                                  later.window_start > Round.window_start,
                                  (later.status == RoundStatus.done) | later.escalated_at.is_not(None))
-    return select(literal("round").label("kind"), Round.id, Round.school_id, Round.kind.label("title"),
+    names = [(Round.kind == kind.key, kind.name_zh) for kind in current_round_rules().kinds.values()]
+    return select(literal("round").label("kind"), Round.id, Round.school_id,
+                  case(*names, else_=Round.kind).label("title"),
                   literal(ROUNDS_LEVEL).label("level"), literal(Grade.general.value).label("grade"),
                   type_coerce(Round.status, String).label("status"), Round.window_end.label("due_at"),
                   null().label("acknowledged_at"), null().label("supervised_at")) \

@@ -13,11 +13,12 @@ from .models import Round
 
 
 def covers(round_=Round, point=Point):
-    """The point belongs to the round: same school, one of its categories (none: all), live during its window."""
+    """The point belongs to the round: same school, one of its categories (none: all), not retired before the
+    window. A point registered during or after the window counts too: the register catches up with a route that
+    was already there (closed rounds keep the figures they were closed with)."""
     category = type_coerce(point.category, String)
     listed = (literal(",") + round_.categories + literal(",")).contains(literal(",") + category + literal(","))
     return (point.school_id == round_.school_id) & or_(round_.categories == "", listed) \
-        & (point.created_at < round_.window_end) \
         & (point.retired_at.is_(None) | (point.retired_at > round_.window_start))
 
 

@@ -61,7 +61,7 @@ def responsible(kind: RoundKind, school_id=School.id):
 
 def _insert(kind: RoundKind, window: Window, schools) -> int:
     in_categories = Point.category.in_(kind.categories) if kind.categories else literal(True)
-    has_points = exists().where(Point.school_id == School.id, in_categories, Point.created_at < window.end,
+    has_points = exists().where(Point.school_id == School.id, in_categories,
                                 Point.retired_at.is_(None) | (Point.retired_at > window.start))
     taken = exists().where(Round.school_id == School.id, Round.kind == kind.key,
                            Round.period_key == window.period_key)

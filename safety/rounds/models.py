@@ -43,8 +43,9 @@ class Round(db.Model):
     """One school's round of one kind for one window (a day, a night, a school week or month, or a launched check).
 
     The unique (school, kind, period) makes creation idempotent however often the scheduler runs. The points it
-    covers are the school's live points in `categories` (empty: all), read when needed, so a point added today
-    joins today's round; `points_total` and `points_done` freeze the figures when the round is closed.
+    covers are the school's points in `categories` (empty: all) not retired before its window, read when needed,
+    so a point added today joins today's round; `points_total` and `points_done` freeze the figures when the
+    round is closed.
     """
 
     __tablename__ = "rounds"

@@ -151,7 +151,7 @@ def test_repeated_misses_land_in_the_districts_queue_until_a_round_is_done(clien
     run(CREATE, local(2026, 9, 3, 9))
     run(CLOSE, local(2026, 9, 4, 0, 30))
     listed = queue(client, campus, "round", local(2026, 9, 4, 9))
-    patrols = [r for r in listed["items"] if r["title"] == "daily_patrol" and r["school_id"] == campus.school_a.id]
+    patrols = [r for r in listed["items"] if r["title"] == "日巡查" and r["school_id"] == campus.school_a.id]
     assert len(patrols) == 1 and listed["counts"]["by_kind"]["round"] == listed["total"]
     theirs = get(client, campus, "office_b", "/api/v1/escalations?kind=round", local(2026, 9, 4, 9)).json["items"]
     assert theirs and {r["school_id"] for r in theirs} == {campus.school_c.id}
@@ -160,8 +160,8 @@ def test_repeated_misses_land_in_the_districts_queue_until_a_round_is_done(clien
         inspect(client, campus, campus.points[name], local(2026, 9, 4, 10))
     run(CLOSE, local(2026, 9, 4, 11))
     left = queue(client, campus, "round", local(2026, 9, 4, 12))["items"]
-    assert not [r for r in left if r["title"] == "daily_patrol" and r["school_id"] == campus.school_a.id]
-    assert [r for r in left if r["title"] == "fire_patrol" and r["school_id"] == campus.school_a.id]
+    assert not [r for r in left if r["title"] == "日巡查" and r["school_id"] == campus.school_a.id]
+    assert [r for r in left if r["title"] == "每日防火巡查" and r["school_id"] == campus.school_a.id]
 
 
 def test_a_region_sets_its_own_number_of_misses(app, client, monkeypatch, campus):
