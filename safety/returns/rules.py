@@ -18,7 +18,7 @@ from ..extensions import db
 from ..schools.models import Region
 
 DEFAULTS_FILE = Path(__file__).with_name("defaults.toml")
-MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+MONTH = re.compile(r"(19\d\d|2[01]\d\d)-(0[1-9]|1[0-2])")  # the years every date input allows
 
 
 @cache

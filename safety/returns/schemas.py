@@ -6,7 +6,7 @@ from ..core.schemas import IdField, PageArgs, StrictSchema, localised
 from .figures import FIGURES
 from .models import ReturnStatus
 
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+MONTH_PATTERN = r"^(19\d\d|2[01]\d\d)-(0[1-9]|1[0-2])$"
 
 
 def _figure_fields(**kwargs) -> dict:

@@ -106,6 +106,8 @@ def test_who_may_submit_and_see(client, october):
     assert submit(client, october, "officer_a", october.school_a, local(2026, 11, 3)).status_code == 403
     early = submit(client, october, "principal_a", october.school_a, local(2026, 11, 3), month="2026-11")
     assert early.status_code == 409 and early.json["error"]["code"] == "month_not_over"
+    assert get(client, october, "principal_a", f"/api/v1/schools/{october.school_a.id}/returns/0000-01",
+               local(2026, 11, 2)).status_code == 404
     assert get(client, october, "principal_a", f"/api/v1/schools/{october.school_a.id}/returns/2026-13",
                local(2026, 11, 2)).status_code == 404
     listed = get(client, october, "principal_c", "/api/v1/returns?per_page=200", local(2026, 11, 2)).json
