@@ -12,12 +12,14 @@ from datetime import datetime
 from sqlalchemy import String, and_, case, exists, func, literal, null, select, update
 
 from ..accounts.models import Role, RoleAssignment, User
+from ..accounts.scope import people_at_schools
 from ..core.clock import now
-from ..core.sql import add_days, insert_ignoring_conflicts
+from ..core.sql import add_days, chunks, insert_ignoring_conflicts
 from ..core.types import UTCDateTime
 from ..drills.jobs import _calendar_regions, _schools_following  # the school calendar's regions, shared with drills
 from ..drills.rules import SchoolCalendar
 from ..extensions import db
+from ..notifications.services import enqueue_select
 from ..points.models import Point
 from ..scheduler.registry import job
 from ..schools.models import Region, School
@@ -94,7 +96,21 @@ def close_rounds(as_of: datetime) -> int:
         .values(status=RoundStatus.missed, missed_at=Round.window_end, points_total=total_points(),
                 points_done=done_points())
         .returning(Round.id).execution_options(synchronize_session=False)).all()
-    return len(done) + len(missed) + _escalate_repeated(rules, missed)
+    return len(done) + len(missed) + _escalate_repeated(rules, missed) + _tell_missed(missed)
+
+
+def _tell_missed(missed_ids: list[int]) -> int:
+    """The school hears of each missed round: its principal and the person who was to walk it (once each; a
+    launched check's lateness goes to the office's queue instead)."""
+    told = 0
+    principals = people_at_schools(Role.principal, through_regions=False).subquery()
+    for chunk in chunks(missed_ids):
+        ours = (Round.id.in_(chunk), Round.check_id.is_(None))
+        told += enqueue_select("round_missed", "round", select(principals.c.user_id, Round.id, Round.school_id)
+                               .join(principals, principals.c.school_id == Round.school_id).where(*ours))
+        told += enqueue_select("round_missed", "round", select(Round.responsible_id, Round.id, Round.school_id)
+                               .where(*ours, Round.responsible_id.is_not(None)))
+    return told
 
 
 def _escalate_repeated(rules: Rules, missed_ids: list[int]) -> int:

@@ -3,10 +3,11 @@ done and missed, repeated misses into the district's queue, named duty persons, 
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from safety.core.clock import frozen
 from safety.extensions import db
+from safety.notifications.models import Notification
 from safety.rounds.models import Round, RoundStatus
 from tests.drills.test_drills_api import local, run
 from tests.factories import answers
@@ -173,3 +174,18 @@ def test_a_region_sets_its_own_number_of_misses(app, client, monkeypatch, campus
     assert campus.school_a.id in escalated and campus.school_c.id not in escalated
 
 
+
+
+def test_the_school_hears_of_a_missed_round(client, campus):
+    run(CREATE, local(2026, 9, 14, 9))
+    run(CLOSE, local(2026, 9, 15, 0, 30))
+    missed = the_round(campus.school_a, "daily_patrol", "2026-09-14")
+    told = set(db.session.execute(select(Notification.recipient_id).where(
+        Notification.kind == "round_missed", Notification.subject_id == missed.id)).scalars())
+    assert told == {campus.principal_a.id, campus.officer_a.id}
+    run(CLOSE, local(2026, 9, 15, 1))  # running again tells nobody twice
+    assert db.session.scalar(select(func.count(Notification.id)).where(Notification.subject_id == missed.id,
+                                                                       Notification.kind == "round_missed")) == 2
+    inbox = get(client, campus, "principal_a", "/api/v1/notifications?per_page=200", local(2026, 9, 15, 8)).json
+    texts = [n["body"] for n in inbox["items"] if n["link_path"] == f"/api/v1/rounds/{missed.id}"]
+    assert texts == ["甲区第一小学：2026-09-14的日巡查未完成（已检查 0 / 2 个点位）。"]
