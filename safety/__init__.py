@@ -28,6 +28,8 @@ BLUEPRINTS = (
     "safety.escalations.api",
     "safety.drills.api",
     "safety.campaigns.api",
+    "safety.rounds.api",
+    "safety.returns.api",
 )
 
 

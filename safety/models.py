@@ -24,6 +24,8 @@ from .notices.models import Notice, NoticeItem
 from .notifications.models import Notification
 from .photos.models import Photo, PhotoUse
 from .points.models import Point
+from .returns.models import DistrictReturn, MonthlyReturn
+from .rounds.models import Check, Round, RoundDuty
 from .scheduler.models import JobLease, JobRun
 from .schools.models import Region, School, SchoolClass
 from .signatures.models import Signature
@@ -38,11 +40,13 @@ __all__ = [
     "CampaignDefinition",
     "CampaignLag",
     "CampaignTask",
+    "Check",
     "ChecklistItem",
     "ChecklistTemplate",
     "ChecklistVersion",
     "ClassLetter",
     "CommitteeMember",
+    "DistrictReturn",
     "Drill",
     "Hazard",
     "HazardEvent",
@@ -52,6 +56,7 @@ __all__ = [
     "InspectionResult",
     "JobLease",
     "JobRun",
+    "MonthlyReturn",
     "Notice",
     "NoticeItem",
     "Notification",
@@ -62,6 +67,8 @@ __all__ = [
     "RateLimitHit",
     "Region",
     "RoleAssignment",
+    "Round",
+    "RoundDuty",
     "School",
     "SchoolClass",
     "Signature",

@@ -8,7 +8,8 @@ from ..hazards.schemas import FiveFixedIn
 
 
 class QueueArgs(PageArgs):
-    kind = ma.fields.String(validate=validate.OneOf(["hazard", "drill", "campaign", "incident"]))
+    kind = ma.fields.String(validate=validate.OneOf(["hazard", "drill", "campaign", "incident", "round", "check",
+                                                   "return"]))
     level = ma.fields.Integer(validate=validate.Range(1, 2))
     severity = ma.fields.Enum(Grade, by_value=True)
     school_id = IdField()
@@ -17,7 +18,7 @@ class QueueArgs(PageArgs):
 
 
 class QueueItemSchema(ma.Schema):
-    kind = ma.fields.String(metadata={"description": "hazard | drill | campaign | incident"})
+    kind = ma.fields.String(metadata={"description": "hazard | drill | campaign | incident | round | check | return"})
     id = ma.fields.Integer()
     school_id = ma.fields.Integer()
     school = ma.fields.String()
@@ -35,7 +36,7 @@ class QueueCountsSchema(ma.Schema):
     total = ma.fields.Integer()
     by_level = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer(), metadata={"description": "1, 2"})
     by_kind = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer(),
-                             metadata={"description": "hazard, drill, campaign"})
+                             metadata={"description": "hazard, drill, campaign, round, check, return"})
 
 
 class QueuePageSchema(ma.Schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, String, case, func, literal, null, select, type_coerce, union_all
+from sqlalchemy import Select, String, case, exists, func, literal, null, select, type_coerce, union_all
 
 from ..accounts.models import Role, RoleAssignment, User
 from ..accounts.scope import Capability, require_in_scope, school_ids
@@ -17,6 +17,9 @@ from ..errors import Conflict, Forbidden, Invalid
 from ..extensions import db
 from ..hazards.models import OPEN_STATUSES, Hazard
 from ..hazards.services import add_event, record_acknowledgement, record_extension, record_supervision
+from ..returns.models import MonthlyReturn, ReturnStatus
+from ..rounds.kinds import current_rules as current_round_rules
+from ..rounds.models import Check, Round, RoundStatus
 from ..schools.models import Region, RegionLevel, School
 from ..schools.services import school_ids_in_visible_region
 from .policy import OFFICE_OF_LEVEL, policy
@@ -24,6 +27,7 @@ from .policy import OFFICE_OF_LEVEL, policy
 DRILL_LEVEL = 1  # a missed drill is the district office's to chase
 CAMPAIGN_LEVEL = 1  # so is a school lagging in a campaign
 INCIDENT_LEVEL = 1  # and an incident investigation past its deadline
+ROUNDS_LEVEL = 1  # and a school that keeps missing its rounds, is late with a launched check or a monthly return
 
 
 def _hazard_rows(actor: User) -> Select:
@@ -54,6 +58,45 @@ def _campaign_rows(actor: User) -> Select:
                CampaignLag.school_id.in_(school_ids(actor, Capability.oversee)))
 
 
+def _round_rows(actor: User) -> Select:
+    """A school's repeated misses of one kind of round: the latest escalated miss, until a later round of that kind
+    is done."""
+    later = db.aliased(Round)
+    since_fixed = exists().where(later.school_id == Round.school_id, later.kind == Round.kind,
+                                 later.window_start > Round.window_start,
+                                 (later.status == RoundStatus.done) | later.escalated_at.is_not(None))
+    names = [(Round.kind == kind.key, kind.name_zh) for kind in current_round_rules().kinds.values()]
+    return select(literal("round").label("kind"), Round.id, Round.school_id,
+                  case(*names, else_=Round.kind).label("title"),
+                  literal(ROUNDS_LEVEL).label("level"), literal(Grade.general.value).label("grade"),
+                  type_coerce(Round.status, String).label("status"), Round.window_end.label("due_at"),
+                  null().label("acknowledged_at"), null().label("supervised_at")) \
+        .where(Round.escalated_at.is_not(None), Round.check_id.is_(None), ~since_fixed,
+               Round.school_id.in_(school_ids(actor, Capability.oversee)))
+
+
+def _check_rows(actor: User) -> Select:
+    """Schools past a launched check's deadline without finishing it (they leave the queue when they finish)."""
+    return select(literal("check").label("kind"), Round.id, Round.school_id, Check.title.label("title"),
+                  literal(ROUNDS_LEVEL).label("level"), literal(Grade.general.value).label("grade"),
+                  type_coerce(Round.status, String).label("status"), Round.window_end.label("due_at"),
+                  null().label("acknowledged_at"), null().label("supervised_at")) \
+        .join(Check, Check.id == Round.check_id) \
+        .where(Round.status == RoundStatus.missed, Round.school_id.in_(school_ids(actor, Capability.oversee)))
+
+
+def _return_rows(actor: User) -> Select:
+    """Monthly returns still not submitted after their due day."""
+    return select(literal("return").label("kind"), MonthlyReturn.id, MonthlyReturn.school_id,
+                  MonthlyReturn.month.label("title"), literal(ROUNDS_LEVEL).label("level"),
+                  literal(Grade.general.value).label("grade"),
+                  type_coerce(MonthlyReturn.status, String).label("status"),
+                  MonthlyReturn.due_at.label("due_at"), null().label("acknowledged_at"),
+                  null().label("supervised_at")) \
+        .where(MonthlyReturn.status == ReturnStatus.pending, MonthlyReturn.due_at < now(),
+               MonthlyReturn.school_id.in_(school_ids(actor, Capability.oversee)))
+
+
 def _incident_rows(actor: User) -> Select:
     """Incident investigations past their deadline: the campaign's name only, never the account."""
     return select(literal("incident").label("kind"), Incident.id, Incident.school_id,
@@ -66,19 +109,15 @@ def _incident_rows(actor: User) -> Select:
                Incident.school_id.in_(school_ids(actor, Capability.oversee)))
 
 
+ROW_SOURCES = {"hazard": _hazard_rows, "drill": _drill_rows, "campaign": _campaign_rows,
+               "incident": _incident_rows, "round": _round_rows, "check": _check_rows, "return": _return_rows}
+
+
 def queue(actor: User, filters: dict) -> Select:
-    """Escalated unresolved hazards, missed drills, schools lagging in campaigns and late incident investigations
-    in the office's region, most
-    urgent first: higher level, then major before general, then longest overdue."""
-    parts = []
-    if filters.get("kind") in (None, "hazard"):
-        parts.append(_hazard_rows(actor))
-    if filters.get("kind") in (None, "drill"):
-        parts.append(_drill_rows(actor))
-    if filters.get("kind") in (None, "campaign"):
-        parts.append(_campaign_rows(actor))
-    if filters.get("kind") in (None, "incident"):
-        parts.append(_incident_rows(actor))
+    """Escalated unresolved hazards, missed drills, schools lagging in campaigns, late incident investigations,
+    repeatedly missed rounds, late checks and returns in the office's region, most urgent first: higher level, then
+    major before general, then longest overdue."""
+    parts = [rows(actor) for kind, rows in ROW_SOURCES.items() if filters.get("kind") in (None, kind)]
     rows = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
     query = select(rows)
     if (level := filters.get("level")) is not None:
@@ -98,8 +137,7 @@ def queue(actor: User, filters: dict) -> Select:
 def counts(actor: User, filters: dict) -> dict:
     rows = queue(actor, filters).order_by(None).subquery()
     by = db.session.execute(select(rows.c.kind, rows.c.level, func.count()).group_by(rows.c.kind, rows.c.level)).all()
-    result = {"total": 0, "by_level": {"1": 0, "2": 0},
-              "by_kind": {"hazard": 0, "drill": 0, "campaign": 0, "incident": 0}}
+    result = {"total": 0, "by_level": {"1": 0, "2": 0}, "by_kind": dict.fromkeys(ROW_SOURCES, 0)}
     for kind, level, n in by:
         result["total"] += n
         result["by_level"][str(level)] = result["by_level"].get(str(level), 0) + n

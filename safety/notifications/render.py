@@ -38,7 +38,7 @@ RENDERERS: dict[str, Renderer] = {}
 # subject_type → model, so a page of notifications loads its subjects in one query per type.
 SUBJECT_MODELS: dict[str, type] = {"hazard": Hazard, "school": School, "point": Point}
 # Modules of other domains that register renderers (imported on first use, like the scheduler's job list).
-RENDERER_MODULES: tuple[str, ...] = ("safety.drills.render", "safety.campaigns.notices")
+RENDERER_MODULES: tuple[str, ...] = ("safety.drills.render", "safety.campaigns.notices", "safety.rounds.render")
 _loaded = False
 
 

@@ -106,6 +106,7 @@ def home_for(user: User) -> str:
 
 NAV_DASHBOARD, NAV_QUEUE = _l("Region dashboard"), _l("Escalation queue")
 NAV_SCHOOL, NAV_INSPECT = _l("School board"), _l("Inspections")
+NAV_ROUNDS = _l("Rounds")
 
 
 def nav_for(user: User) -> list[tuple[str, str]]:
@@ -117,4 +118,6 @@ def nav_for(user: User) -> list[tuple[str, str]]:
         links.append((url_for("pages.school_board", school_id=school_id), str(NAV_SCHOOL)))
     if user.has_role(Role.inspector, Role.principal):
         links.append((url_for("pages.inspect_home"), str(NAV_INSPECT)))
+    office = user.has_role(Role.admin, Role.safety_office)
+    links.append((url_for("pages.office_rounds" if office else "pages.rounds_today"), str(NAV_ROUNDS)))
     return links

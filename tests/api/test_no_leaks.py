@@ -35,7 +35,7 @@ def secret(client, world):
     notice = client.post("/api/v1/notices", json={"inspection_id": inspection["id"], "inspectors": "SC-SECRET 检查组"},
                          headers=world.headers("office_b")).json
     signature = sign(client, headers, inspection["id"], "inspector").json
-    return {**more, "notice_id": notice["id"], "signature_id": signature["id"],
+    return {**more, **_school_c_rounds(world), "notice_id": notice["id"], "signature_id": signature["id"],
         "school_id": world.school_c.id, "point_id": point.id, "inspection_id": inspection["id"],
         "hazard_id": inspection["hazards"][0]["id"], "photo_id": photo["id"], "class_id": school_class.id,
         "qr_token": point.qr_token, "region_id": world.district_b.id, "user_id": world.principal_c.id,
@@ -106,6 +106,30 @@ def _school_c_records(world, school_class, hazard_id) -> dict:
             "campaign_id": campaign.id, "definition_id": definition.id, "incident_id": incident.id,
             "member_id": member.id, "receipt_token": "sc-secret-letter",
             "improvement_id": improvement.id}
+
+
+def _school_c_rounds(world) -> dict:
+    """A round covering every point, a check launched for its district and a submitted return, all marked."""
+    from datetime import timedelta
+
+    from safety.core.clock import now
+    from safety.returns.models import MonthlyReturn, ReturnStatus
+    from safety.rounds.models import Check, Round
+
+    check = Check(region_id=world.district_b.id, kind="special_check", title="SC-SECRET 检查",
+                  starts_at=now() - timedelta(days=1), deadline=now() + timedelta(days=1))
+    db.session.add(check)
+    db.session.flush()
+    db.session.add_all([
+        patrol := Round(school_id=world.school_c.id, kind="weekly_sweep", period_key="2026-W48",
+                        window_start=now() - timedelta(days=1), window_end=now() + timedelta(days=1)),
+        Round(school_id=world.school_c.id, kind="special_check", period_key=f"check-{check.id}", check_id=check.id,
+              window_start=check.starts_at, window_end=check.deadline),
+        MonthlyReturn(school_id=world.school_c.id, month="2026-10", due_at=now(), status=ReturnStatus.submitted,
+                      remarks="SC-SECRET 月报"),
+    ])
+    db.session.commit()
+    return {"round_id": patrol.id, "check_id": check.id, "month": "2026-10"}
 
 
 def _api_get_rules(app):

@@ -152,7 +152,8 @@ def test_the_district_queue_filters_and_orders_by_ids(client, world, queued, que
 def test_queue_counts_and_each_office_sees_its_own_region(client, world, queued):
     counts = _queue(client, world.headers("office_a"))["counts"]
     assert counts == {"total": 4, "by_level": {"1": 3, "2": 1}, "by_kind": {"hazard": 4, "drill": 0, "campaign": 0,
-                                                                               "incident": 0}}
+                                                                               "incident": 0, "round": 0,
+                                                                               "check": 0, "return": 0}}
     assert [i["id"] for i in _queue(client, world.headers("office_b"))["items"]] == [queued["district_b"]]
     city = _queue(client, world.headers("city_office"))
     assert queued["district_b"] in [i["id"] for i in city["items"]] and city["total"] == 5
