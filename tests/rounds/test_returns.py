@@ -46,7 +46,8 @@ def october(client, campus):
     rectified = fail_access(client, campus, campus.points["extinguisher"], local(2026, 9, 28, 10))
     # Closing through the rectify/verify flow is tested with the hazards; here only the closure's shape matters.
     db.session.execute(update(Hazard).where(Hazard.id == on_spot)
-                       .values(status=HazardStatus.closed, closed_at=local(2026, 10, 14, 11), deadline=None))
+                       .values(status=HazardStatus.closed, closed_at=local(2026, 10, 14, 11), deadline=None,
+                               on_the_spot=True))
     db.session.execute(update(Hazard).where(Hazard.id == rectified)
                        .values(status=HazardStatus.closed, closed_at=local(2026, 10, 20, 11)))
     db.session.commit()
