@@ -8,6 +8,7 @@ from ..core.schemas import page_of
 from ..errors import ApiError, Invalid, flatten_fields
 from ..extensions import db
 from . import services
+from .coverage import coverage
 from .schemas import (
     INSPECTION_EXAMPLE,
     SYNC_EXAMPLE,
@@ -49,7 +50,7 @@ class Coverage(MethodView):
     @blp.response(200, CoverageSchema)
     def get(self, args):
         """Inspection coverage (% of due inspections done) per school, district and overall, for a date range"""
-        return services.coverage(current_actor(), args)
+        return coverage(current_actor(), args)
 
 
 @blp.route("/inspections/<int:inspection_id>")
