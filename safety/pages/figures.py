@@ -1,8 +1,8 @@
 """The figures behind the office's dashboard, for one region and the units below it (districts or schools).
 
 Everything is counted per school in SQL over the same scoped queries the API uses (visible hazards, the
-coverage and drill-compliance services; coverage and the weekly chart from the scheduler's rollups), then folded into the units the dashboard drills down through:
-a city's districts, a district's schools.
+coverage and drill-compliance services; coverage and the weekly chart come from the scheduler's rollups),
+then folded into the units the dashboard drills down through: a city's districts, a district's schools.
 """
 from __future__ import annotations
 
