@@ -41,9 +41,9 @@ def load(url: str, hazards: int, schools: int) -> None:
             SELECT 1 + d, 'D' || d, '区' || d, 'District ' || d, 'district', 1, '/1/' || (1 + d) || '/', now()
             FROM generate_series(1, {DISTRICTS}) d"""))
         conn.execute(text(f"""INSERT INTO schools (id, code, name_zh, name_en, region_id, type, boarding,
-            has_school_bus, address, enrolment, max_building_floors, active, created_at)
+            has_school_bus, address, enrolment, max_building_floors, active, created_at, open_in_holidays)
             SELECT s, 'S' || s, '学校' || s, 'School ' || s, 2 + (s % {DISTRICTS}), 'primary', false, false, '', 500,
-                   4, true, now() FROM generate_series(1, {schools}) s"""))
+                   4, true, now(), false FROM generate_series(1, {schools}) s"""))
         conn.execute(text(f"""INSERT INTO users (id, username, display_name, password_hash, active, created_at)
             SELECT u, 'user' || u, 'U' || u, 'x', true, now() FROM generate_series(1, {schools + DISTRICTS + 1}) u"""))
         conn.execute(text(f"""INSERT INTO role_assignments (user_id, role, school_id)

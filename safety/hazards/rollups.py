@@ -50,8 +50,9 @@ def refresh_rollup(as_of: datetime) -> int:
     """Replace the counts in one DELETE and one INSERT … SELECT (readers see the previous counts until the job
     commits). Derived figures: nothing to audit."""
     db.session.execute(delete(HazardWeekRollup))
-    return db.session.execute(insert(HazardWeekRollup).from_select(
-        ["school_id", "week_start", "opened", "closed"], _per_school_week(week_starts(as_of)))).rowcount
+    statement = insert(HazardWeekRollup).from_select(["school_id", "week_start", "opened", "closed"],
+                                                     _per_school_week(week_starts(as_of)))
+    return db.session.execute(statement.execution_options(preserve_rowcount=True)).rowcount
 
 
 def weekly_counts(schools: Select, starts: list[datetime]) -> list[tuple[datetime, int, int]]:

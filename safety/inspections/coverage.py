@@ -51,7 +51,7 @@ def refresh_rollup(as_of: datetime) -> int:
         ["school_id", "since", "until", "points", "due", "done"],
         select(figures.c.school_id, literal(since, type_=CoverageRollup.since.type),
                literal(as_of, type_=CoverageRollup.until.type), figures.c.points, figures.c.due,
-               figures.c.done))).rowcount
+               figures.c.done)).execution_options(preserve_rowcount=True)).rowcount
 
 
 def _rolled_window() -> tuple[datetime, datetime] | None:
