@@ -1,5 +1,4 @@
 from flask.views import MethodView
-from sqlalchemy import select
 
 from ..accounts.models import Role
 from ..core.auth import current_actor
@@ -16,9 +15,9 @@ from .schemas import EscalationActionIn, QueueArgs, QueuePageSchema
 blp = Blueprint("escalations", __name__, url_prefix="/api/v1", description="The offices' escalation queue")
 
 
-def _item(row, schools: dict) -> dict:
+def _item(row) -> dict:
     item = dict(row._mapping)
-    item["school"] = schools.get(row.school_id)
+    item["school"] = row.school_name
     due = row.due_at
     item["overdue_hours"] = int((now() - due).total_seconds() // 3600) if due and due < now() else 0
     return item
@@ -35,11 +34,11 @@ class Escalations(MethodView):
             raise Forbidden()
         query = services.queue(actor, args)
         page = args["page"], args["per_page"]
-        total = services.counts(actor, args)
-        rows = db.session.execute(query.limit(page[1]).offset((page[0] - 1) * page[1])).all()
-        names = dict(db.session.execute(select(School.id, School.name_zh)
-                                        .where(School.id.in_({r.school_id for r in rows}))).all())
-        return {"items": [_item(r, names) for r in rows], "total": total["total"], "page": page[0],
+        total = services.tally(query)
+        named = query.add_columns(School.name_zh.label("school_name")) \
+            .join(School, School.id == query.selected_columns.school_id)
+        rows = db.session.execute(named.limit(page[1]).offset((page[0] - 1) * page[1])).all()
+        return {"items": [_item(r) for r in rows], "total": total["total"], "page": page[0],
                 "per_page": page[1], "counts": total}
 
 

@@ -79,7 +79,13 @@ def queue(actor: User, filters: dict) -> Select:
 
 
 def counts(actor: User, filters: dict) -> dict:
-    rows = queue(actor, filters).order_by(None).subquery()
+    return tally(queue(actor, filters))
+
+
+def tally(query: Select) -> dict:
+    """Counts by kind and level over a built queue query (building the three-way UNION costs more CPU than
+    running it, so a caller that also lists the page builds it once)."""
+    rows = query.order_by(None).subquery()
     by = db.session.execute(select(rows.c.kind, rows.c.level, func.count()).group_by(rows.c.kind, rows.c.level)).all()
     result = {"total": 0, "by_level": {"1": 0, "2": 0}, "by_kind": {"hazard": 0, "drill": 0, "campaign": 0}}
     for kind, level, n in by:
