@@ -29,8 +29,6 @@ def _per_school(since: datetime, until: datetime, schools: Select | None = None)
     slots = case((literal(days) / interval < 1, 1), else_=literal(days) / interval)
     done_counts = select(Inspection.point_id, func.count().label("n")) \
         .where(Inspection.submitted_at >= since, Inspection.submitted_at < until).group_by(Inspection.point_id)
-    if schools is not None:
-        done_counts = done_counts.where(Inspection.school_id.in_(schools))
     done_counts = done_counts.subquery()
     done = func.coalesce(done_counts.c.n, 0)
     query = select(Point.school_id.label("school_id"), func.count(Point.id).label("points"),
