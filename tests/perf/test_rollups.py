@@ -18,7 +18,7 @@ from safety.hazards.services import report
 from safety.scheduler.registry import run_job
 from tests.api.test_inspections import submission
 from tests.browser.conftest import page_login
-from tests.factories import PASSWORD, create_point
+from tests.factories import PASSWORD, create_point, create_school
 from tests.perf.test_statement_budgets import counted
 
 
@@ -90,24 +90,30 @@ def test_the_weekly_chart_is_the_schedulers_count_until_the_next_one(client, wor
     assert this_weeks_bars(other) == (1, 0)  # district B's office counts only its own schools' hazards
 
 
-def dashboard_counted(client, world, schools: int) -> list[str]:
-    from tests.factories import create_school
+def counted_after_adding(client, world, schools: int, path: str, **headers) -> list[str]:
+    """The statements of one GET after adding `schools` schools with a point each and refreshing the rollups."""
     for n in range(schools):
-        school = create_school(world.district_a, f"X{schools}-{n}")
-        create_point(school, code="EXT")
+        create_point(create_school(world.district_a, f"X{schools}-{n}"), code="EXT")
     db.session.commit()
     assert run_job("roll_up_coverage").status == "ok" and run_job("roll_up_hazard_weeks").status == "ok"
     with counted() as statements:
-        response = client.get("/office")
+        response = client.get(path, headers=headers)
     assert response.status_code == 200
     return statements
 
 
 def test_the_dashboard_costs_the_same_for_2_schools_or_40(client, world):
     assert page_login(client, "city_office", PASSWORD).status_code == 303
-    small = dashboard_counted(client, world, 2)
-    large = dashboard_counted(client, world, 38)
+    small = counted_after_adding(client, world, 2, "/office")
+    large = counted_after_adding(client, world, 38, "/office")
     assert len(large) == len(small) <= DASHBOARD_BUDGET, "\n\n".join(large)
+
+
+def test_rolling_coverage_costs_three_statements_for_2_schools_or_40(client, world):
+    headers = world.headers("city_office")
+    small = counted_after_adding(client, world, 2, "/api/v1/inspections/coverage", **headers)
+    large = counted_after_adding(client, world, 38, "/api/v1/inspections/coverage", **headers)
+    assert len(large) == len(small) <= 3, "\n\n".join(large)  # token and user, the window, the figures
 
 
 # session user and roles, region, breadcrumbs, schools, districts, open hazards, coverage window and figures,
