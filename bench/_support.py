@@ -103,13 +103,14 @@ def closed_loop(port: int, make_request: Callable[[int, int], tuple], clients: i
     `on_response(request, status, body)` sees every answer (e.g. to remember acknowledged submissions).
     """
     latencies: dict[str, list[float]] = {}
+    cpu: dict[str, list[int]] = {}  # per label, the app's own CPU µs when it says (bench/cpu_app.py)
     errors: list[str] = []
     lock = threading.Lock()
     stop = time.monotonic() + seconds
 
     def client(number: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        sequence, mine, failed = 0, {}, []
+        sequence, mine, mine_cpu, failed = 0, {}, {}, []
         while time.monotonic() < stop:
             request = make_request(number, sequence)
             label, method, path, body, headers = request
@@ -125,6 +126,8 @@ def closed_loop(port: int, make_request: Callable[[int, int], tuple], clients: i
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                 continue
             mine.setdefault(label, []).append(time.perf_counter() - started)
+            if (spent := response.getheader("X-Bench-CPU-us")) is not None:
+                mine_cpu.setdefault(label, []).append(int(spent))
             if response.status >= 500 or response.status in (401, 403, 404, 409, 413, 415, 422):
                 failed.append(f"{label}: {response.status}")
             if on_response:
@@ -132,6 +135,8 @@ def closed_loop(port: int, make_request: Callable[[int, int], tuple], clients: i
         with lock:
             for label, values in mine.items():
                 latencies.setdefault(label, []).extend(values)
+            for label, values in mine_cpu.items():
+                cpu.setdefault(label, []).extend(values)
             errors.extend(failed)
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
@@ -143,8 +148,13 @@ def closed_loop(port: int, make_request: Callable[[int, int], tuple], clients: i
     elapsed = time.monotonic() - began
     everything = [v for values in latencies.values() for v in values]
     return {"requests": len(everything), "seconds": elapsed, "rps": len(everything) / elapsed, "errors": errors,
-            "by_label": {label: {"requests": len(v), **percentiles(v)} for label, v in sorted(latencies.items())},
+            "by_label": {label: {"requests": len(v), **percentiles(v), "cpu_ms": _mean_ms(cpu.get(label))}
+                         for label, v in sorted(latencies.items())},
             **percentiles(everything)}
+
+
+def _mean_ms(microseconds: list[int] | None) -> float:
+    return statistics.fmean(microseconds) / 1000 if microseconds else float("nan")
 
 
 def percentiles(latencies: list[float]) -> dict:

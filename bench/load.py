@@ -3,8 +3,10 @@ lists, dashboards — a fixed number of clients for a fixed time (the 7:30 morni
 
     .venv/bin/python bench/load.py [--seconds 30] [--clients 32]
 
-Prints requests per second, p50/p95/p99 per endpoint and errors; then checks that every acknowledged
-submission is in the database exactly once. Figures only: nothing here asserts a speed.
+Prints requests per second, p50/p95/p99 and the app's CPU ms per request by endpoint (bench/cpu_app.py), the
+floor app's req/s on the same stack and clients, and errors; then checks that every acknowledged submission is
+in the database exactly once. The dashboards' rollups are refreshed once after seeding, as the scheduler does
+when it starts. Figures only: nothing here asserts a speed.
 """
 from __future__ import annotations
 
@@ -94,10 +96,12 @@ def main() -> None:
         print("seeding the demo city into PostgreSQL …", flush=True)
         safety("db", "upgrade", env=env)
         safety("demo", env=env)
+        for job in ("roll_up_coverage", "roll_up_hazard_weeks"):  # what the scheduler does at start
+            safety("jobs", "run", job, env=env)
         schools = prepare(url)
         acknowledged: dict[str, int] = {}
         lock = threading.Lock()
-        with gunicorn("safety:create_app()", env) as port:
+        with gunicorn("bench.cpu_app:app", env) as port:
             tokens = {s["code"]: login(port, f"officer.{s['code'].lower()}") for s in schools}
             office = login(port, "office.city")
 
@@ -135,7 +139,19 @@ def main() -> None:
 
             run = closed_loop(port, make_request, args.clients, args.seconds, on_response=remember)
         stored = stored_submissions(url)
-    report(args, run, acknowledged, stored)
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE bench_floor (id serial PRIMARY KEY, client_uuid text UNIQUE, "
+                              "payload text, created_at timestamptz DEFAULT now())"))
+        engine.dispose()
+        with gunicorn("bench.floor_app:app", env) as port:  # the same stack, one INSERT per request
+
+            def floor(client: int, sequence: int):
+                body, headers = as_json({"client": client, "sequence": sequence})
+                return "floor", "POST", "/floor", body, headers
+            closed_loop(port, floor, args.clients, 2)
+            base = closed_loop(port, floor, args.clients, args.seconds)
+    report(args, run, base, acknowledged, stored)
 
 
 def login(port: int, username: str) -> str:
@@ -146,13 +162,16 @@ def login(port: int, username: str) -> str:
     return json.loads(conn.getresponse().read())["access_token"]
 
 
-def report(args, run: dict, acknowledged: dict, stored: dict) -> None:
+def report(args, run: dict, base: dict, acknowledged: dict, stored: dict) -> None:
     print(f"load: {args.clients} clients for {args.seconds:.0f} s, gunicorn (deploy/gunicorn.conf.py) + PostgreSQL")
     print(f"  total {run['requests']} requests, {run['rps']:.1f} req/s, p50 {run['p50_ms']:.1f} ms, "
           f"p95 {run['p95_ms']:.1f} ms, p99 {run['p99_ms']:.1f} ms, errors {len(run['errors'])}")
+    print(f"  floor (1 INSERT) {base['rps']:.1f} req/s, p95 {base['p95_ms']:.1f} ms; "
+          f"mix/floor {run['rps'] / base['rps']:.2f}x")
     for label, figures in run["by_label"].items():
         print(f"  {label:<28} {figures['requests']:6d} req   p50 {figures['p50_ms']:7.1f} ms   "
-              f"p95 {figures['p95_ms']:7.1f} ms   p99 {figures['p99_ms']:7.1f} ms")
+              f"p95 {figures['p95_ms']:7.1f} ms   p99 {figures['p99_ms']:7.1f} ms   "
+              f"app CPU {figures['cpu_ms']:5.1f} ms/req")
     if run["errors"]:
         print("  errors:", ", ".join(sorted(set(run["errors"]))[:10]))
     missing = [u for u in acknowledged if stored.get(u, 0) != 1]

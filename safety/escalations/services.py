@@ -135,7 +135,13 @@ def queue(actor: User, filters: dict) -> Select:
 
 
 def counts(actor: User, filters: dict) -> dict:
-    rows = queue(actor, filters).order_by(None).subquery()
+    return tally(queue(actor, filters))
+
+
+def tally(query: Select) -> dict:
+    """Counts by kind and level over a built queue query (building the three-way UNION costs more CPU than
+    running it, so a caller that also lists the page builds it once)."""
+    rows = query.order_by(None).subquery()
     by = db.session.execute(select(rows.c.kind, rows.c.level, func.count()).group_by(rows.c.kind, rows.c.level)).all()
     result = {"total": 0, "by_level": {"1": 0, "2": 0}, "by_kind": dict.fromkeys(ROW_SOURCES, 0)}
     for kind, level, n in by:
@@ -148,8 +154,9 @@ def counts(actor: User, filters: dict) -> dict:
 def queue_page(actor: User, filters: dict) -> dict:
     """One page of the queue (`page`, `per_page` in `filters`) with its counts; each row with its school's name
     and how many whole hours it is overdue."""
-    figures = counts(actor, filters)
-    page = paginate(queue(actor, filters), filters, total=figures["total"], rows=True)
+    query = queue(actor, filters)  # built once for the counts and the page
+    figures = tally(query)
+    page = paginate(query, filters, total=figures["total"], rows=True)
     rows = page["items"]
     names = dict(db.session.execute(select(School.id, School.name_zh)
                                     .where(School.id.in_({r.school_id for r in rows}))).all())

@@ -15,6 +15,7 @@ from ..signatures.models import SignedSubject
 from ..signatures.schemas import SignatureIn, SignatureSchema, multipart_with_file
 from ..signatures.services import image_bytes, signatures_of
 from . import record, services, signing
+from .coverage import coverage
 from .schemas import (
     INSPECTION_EXAMPLE,
     SYNC_EXAMPLE,
@@ -57,7 +58,7 @@ class Coverage(MethodView):
     @blp.response(200, CoverageSchema)
     def get(self, args):
         """Inspection coverage (% of due inspections done) per school, district and overall, for a date range"""
-        return services.coverage(current_actor(), args)
+        return coverage(current_actor(), args)
 
 
 def _detail(inspection):

@@ -74,3 +74,15 @@ class InspectionResult(db.Model):
 
     inspection: Mapped[Inspection] = relationship(back_populates="results")
     item: Mapped[ChecklistItem] = relationship(lazy="joined")
+
+
+class CoverageRollup(db.Model):
+    """Each school's coverage of the last days, as of the scheduler's last refresh: the dashboards read these
+    few thousand rows instead of counting a month of inspections on every request (see coverage.py)."""
+    __tablename__ = "coverage_rollups"
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), primary_key=True)
+    since: Mapped[datetime] = mapped_column(UTCDateTime)
+    until: Mapped[datetime] = mapped_column(UTCDateTime)
+    points: Mapped[int] = mapped_column(Integer)
+    due: Mapped[int] = mapped_column(Integer)
+    done: Mapped[int] = mapped_column(Integer)

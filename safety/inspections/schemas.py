@@ -150,7 +150,9 @@ class SyncOut(ma.Schema):
 
 
 class CoverageArgs(StrictSchema):
-    since = ma.fields.AwareDateTime(metadata={"description": "default: 30 days before `until`"})
+    since = ma.fields.AwareDateTime(metadata={"description": "default: 30 days before `until`. Without `since` "
+                                                             "and `until`: the last 30 days as of the latest "
+                                                             "scheduled count (minutes old; see `until`)"})
     until = ma.fields.AwareDateTime(metadata={"description": "default: now"})
     school_id = IdField()
     region_id = IdField()
@@ -160,8 +162,10 @@ class CoverageArgs(StrictSchema):
         from datetime import timedelta
 
         from ..core.clock import now
+        from .coverage import ROLLING_DAYS
+        data["rolling"] = "since" not in data and "until" not in data  # the dashboards' window: pre-counted
         data.setdefault("until", now())
-        data.setdefault("since", data["until"] - timedelta(days=30))
+        data.setdefault("since", data["until"] - timedelta(days=ROLLING_DAYS))
         if data["since"] >= data["until"]:
             raise ma.ValidationError({"since": [_("Must be before until.")]})
         return data

@@ -1,17 +1,15 @@
 """The figures behind the office's dashboard, for one region and the units below it (districts or schools).
 
 Everything is counted per school in SQL over the same scoped queries the API uses (visible hazards, the
-coverage and drill-compliance services), then folded into the units the dashboard drills down through:
-a city's districts, a district's schools.
+coverage and drill-compliance services; coverage and the weekly chart come from the scheduler's rollups),
+then folded into the units the dashboard drills down through: a city's districts, a district's schools.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
-from itertools import pairwise
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
-from flask import current_app, url_for
+from flask import url_for
 from sqlalchemy import case, func, select
 
 from ..accounts.models import User
@@ -21,14 +19,13 @@ from ..core.schemas import MAX_ID, localised
 from ..drills.services import compliance
 from ..errors import NotFound
 from ..extensions import db
-from ..hazards.models import HazardStatus
+from ..hazards.rollups import week_starts, weekly_counts
 from ..hazards.services import visible_hazards
-from ..inspections.services import coverage
+from ..inspections.coverage import ROLLING_DAYS, coverage
 from ..schools.models import Region, RegionLevel, School
 from ..schools.services import get_region, school_ids_in_region
 
-WEEKS = 12
-COVERAGE_DAYS = 30
+COVERAGE_DAYS = ROLLING_DAYS
 
 
 @dataclass
@@ -106,7 +103,7 @@ def fill(user: User, region: Region, rows: list[Unit]) -> dict:
             unit.open += n_open
             unit.overdue += int(n_late or 0)
     until = now()
-    for school in coverage(user, {"since": until - timedelta(days=COVERAGE_DAYS), "until": until,
+    for school in coverage(user, {"since": until - timedelta(days=COVERAGE_DAYS), "until": until, "rolling": True,
                                   "region_id": region.id})["schools"]:
         if unit := by_school.get(school["school_id"]):
             unit.due += school["due"]
@@ -122,24 +119,7 @@ def fill(user: User, region: Region, rows: list[Unit]) -> dict:
     return {"total": total}
 
 
-def _week_starts() -> list[datetime]:
-    """Mondays 00:00 in the display time zone, oldest first; the last is this week's."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    today = now().astimezone(zone).date()
-    monday = datetime.combine(today - timedelta(days=today.weekday()), time(0), zone)
-    return [monday - timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)]
-
-
 def weekly(user: User, region: Region) -> list[tuple[datetime, int, int]]:
-    """Hazards opened and closed in each of the last twelve weeks (this one included), in one query."""
-    starts = _week_starts()
-    bounds = [*starts, starts[-1] + timedelta(weeks=1)]
-    hazards = visible_hazards(user, {"region_id": region.id, "since": starts[0]}).order_by(None).subquery()
-    every = visible_hazards(user, {"region_id": region.id}).order_by(None).subquery()
-    opened = [func.count(case(((hazards.c.created_at >= a) & (hazards.c.created_at < b), 1)))
-              for a, b in pairwise(bounds)]
-    closed = [func.count(case(((every.c.status == HazardStatus.closed) & (every.c.closed_at >= a)
-                               & (every.c.closed_at < b), 1))) for a, b in pairwise(bounds)]
-    opened_counts = db.session.execute(select(*opened).select_from(hazards)).one()
-    closed_counts = db.session.execute(select(*closed).select_from(every).where(every.c.closed_at >= starts[0])).one()
-    return list(zip(starts, opened_counts, closed_counts, strict=True))
+    """Hazards opened and closed in each of the last twelve weeks (this one included), from the rollup."""
+    schools = select(School.id).where(School.id.in_(school_ids(user)), School.id.in_(school_ids_in_region(region)))
+    return weekly_counts(schools, week_starts(now()))

@@ -1,6 +1,7 @@
 """Regions, schools and classes: scoped reads and the rules for changing them."""
 from __future__ import annotations
 
+from flask import has_request_context, request
 from flask_babel import gettext as _
 from sqlalchemy import Select, select, update
 
@@ -25,10 +26,15 @@ def visible_regions(actor: User) -> Select:
 
 
 def get_region(actor: User, region_id: int) -> Region:
-    region = db.session.scalar(visible_regions(actor).where(Region.id == region_id))
-    if region is None:
+    """A region the actor can see (else 404), looked up once per request: a dashboard's hazard, coverage,
+    drill and queue figures each filter by the same region, and each would otherwise ask again."""
+    seen = request.environ.setdefault("safety.visible_regions", {}) if has_request_context() else {}
+    key = (actor.id, region_id)
+    if key not in seen:
+        seen[key] = db.session.scalar(visible_regions(actor).where(Region.id == region_id))
+    if seen[key] is None:
         raise NotFound()
-    return region
+    return seen[key]
 
 
 def create_region(actor: User | None, *, code: str, name_zh: str, name_en: str = "", level: RegionLevel,
