@@ -20,6 +20,7 @@ import ast
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -327,12 +328,26 @@ def covering(mutant: Mutant, copy: Path, found: dict) -> list[str] | None:
     return [nodeid for _, nodeid in sorted(hits)]
 
 
-def run_group(copy: Path, name: str, cap: int | None, seed: int, listing: bool) -> dict:
+def earlier_survivors(report_file: str) -> set[tuple[str, int, str]]:
+    """(path, line, change) of every survivor listed in an earlier report of this tool."""
+    found = re.findall(r"^- `([^`:]+):(\d+)` (.*) \((?:no test runs this line|\d+ tests run it)\)$",
+                       Path(report_file).read_text(), re.MULTILINE)
+    return {(path, int(line), what) for path, line, what in found}
+
+
+def run_group(copy: Path, name: str, cap: int | None, seed: int, listing: bool, only: set | None = None) -> dict:
     modules, tests = GROUPS[name]
     tests = [t for t in tests if (copy / t.split("::")[0]).exists()]
     mutants = sample([m for path in modules for m in find(copy, path)], cap, seed)
-    print(f"\n## {name}: {len(mutants)} mutants over {', '.join(modules)}\n   tests: {' '.join(tests)}", flush=True)
-    result = {"name": name, "mutants": len(mutants), "killed": 0, "survivors": [], "seconds": 0.0, "timeouts": 0}
+    already = 0
+    if only is not None:  # tests were only added since: what was killed then is killed now
+        rerun = [m for m in mutants if (m.path, m.line, m.what) in only]
+        already, mutants = len(mutants) - len(rerun), rerun
+    print(f"\n## {name}: {len(mutants) + already} mutants over {', '.join(modules)}"
+          + (f" ({already} killed in the earlier report, {len(mutants)} re-run)" if only is not None else "")
+          + f"\n   tests: {' '.join(tests)}", flush=True)
+    result = {"name": name, "mutants": len(mutants) + already, "killed": already, "survivors": [], "seconds": 0.0,
+              "timeouts": 0}
     if listing:
         for m in mutants:
             print(f"   {m.path}:{m.line}  {m.what}")
@@ -409,12 +424,17 @@ def main() -> None:
     parser.add_argument("--ref", help="measure a commit (e.g. HEAD~3) instead of the working tree")
     parser.add_argument("--list", action="store_true", help="list the mutants without running anything")
     parser.add_argument("--out", help="also write the markdown table and survivors to this file")
+    parser.add_argument("--survivors-of", metavar="REPORT",
+                        help="run only the survivors listed in an earlier --out report and count the rest killed "
+                             "(valid when only tests changed since, with the same --max-per-group and --seed)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="mutation-") as scratch:
         copy = Path(scratch)
         copy_tree(copy, args.ref)
         _check_import(copy)
-        results = [run_group(copy, name, args.max_per_group, args.seed, args.list) for name in args.group or GROUPS]
+        only = earlier_survivors(args.survivors_of) if args.survivors_of else None
+        results = [run_group(copy, name, args.max_per_group, args.seed, args.list, only)
+                   for name in args.group or GROUPS]
     if args.list:
         return
     text = report(results, sys.argv[1:])
