@@ -329,8 +329,8 @@ def covering(mutant: Mutant, copy: Path, found: dict) -> list[str] | None:
 
 
 def earlier_survivors(report_file: str) -> set[tuple[str, int, str]]:
-    """(path, line, change) of every survivor listed in an earlier report of this tool."""
-    found = re.findall(r"^- `([^`:]+):(\d+)` (.*) \((?:no test runs this line|\d+ tests run it)\)$",
+    """(path, line, change) of every survivor (and mutant killed by a timeout) listed in an earlier report."""
+    found = re.findall(r"^- `([^`:]+):(\d+)` (.*) \((?:no test runs this line|\d+ tests run it|timeout)\)$",
                        Path(report_file).read_text(), re.MULTILINE)
     return {(path, int(line), what) for path, line, what in found}
 
@@ -347,7 +347,7 @@ def run_group(copy: Path, name: str, cap: int | None, seed: int, listing: bool, 
           + (f" ({already} killed in the earlier report, {len(mutants)} re-run)" if only is not None else "")
           + f"\n   tests: {' '.join(tests)}", flush=True)
     result = {"name": name, "mutants": len(mutants) + already, "killed": already, "survivors": [], "seconds": 0.0,
-              "timeouts": 0}
+              "timeouts": []}
     if listing:
         for m in mutants:
             print(f"   {m.path}:{m.line}  {m.what}")
@@ -367,8 +367,8 @@ def run_group(copy: Path, name: str, cap: int | None, seed: int, listing: bool, 
         for i, mutant in enumerate(mutants, 1):
             selected = covering(mutant, copy, found)
             # Generous: on a busy machine a run can take several times as long as the traced one did.
-            selected, timeout = (everything, baseline * 4 + 60) if selected is None else (
-                selected, 4 * sum(found[n]["seconds"] for n in selected) + 60)
+            selected, timeout = (everything, baseline * 6 + 120) if selected is None else (
+                selected, 6 * sum(found[n]["seconds"] for n in selected) + 120)
             if not selected:
                 outcome, took = "not run", 0.0
             else:
@@ -383,7 +383,9 @@ def run_group(copy: Path, name: str, cap: int | None, seed: int, listing: bool, 
                 result["survivors"].append(mutant)
             else:
                 result["killed"] += 1
-                result["timeouts"] += outcome == "timeout"
+                if outcome == "timeout":
+                    mutant.verdict = "timeout"
+                    result["timeouts"].append(mutant)
             label = {"passed": "SURVIVED", "not run": "UNTESTED"}.get(outcome, outcome)
             print(f"   [{i}/{len(mutants)}] {label:8} {took:5.1f} s {len(selected):4} tests  "
                   f"{mutant.path}:{mutant.line}  {mutant.what}", flush=True)
@@ -399,12 +401,15 @@ def report(results: list[dict], argv: list[str]) -> str:
              "| module group | mutants | killed | score | killed by a timeout | minutes |", "|---|---|---|---|---|---|"]
     for r in results:
         score = "skipped" if r["killed"] is None else f"{100 * r['killed'] / max(1, r['mutants']):.0f} %"
-        lines.append(f"| {r['name']} | {r['mutants']} | {r['killed']} | {score} | {r['timeouts']} | "
+        lines.append(f"| {r['name']} | {r['mutants']} | {r['killed']} | {score} | {len(r['timeouts'])} | "
                      f"{r['seconds'] / 60:.0f} |")
     for r in results:
         if r["survivors"]:
             lines += ["", f"Survivors, {r['name']}:", ""]
             lines += [f"- `{m.path}:{m.line}` {m.what} ({m.verdict})" for m in r["survivors"]]
+        if r["timeouts"]:  # a busy machine can make a surviving mutant's run too slow: re-run these to be sure
+            lines += ["", f"Killed by a timeout, {r['name']} (`--survivors-of` re-runs them):", ""]
+            lines += [f"- `{m.path}:{m.line}` {m.what} (timeout)" for m in r["timeouts"]]
     return "\n".join(lines) + "\n"
 
 
