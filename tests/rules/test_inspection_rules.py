@@ -93,3 +93,21 @@ def test_a_replay_creates_nothing_and_returns_the_same_inspection(client, world,
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json["id"] == first.json["id"]
     assert _ids(client, world, point_id=points["a1"].id) == [first.json["id"]]
+
+
+def test_a_replay_still_names_the_photos_the_server_waits_for(client, world):
+    from tests.factories import create_template
+    from tests.rules.test_checklist_edges import PHOTO_CHECKLIST
+    point = create_point(world.school_a, template=create_template(items=PHOTO_CHECKLIST), code="INS-PHOTO")
+    db.session.commit()
+    version = point.template.current_version
+    results = [{"item_id": version.items[0].id, "outcome": "pass", "photos": ["ef" * 32]},
+               {"item_id": version.items[1].id, "outcome": "pass"}]
+    body = submission(point, results=results)
+    headers = world.headers("officer_a")
+    first = client.post("/api/v1/inspections", json=body, headers=headers)
+    again = client.post("/api/v1/inspections", json=body, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 200)
+    for response in (first, again):
+        assert response.json["status"] == "awaiting_photos"
+        assert response.json["missing_photos"] == ["ef" * 32]
