@@ -111,3 +111,28 @@ def test_a_replay_still_names_the_photos_the_server_waits_for(client, world):
     for response in (first, again):
         assert response.json["status"] == "awaiting_photos"
         assert response.json["missing_photos"] == ["ef" * 32]
+
+
+def test_coverage_of_a_short_range_asks_one_inspection_of_each_point_and_sums_per_district(client, world):
+    from safety.core.clock import frozen
+    weekly = create_point(world.school_a, code="COV-W", frequency="weekly")
+    daily = create_point(world.school_b, code="COV-D", category="gate_security", frequency="daily")
+    create_point(world.school_c, code="COV-C", frequency="weekly")
+    db.session.commit()
+    since = now()
+    with frozen(since + timedelta(days=1)):
+        assert client.post("/api/v1/inspections", json=submission(daily),
+                           headers=world.headers("district_inspector_a")).status_code == 201
+    until = since + timedelta(days=3)
+    query = {"since": since.isoformat(), "until": until.isoformat()}
+    with frozen(until):
+        body = client.get("/api/v1/inspections/coverage", query_string=query, headers=world.headers("office_a")).json
+        only_b = client.get("/api/v1/inspections/coverage", query_string={**query, "school_id": world.school_b.id},
+                            headers=world.headers("office_a")).json
+    assert weekly.id
+    by_code = {s["code"]: (s["points"], s["due"], s["done"], s["coverage"]) for s in body["schools"]}
+    assert by_code == {"SA": (1, 1, 0, 0.0), "SB": (1, 3, 1, 0.3333)}  # three days of a weekly point: one due
+    assert [(d["name"], d["points"], d["due"], d["done"]) for d in body["districts"]] == [("甲区", 2, 4, 1)]
+    assert (body["total"]["points"], body["total"]["due"], body["total"]["done"], body["total"]["coverage"]) == \
+        (2, 4, 1, 0.25)
+    assert [s["code"] for s in only_b["schools"]] == ["SB"]
