@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from safety.campaigns.models import CampaignStatus, CampaignTask, ClassLetter, ParentReceipt, TaskStatus
 from safety.extensions import db
-from tests.campaigns.conftest import api, at, campaign, run, season  # noqa: F401 (fixtures)
+from tests.campaigns.conftest import api, at, build_season, campaign, run, season  # noqa: F401 (fixtures)
 
 SECOND = timedelta(seconds=1)
 LETTERS_DUE = at(2027, 4, 15, 0, 0)  # the end of 14 April, local time: the parent letters' due moment
@@ -75,3 +75,10 @@ def test_a_closed_seasons_letter_refuses_receipts_and_keeps_what_it_had(api, sea
     assert refused.status_code == 409 and refused.json["error"]["code"] == "campaign_closed"
     assert api.get(path, None, drowning.closes_at + SECOND).json["open"] is False
     assert db.session.scalar(select(func.count(ParentReceipt.id))) == 1
+
+
+def test_the_calendar_job_installs_the_shipped_campaigns_itself(world):
+    build_season(world)  # a fresh install: nobody has loaded the campaign definitions
+    run("campaign_calendar", at(2027, 4, 1, 0, 30))
+    opened = campaign("anti_drowning")
+    assert opened is not None and opened.status == CampaignStatus.open
