@@ -82,3 +82,9 @@ def test_the_calendar_job_installs_the_shipped_campaigns_itself(world):
     run("campaign_calendar", at(2027, 4, 1, 0, 30))
     opened = campaign("anti_drowning")
     assert opened is not None and opened.status == CampaignStatus.open
+
+
+def test_the_calendar_job_counts_a_water_body_rhythm_change(world, drowning):
+    assert run("campaign_calendar", at(2027, 4, 1, 1, 30)) == 0  # nothing left to do
+    assert run("campaign_calendar", at(2027, 5, 2)) == 1  # May Day: the water body goes daily, nothing else
+    assert run("campaign_calendar", at(2027, 5, 6)) == 1  # and back to weekly
