@@ -1,13 +1,21 @@
 """Who may do what where: inspectors inspect but do not run a school, a user's several roles each count only
-where they hold, and an office's region powers stop at its district's edge."""
+where they hold, an office's region powers stop at its district's edge, and people who have left are no longer
+told anything."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from sqlalchemy import select
 
 from safety.accounts.models import Role, RoleAssignment
+from safety.core.clock import now
 from safety.extensions import db
+from safety.notifications.models import Notification
+from safety.scheduler.registry import run_job
 from tests.api.test_inspections import submission
 from tests.factories import auth_headers, create_point, create_user
+from tests.rules.support import DAY, make_hazard
 
 
 @pytest.fixture
@@ -66,3 +74,24 @@ def test_only_an_office_over_a_region_adds_schools_to_it(client, world, who, par
     body = {"code": f"NEW-{who}", "name_zh": "新建学校", "type": "primary", "region_id": region.id}
     response = client.post("/api/v1/schools", json=body, headers=world.headers(who))
     assert response.status_code in ((status,) if status == 201 else (403, 404)), response.json
+
+
+def _told(kind):
+    return set(db.session.scalars(select(Notification.recipient_id).where(Notification.kind == kind)))
+
+
+def test_a_school_inspector_or_principal_who_has_left_is_not_told_of_overdue_points(world):
+    create_point(world.school_a, code="LEFT-1", category="gate_security", frequency="daily")
+    world.officer_a.active = False
+    db.session.commit()
+    assert run_job("flag_overdue_points", now() + timedelta(days=1, hours=2)).status == "ok"
+    assert _told("inspection_overdue") == {world.principal_a.id}
+
+
+def test_an_office_member_who_has_left_is_not_told_of_escalated_hazards(world):
+    make_hazard(world.school_a, deadline_in=-DAY)
+    make_hazard(world.school_c, deadline_in=-DAY)
+    world.office_a.active = False
+    db.session.commit()
+    assert run_job("escalate_hazards", now()).status == "ok"
+    assert _told("hazards_escalated") == {world.principal_a.id, world.principal_c.id, world.office_b.id}
