@@ -136,3 +136,10 @@ def test_coverage_of_a_short_range_asks_one_inspection_of_each_point_and_sums_pe
     assert (body["total"]["points"], body["total"]["due"], body["total"]["done"], body["total"]["coverage"]) == \
         (2, 4, 1, 0.25)
     assert [s["code"] for s in only_b["schools"]] == ["SB"]
+
+
+def test_an_inspection_is_read_back_by_its_own_id(client, world, made):
+    for key, inspection in made.items():
+        shown = client.get(f"/api/v1/inspections/{inspection['id']}", headers=world.headers("office_a"))
+        assert shown.status_code == 200 and shown.json["id"] == inspection["id"], key
+    assert client.get(f"/api/v1/inspections/{made['b']['id']}", headers=world.headers("principal_a")).status_code == 404
