@@ -189,10 +189,11 @@ class Finder(ast.NodeVisitor):
     def visit_Constant(self, node):
         if id(node) in self.docstrings:
             return
+        where = f" (column {node.col_offset + 1})"  # a line often holds the same constant twice
         if isinstance(node.value, bool):
-            self.add(node, ast.Constant(not node.value), f"`{node.value}` → `{not node.value}`")
+            self.add(node, ast.Constant(not node.value), f"`{node.value}` → `{not node.value}`{where}")
         elif isinstance(node.value, int | float):
-            self.add(node, ast.Constant(node.value + 1), f"`{node.value}` → `{node.value + 1}`")
+            self.add(node, ast.Constant(node.value + 1), f"`{node.value}` → `{node.value + 1}`{where}")
 
     def visit_Expr(self, node):
         if isinstance(node.value, ast.Call) and id(node.value) not in self.docstrings:
@@ -339,7 +340,7 @@ def covering(mutant: Mutant, copy: Path, found: dict) -> list[str] | None:
 
 def earlier_survivors(report_file: str) -> set[tuple[str, int, str]]:
     """(path, line, change) of every survivor (and mutant killed by a timeout) listed in an earlier report."""
-    found = re.findall(r"^- `([^`:]+):(\d+)` (.*) \((?:no test runs this line|\d+ tests run it|timeout)\)$",
+    found = re.findall(r"^- `([^`:]+):(\d+)` (.*?) \((?:no test runs this line|\d+ tests run it|timeout)\)$",
                        Path(report_file).read_text(), re.MULTILINE)
     return {(path, int(line), what) for path, line, what in found}
 
