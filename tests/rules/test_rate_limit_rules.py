@@ -86,3 +86,11 @@ def test_housekeeping_forgets_hits_older_than_any_limit_can_see(client, world, a
     db.session.expire_all()
     kept = sorted(int(k.split(":")[1]) for k in db.session.scalars(select(RateLimitHit.key)))
     assert kept == kept_ages_hours
+
+
+def test_failures_exactly_as_old_as_the_memory_are_forgotten(client, world, app, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_FAILURE_MEMORY", timedelta(minutes=90))
+    _fail(client, 5)
+    _fail(client, 1, T + timedelta(minutes=80))  # the first lock is long over: a sixth failure, counted
+    with frozen(T + timedelta(minutes=90)):  # the five are forgotten now: one failure locks nothing
+        assert login(client, "principal_a").status_code == 200
