@@ -9,8 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from safety.campaigns.models import CampaignStatus, CampaignTask, ClassLetter, ParentReceipt, TaskStatus
+from safety.drills.models import CalendarPeriod
 from safety.extensions import db
 from tests.campaigns.conftest import api, at, build_season, campaign, run, season  # noqa: F401 (fixtures)
+from tests.factories import create_school
 
 SECOND = timedelta(seconds=1)
 LETTERS_DUE = at(2027, 4, 15, 0, 0)  # the end of 14 April, local time: the parent letters' due moment
@@ -88,3 +90,16 @@ def test_the_calendar_job_counts_a_water_body_rhythm_change(world, drowning):
     assert run("campaign_calendar", at(2027, 4, 1, 1, 30)) == 0  # nothing left to do
     assert run("campaign_calendar", at(2027, 5, 2)) == 1  # May Day: the water body goes daily, nothing else
     assert run("campaign_calendar", at(2027, 5, 6)) == 1  # and back to weekly
+
+
+@pytest.mark.parametrize(("added", "may_day_owed"), [(-SECOND, True), (timedelta(0), False)])
+def test_a_school_added_as_a_holiday_begins_owes_no_reminder_for_it(world, drowning, added, may_day_owed):
+    may_day = db.session.scalar(select(CalendarPeriod).where(CalendarPeriod.name_zh == "劳动节"))
+    school = create_school(world.district_a, code="SD")
+    school.created_at = at(2027, 5, 1, 0, 0) + added  # the holiday begins at local midnight
+    db.session.commit()
+    run("campaign_calendar", at(2027, 5, 3))
+    owed = set(db.session.scalars(select(CampaignTask.holiday_id).where(CampaignTask.school_id == school.id,
+                                                                       CampaignTask.holiday_id.is_not(None))))
+    assert (may_day.id in owed) is may_day_owed
+    assert len(owed - {may_day.id}) == 1  # the summer holiday's reminder is owed either way
