@@ -1,6 +1,7 @@
 """A campaign's moments to the second, through the scheduler jobs and HTTP: a task is overdue at its due moment
 and not a second before, a reminder goes exactly `reminder_days` ahead, a season closes at its closing moment,
-and a closed season's letter refuses receipts while what was received stays counted."""
+a closed season's letter refuses receipts while what was received stays counted, and a school added as a
+holiday begins owes no reminder for it."""
 from __future__ import annotations
 
 from datetime import timedelta
