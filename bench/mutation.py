@@ -1,12 +1,18 @@
 """Mutation score of the core rule modules: one small change at a time, against the tests that cover it.
 
-    .venv/bin/python bench/mutation.py [--group hazards ...] [--max-per-group 60] [--seed 18] [--list]
+    nice -n 15 .venv/bin/python bench/mutation.py [--group scope ...] [--max-per-group 30] [--seed 18] [--list]
+        [--out results.md] [--survivors-of earlier.md] [--ref HEAD~3]
 
 Each mutant is written into a throw-away copy of the working tree (tracked and new files), never into the
-clone itself, so a crash or Ctrl-C cannot leave a mutant behind. The group's tests then run in that copy
-(`pytest -x -q -n 0 -p no:cacheprovider`, SQLite, a per-mutant timeout); a failing run kills the mutant.
-The unmutated tests must pass first, or the group is skipped. Prints killed/survived per group and every
-survivor as file:line and the change. A measuring tool like the rest of bench/, not part of .ci/run.
+clone itself, so a crash or Ctrl-C cannot leave a mutant behind. The group's unmutated tests run once first,
+traced (bench/mutation_trace.py): which test runs which line of the mutated modules, and how long it takes;
+they must pass, or the group is skipped. Each mutant then runs only the tests that reach its lines, fastest
+first, stopping at the first failure (`pytest -x`, SQLite, a generous per-mutant timeout); a mutant no test
+reaches survives without a run, and a mutant of code run at import runs all of the group's tests. Runs are
+forked from a server (bench/mutation_server.py) that has pytest and the libraries imported already but not
+the project, so each run imports the mutated source. A failing run kills the mutant. Prints a markdown table
+(group, mutants, killed, score) and every survivor as file:line and the change; `--out` writes it to a file.
+A measuring tool like the rest of bench/, not part of .ci/run.
 
 Operators: comparison flip (< ↔ <=, == ↔ !=, in ↔ not in, is ↔ is not), condition negated, `and` ↔ `or` and
 `&` ↔ `|` (SQL conditions), number and boolean constants moved (n → n + 1, True ↔ False), `+` ↔ `-`, a call
@@ -17,7 +23,10 @@ from __future__ import annotations
 
 import argparse
 import ast
+import json
+import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -32,21 +41,29 @@ ROOT = Path(__file__).resolve().parent.parent
 GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "hazards": (["safety/hazards/policy.py", "safety/hazards/services.py", "safety/core/transitions.py"],
                 ["tests/rules/test_hazard_rules.py", "tests/rules/test_reopen_rules.py",
-                 "tests/rules/test_transitions.py", "tests/rules/test_write_matrix.py", "tests/api/test_hazards.py"]),
+                 "tests/rules/test_transitions.py", "tests/rules/test_write_matrix.py", "tests/api/test_hazards.py",
+                 "tests/api/test_deadline_rules.py", "tests/documents/test_ledger_and_fixes.py"]),
     "inspections": (["safety/inspections/validation.py", "safety/inspections/services.py"],
-                    ["tests/rules/test_checklist_edges.py", "tests/api/test_inspections.py",
-                     "tests/api/test_coverage.py"]),
+                    ["tests/rules/test_checklist_edges.py", "tests/rules/test_inspection_rules.py",
+                     "tests/api/test_inspections.py", "tests/api/test_coverage.py",
+                     "tests/api/test_evidence_rules.py"]),
     "escalations": (["safety/escalations/jobs.py", "safety/escalations/services.py", "safety/escalations/policy.py"],
                     ["tests/rules/test_escalation_rules.py", "tests/rules/test_reopen_rules.py",
-                     "tests/api/test_escalations.py"]),
+                     "tests/api/test_escalations.py", "tests/api/test_deadline_rules.py"]),
     "scope": (["safety/accounts/scope.py"],
-              ["tests/rules/test_write_matrix.py", "tests/api/test_scoping.py", "tests/rules/test_scope_rules.py"]),
+              ["tests/rules/test_scope_rules.py", "tests/rules/test_write_matrix.py", "tests/api/test_scoping.py",
+               "tests/rules/test_escalation_rules.py",
+               "tests/api/test_coverage.py::test_overdue_points_are_told_to_the_school_once_a_day"]),
     "drill cadence": (["safety/drills/rules.py"],
-                      ["tests/drills/test_calendar_rules.py", "tests/drills/test_drills_api.py"]),
+                      ["tests/drills/test_calendar_rules.py", "tests/rules/test_drill_cadence_rules.py",
+                       "tests/drills/test_drill_rules_jobs.py", "tests/drills/test_drills_api.py"]),
     "campaign receipts and tasks": (["safety/campaigns/letters/receipts.py", "safety/campaigns/runs/jobs.py"],
-                                    ["tests/campaigns/test_receipts.py", "tests/campaigns/test_season.py"]),
+                                    ["tests/campaigns/test_receipts.py", "tests/rules/test_campaign_rules.py",
+                                     "tests/campaigns/test_season.py", "tests/campaigns/test_mid_campaign.py",
+                                     "tests/campaigns/test_definitions_and_ledgers.py::"
+                                     "test_receipt_codes_print_one_sticker_per_student"]),
     "ratelimit": (["safety/core/ratelimit.py"],
-                  ["tests/api/test_auth.py",
+                  ["tests/api/test_throttling.py", "tests/rules/test_rate_limit_rules.py", "tests/api/test_auth.py",
                    "tests/api/test_hazards.py::test_public_report_with_a_photo_and_rate_limit"]),
 }
 
@@ -65,6 +82,7 @@ class Mutant:
     start: tuple[int, int]  # (line, col) of the replaced source segment, 1-based lines
     end: tuple[int, int]
     text: str
+    verdict: str = ""
 
     def apply(self, source: str) -> str:
         lines = source.splitlines(keepends=True)
@@ -172,10 +190,11 @@ class Finder(ast.NodeVisitor):
     def visit_Constant(self, node):
         if id(node) in self.docstrings:
             return
+        where = f" (column {node.col_offset + 1})"  # a line often holds the same constant twice
         if isinstance(node.value, bool):
-            self.add(node, ast.Constant(not node.value), f"`{node.value}` → `{not node.value}`")
+            self.add(node, ast.Constant(not node.value), f"`{node.value}` → `{not node.value}`{where}")
         elif isinstance(node.value, int | float):
-            self.add(node, ast.Constant(node.value + 1), f"`{node.value}` → `{node.value + 1}`")
+            self.add(node, ast.Constant(node.value + 1), f"`{node.value}` → `{node.value + 1}`{where}")
 
     def visit_Expr(self, node):
         if isinstance(node.value, ast.Call) and id(node.value) not in self.docstrings:
@@ -263,60 +282,146 @@ def copy_tree(target: Path, ref: str | None) -> None:
             shutil.copy2(source, target / name)
 
 
-def run_tests(copy: Path, tests: list[str], timeout: float) -> tuple[str, float]:
-    """'passed', 'failed' or 'timeout', and the seconds it took."""
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-n", "0", "-p", "no:cacheprovider",
-               "-p", "no:randomly", *tests]
-    env = {**_env(), "PYTHONPATH": str(copy), "PYTHONDONTWRITEBYTECODE": "1"}
-    started = time.monotonic()
-    try:
-        result = subprocess.run(command, cwd=copy, env=env, capture_output=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return "timeout", time.monotonic() - started
-    if result.returncode not in (0, 1):  # 2-5: interrupted, internal error, usage error, nothing collected
-        tail = result.stdout.decode(errors="replace")[-800:] + result.stderr.decode(errors="replace")[-800:]
-        return f"error {result.returncode}: {tail}", time.monotonic() - started
-    return ("passed" if result.returncode == 0 else "failed"), time.monotonic() - started
+class Runner:
+    """The fork server (bench/mutation_server.py) running in the copy: one pytest run per request."""
+
+    def __init__(self, copy: Path, tests: list[str]):
+        self.copy = copy
+        env = {**_env(), "PYTHONPATH": os.pathsep.join([str(copy), str(copy / "bench")]),
+               "PYTHONDONTWRITEBYTECODE": "1"}
+        self.process = subprocess.Popen([sys.executable, str(copy / "bench" / "mutation_server.py"), json.dumps(tests)],
+                                        cwd=copy, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        json.loads(self.process.stdout.readline())
+
+    def run(self, tests: list[str], timeout: float, plugins: tuple[str, ...] = (), env: dict | None = None
+            ) -> tuple[str, float]:
+        """'passed', 'failed', 'timeout' or 'error N', and the seconds it took."""
+        args = ["-x", "-q", "-n", "0", "-p", "no:cacheprovider", "-p", "no:randomly", *plugins, *tests,
+                "-W", "ignore::pytest.PytestAssertRewriteWarning"]  # plugins were imported by the fork server
+        self.log = self.copy / ".mutation-run.log"  # the last run's output, shown when the unmutated run fails
+        request = {"args": args, "timeout": timeout, "env": env or {}, "log": str(self.log)}
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        answer = json.loads(self.process.stdout.readline())
+        code = answer["code"]
+        outcome = ("timeout" if code is None else "passed" if code == 0 else "failed" if code == 1
+                   else f"error {code}")  # 2-5: interrupted, internal error, usage error, nothing collected
+        return outcome, answer["seconds"]
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait()
 
 
 def _env() -> dict:
-    import os
     env = dict(os.environ)
     env.pop("TEST_DATABASE_URL", None)  # SQLite: mutants are judged on the embedded default
     return env
 
 
-def run_group(copy: Path, name: str, cap: int | None, seed: int, listing: bool) -> dict:
+def trace(runner: Runner, copy: Path, modules: list[str], tests: list[str]) -> tuple[str, float, dict]:
+    """The unmutated run, recording which test runs which line of `modules` (see bench/mutation_trace.py)."""
+    out = copy / ".mutation-trace.json"
+    env = {"MUTATION_TRACE_FILES": os.pathsep.join(str(copy / m) for m in modules), "MUTATION_TRACE_OUT": str(out)}
+    outcome, took = runner.run(tests, 3600, plugins=("-p", "mutation_trace"), env=env)
+    found = json.loads(out.read_text())["tests"] if out.exists() else {}
+    return outcome, took, found
+
+
+def covering(mutant: Mutant, copy: Path, found: dict) -> list[str] | None:
+    """The tests that run the mutant's lines, fastest first; None when import-time code is mutated (every test
+    is affected)."""
+    path, lines = str(copy / mutant.path), set(range(mutant.start[0], mutant.end[0] + 1))
+    if lines & set(found.get("", {}).get("lines", {}).get(path, [])):
+        return None
+    hits = [(entry["seconds"], nodeid) for nodeid, entry in found.items()
+            if nodeid and lines & set(entry["lines"].get(path, []))]
+    return [nodeid for _, nodeid in sorted(hits)]
+
+
+def earlier_survivors(report_file: str) -> set[tuple[str, int, str]]:
+    """(path, line, change) of every survivor (and mutant killed by a timeout) listed in an earlier report."""
+    found = re.findall(r"^- `([^`:]+):(\d+)` (.*?) \((?:no test runs this line|\d+ tests run it|timeout)\)$",
+                       Path(report_file).read_text(), re.MULTILINE)
+    return {(path, int(line), what) for path, line, what in found}
+
+
+def run_group(copy: Path, name: str, cap: int | None, seed: int, listing: bool, only: set | None = None) -> dict:
     modules, tests = GROUPS[name]
     tests = [t for t in tests if (copy / t.split("::")[0]).exists()]
     mutants = sample([m for path in modules for m in find(copy, path)], cap, seed)
-    print(f"\n## {name}: {len(mutants)} mutants over {', '.join(modules)}\n   tests: {' '.join(tests)}", flush=True)
+    already = 0
+    if only is not None:  # tests were only added since: what was killed then is killed now
+        rerun = [m for m in mutants if (m.path, m.line, m.what) in only]
+        already, mutants = len(mutants) - len(rerun), rerun
+    print(f"\n## {name}: {len(mutants) + already} mutants over {', '.join(modules)}"
+          + (f" ({already} killed in the earlier report, {len(mutants)} re-run)" if only is not None else "")
+          + f"\n   tests: {' '.join(tests)}", flush=True)
+    result = {"name": name, "mutants": len(mutants) + already, "killed": already, "survivors": [], "seconds": 0.0,
+              "timeouts": []}
     if listing:
         for m in mutants:
             print(f"   {m.path}:{m.line}  {m.what}")
-        return {"name": name, "mutants": len(mutants), "killed": 0, "survivors": []}
-    outcome, baseline = run_tests(copy, tests, timeout=1800)
-    if outcome != "passed":
-        print(f"   unmutated tests do not pass ({outcome}); group skipped", flush=True)
-        return {"name": name, "mutants": len(mutants), "killed": None, "survivors": []}
-    timeout = baseline * 3 + 30
-    print(f"   unmutated run {baseline:.0f} s; per-mutant timeout {timeout:.0f} s", flush=True)
-    killed, survivors = 0, []
-    originals = {path: (copy / path).read_text() for path in modules}
-    for i, mutant in enumerate(mutants, 1):
-        target = copy / mutant.path
-        target.write_text(mutant.apply(originals[mutant.path]))
-        try:
-            outcome, took = run_tests(copy, tests, timeout)
-        finally:
-            target.write_text(originals[mutant.path])
-        if outcome == "passed":
-            survivors.append(mutant)
-        else:
-            killed += 1
-        print(f"   [{i}/{len(mutants)}] {'SURVIVED' if outcome == 'passed' else outcome:8} {took:5.0f} s  "
-              f"{mutant.path}:{mutant.line}  {mutant.what}", flush=True)
-    return {"name": name, "mutants": len(mutants), "killed": killed, "survivors": survivors}
+        return result
+    started = time.monotonic()
+    runner = Runner(copy, tests)
+    try:
+        outcome, baseline, found = trace(runner, copy, modules, tests)
+        if outcome != "passed":
+            print(f"   unmutated tests do not pass ({outcome}); group skipped\n{runner.log.read_text()[-3000:]}",
+                  flush=True)
+            return {**result, "killed": None}
+        everything = [nodeid for _, nodeid in sorted((e["seconds"], n) for n, e in found.items() if n)]
+        slowest = max([e["seconds"] for e in found.values()] or [1.0])
+        print(f"   unmutated run {baseline:.0f} s (traced); slowest test {slowest:.1f} s", flush=True)
+        originals = {path: (copy / path).read_text() for path in modules}
+        for i, mutant in enumerate(mutants, 1):
+            selected = covering(mutant, copy, found)
+            # Generous: on a busy machine a run can take several times as long as the traced one did.
+            selected, timeout = (everything, baseline * 6 + 120) if selected is None else (
+                selected, 6 * sum(found[n]["seconds"] for n in selected) + 120)
+            if not selected:
+                outcome, took = "not run", 0.0
+            else:
+                target = copy / mutant.path
+                target.write_text(mutant.apply(originals[mutant.path]))
+                try:
+                    outcome, took = runner.run(selected, timeout)
+                finally:
+                    target.write_text(originals[mutant.path])
+            if outcome in ("passed", "not run"):
+                mutant.verdict = "no test runs this line" if outcome == "not run" else f"{len(selected)} tests run it"
+                result["survivors"].append(mutant)
+            else:
+                result["killed"] += 1
+                if outcome == "timeout":
+                    mutant.verdict = "timeout"
+                    result["timeouts"].append(mutant)
+            label = {"passed": "SURVIVED", "not run": "UNTESTED"}.get(outcome, outcome)
+            print(f"   [{i}/{len(mutants)}] {label:8} {took:5.1f} s {len(selected):4} tests  "
+                  f"{mutant.path}:{mutant.line}  {mutant.what}", flush=True)
+    finally:
+        runner.close()
+    result["seconds"] = time.monotonic() - started
+    return result
+
+
+def report(results: list[dict], argv: list[str]) -> str:
+    """Markdown: the score table, then every survivor as file:line and the change."""
+    lines = [f"`{' '.join(['bench/mutation.py', *argv])}`", "",
+             "| module group | mutants | killed | score | killed by a timeout | minutes |", "|---|---|---|---|---|---|"]
+    for r in results:
+        score = "skipped" if r["killed"] is None else f"{100 * r['killed'] / max(1, r['mutants']):.0f} %"
+        lines.append(f"| {r['name']} | {r['mutants']} | {r['killed']} | {score} | {len(r['timeouts'])} | "
+                     f"{r['seconds'] / 60:.0f} |")
+    for r in results:
+        if r["survivors"]:
+            lines += ["", f"Survivors, {r['name']}:", ""]
+            lines += [f"- `{m.path}:{m.line}` {m.what} ({m.verdict})" for m in r["survivors"]]
+        if r["timeouts"]:  # a busy machine can make a surviving mutant's run too slow: re-run these to be sure
+            lines += ["", f"Killed by a timeout, {r['name']} (`--survivors-of` re-runs them):", ""]
+            lines += [f"- `{m.path}:{m.line}` {m.what} (timeout)" for m in r["timeouts"]]
+    return "\n".join(lines) + "\n"
 
 
 def _check_import(copy: Path) -> None:
@@ -334,23 +439,24 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=18)
     parser.add_argument("--ref", help="measure a commit (e.g. HEAD~3) instead of the working tree")
     parser.add_argument("--list", action="store_true", help="list the mutants without running anything")
+    parser.add_argument("--out", help="also write the markdown table and survivors to this file")
+    parser.add_argument("--survivors-of", metavar="REPORT",
+                        help="run only the survivors listed in an earlier --out report and count the rest killed "
+                             "(valid when only tests changed since, with the same --max-per-group and --seed)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="mutation-") as scratch:
         copy = Path(scratch)
         copy_tree(copy, args.ref)
         _check_import(copy)
-        results = [run_group(copy, name, args.max_per_group, args.seed, args.list) for name in args.group or GROUPS]
+        only = earlier_survivors(args.survivors_of) if args.survivors_of else None
+        results = [run_group(copy, name, args.max_per_group, args.seed, args.list, only)
+                   for name in args.group or GROUPS]
     if args.list:
         return
-    print("\n| module group | mutants | killed | score |\n|---|---|---|---|")
-    for r in results:
-        score = "skipped" if r["killed"] is None else f"{100 * r['killed'] / max(1, r['mutants']):.0f} %"
-        print(f"| {r['name']} | {r['mutants']} | {r['killed']} | {score} |")
-    for r in results:
-        if r["survivors"]:
-            print(f"\nsurvivors, {r['name']}:")
-            for m in r["survivors"]:
-                print(f"  {m.path}:{m.line}  {m.what}")
+    text = report(results, sys.argv[1:])
+    print("\n" + text)
+    if args.out:
+        Path(args.out).write_text(text)
 
 
 if __name__ == "__main__":
