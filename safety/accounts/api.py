@@ -8,7 +8,6 @@ from ..core.schemas import page_of
 from ..errors import Forbidden, Unauthorized
 from ..extensions import db
 from . import services
-from .models import Role
 from .schemas import (
     LOGIN_EXAMPLE,
     LoginIn,
@@ -64,7 +63,7 @@ class Me(MethodView):
 
 def _require_user_admin():
     actor = current_actor()
-    if not actor.has_role(Role.admin, Role.safety_office):
+    if not services.may_manage_users(actor):
         raise Forbidden()
     return actor
 
@@ -74,7 +73,11 @@ class Users(MethodView):
     @blp.arguments(UserArgs, location="query")
     @blp.response(200, page_of(UserSchema))
     def get(self, args):
-        """Users in the caller's scope (admins and safety offices)"""
+        """Users in the caller's scope
+
+        Admins and safety offices: users with a role in their scope; a principal: the school's safety officers
+        (inspectors) and class teachers, whom they may also create, disable and assign to classes.
+        """
         return paginate(services.visible_users(_require_user_admin(), args), args)
 
     @blp.arguments(UserCreateIn)

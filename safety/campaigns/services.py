@@ -6,7 +6,7 @@ from sqlalchemy import Select, case, literal, select
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
-from ..accounts.scope import Capability, region_ids, require_school, school_ids
+from ..accounts.scope import Capability, class_ids, region_ids, require_school, school_ids, teaches
 from ..audit.services import record
 from ..core.clock import now
 from ..errors import Conflict, Invalid, NotFound
@@ -40,8 +40,9 @@ REPORTABLE = (TaskStatus.open, TaskStatus.overdue, TaskStatus.done)  # done: mor
 def visible_campaigns(actor: User, filters: dict) -> Select:
     """Runs the actor's schools take part in (anchored at or above their region) or anchored in their region."""
     school_region = db.aliased(Region)
+    seen = School.id.in_(school_ids(actor)) | School.id.in_(school_ids(actor, Capability.teach))  # class teachers
     above_seen_schools = select(Region.id).join(school_region, school_region.path.startswith(Region.path)) \
-        .join(School, School.region_id == school_region.id).where(School.id.in_(school_ids(actor)))
+        .join(School, School.region_id == school_region.id).where(seen)
     query = select(Campaign).where(Campaign.region_id.in_(above_seen_schools)
                                    | Campaign.region_id.in_(region_ids(actor)))
     if status := filters.get("status"):
@@ -77,7 +78,8 @@ def scoped_schools(actor: User, filters: dict, capability: Capability = Capabili
 
 def visible_tasks(actor: User, campaign: Campaign, filters: dict) -> Select:
     query = select(CampaignTask).where(CampaignTask.campaign_id == campaign.id,
-                                       CampaignTask.school_id.in_(scoped_schools(actor, filters)))
+                                       CampaignTask.school_id.in_(scoped_schools(actor, filters))
+                                       | CampaignTask.class_id.in_(class_ids(actor)))
     if class_id := filters.get("class_id"):
         query = query.where(CampaignTask.class_id == class_id)
     if key := filters.get("activity"):
@@ -161,14 +163,24 @@ def committee_on_record(school_id: int) -> bool:
         CommitteeMember.role == CommitteeRole.chair).limit(1)) is not None
 
 
+def _reporting_school(actor: User, data: dict) -> School:
+    """The school's managers and inspectors report for it; a class teacher for their own classes only."""
+    if teaches(actor, data.get("class_id")):
+        school_class = db.session.get(SchoolClass, data["class_id"])
+        if school_class.school_id == data["school_id"]:
+            return school_class.school
+    return require_school(actor, data["school_id"], Capability.inspect)
+
+
 def report_activity(actor: User, campaign: Campaign, data: dict) -> CampaignActivity:
     """A school reports an activity of an open campaign with its evidence; its task is done.
 
-    The school's managers and inspectors may report (its safety officer is usually an inspector). Doubts about
+    The school's managers and inspectors may report (its safety officer is usually an inspector), and a class
+    teacher for their own classes. Doubts about
     the evidence (photos used elsewhere, dates outside the campaign, reports long after the fact) are flags for
     the offices, never a rejection.
     """
-    school = require_school(actor, data["school_id"], Capability.inspect)
+    school = _reporting_school(actor, data)
     if campaign.status != CampaignStatus.open:
         raise Conflict(_("This campaign has closed."), code="campaign_closed")
     requirement = _requirement(campaign, data["activity"])

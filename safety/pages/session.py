@@ -101,11 +101,14 @@ def home_for(user: User) -> str:
         return url_for("pages.office_dashboard")
     if (school_id := principal_school_id(user)) is not None:
         return url_for("pages.school_board", school_id=school_id)
+    if user.has_role(Role.class_teacher) and not user.has_role(Role.inspector):
+        return url_for("pages.my_classes")
     return url_for("pages.inspect_home")
 
 
 NAV_DASHBOARD, NAV_QUEUE = _l("Region dashboard"), _l("Escalation queue")
 NAV_SCHOOL, NAV_INSPECT = _l("School board"), _l("Inspections")
+NAV_CLASSES = _l("My classes")
 
 
 def nav_for(user: User) -> list[tuple[str, str]]:
@@ -117,4 +120,6 @@ def nav_for(user: User) -> list[tuple[str, str]]:
         links.append((url_for("pages.school_board", school_id=school_id), str(NAV_SCHOOL)))
     if user.has_role(Role.inspector, Role.principal):
         links.append((url_for("pages.inspect_home"), str(NAV_INSPECT)))
+    if user.has_role(Role.class_teacher, Role.principal):
+        links.append((url_for("pages.my_classes"), str(NAV_CLASSES)))
     return links
