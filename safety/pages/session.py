@@ -108,7 +108,7 @@ def home_for(user: User) -> str:
 
 NAV_DASHBOARD, NAV_QUEUE = _l("Region dashboard"), _l("Escalation queue")
 NAV_SCHOOL, NAV_INSPECT = _l("School board"), _l("Inspections")
-NAV_CLASSES = _l("My classes")
+NAV_CLASSES, NAV_STAFF = _l("My classes"), _l("School staff")
 
 
 def nav_for(user: User) -> list[tuple[str, str]]:
@@ -118,6 +118,7 @@ def nav_for(user: User) -> list[tuple[str, str]]:
                   (url_for("pages.office_queue"), str(NAV_QUEUE))]
     if (school_id := principal_school_id(user)) is not None:
         links.append((url_for("pages.school_board", school_id=school_id), str(NAV_SCHOOL)))
+        links.append((url_for("pages.school_staff", school_id=school_id), str(NAV_STAFF)))
     if user.has_role(Role.inspector, Role.principal):
         links.append((url_for("pages.inspect_home"), str(NAV_INSPECT)))
     if user.has_role(Role.class_teacher, Role.principal):

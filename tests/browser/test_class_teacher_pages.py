@@ -88,3 +88,37 @@ def test_a_class_teacher_does_the_class_campaign_work_on_a_phone(browser, world,
     released()
     page.goto(f"/school/{world.school_a.id}")  # the school's board is not theirs
     expect(page.locator("h1")).to_have_text("404")
+
+
+def test_the_principal_assigns_a_class_teacher_who_then_sees_the_class(browser, world):
+    first = create_class(world.school_a, grade=4, name="1班")
+    second = create_class(world.school_a, grade=4, name="2班")
+    db.session.commit()
+    first_id, second_id, school_id = first.id, second.id, world.school_a.id
+    released()
+
+    page = browser().new_page()
+    log_in(page, "principal_a", PASSWORD)
+    page.click("nav >> text=教职工")
+    expect(page.locator("h1")).to_have_text("教职工")
+    page.click("summary >> text=添加人员")
+    add = page.locator(f"form[action='/school/{school_id}/staff']")
+    add.locator("input[name=display_name]").fill("王老师")
+    add.locator("input[name=username]").fill("wang.laoshi")
+    add.locator("input[name=password]").fill("a-long-enough-pass")
+    add.locator(f"input[name=class_id][value='{first_id}']").check()
+    add.locator("button[type=submit]").click()
+    expect(page.locator("p.note.ok")).to_contain_text("wang.laoshi")
+    row = page.locator("li.staff-row[data-username='wang.laoshi']")
+    expect(row).to_contain_text("4年级1班")
+    row.locator("summary").click()
+    classes = row.locator("form").filter(has=page.locator("input[value=classes]"))
+    classes.locator(f"input[value='{second_id}']").check()
+    classes.locator("button[type=submit]").click()
+    expect(page.locator("li.staff-row[data-username='wang.laoshi']")).to_contain_text("4年级2班")
+    capture(page, "principal-staff")
+
+    teacher = browser(PHONE).new_page()
+    log_in(teacher, "wang.laoshi", "a-long-enough-pass")
+    expect(teacher.locator("section.card h2")).to_have_count(2)
+    expect(teacher.locator("nav")).not_to_contain_text("学校看板")
