@@ -108,7 +108,7 @@ def home_for(user: User) -> str:
 
 NAV_DASHBOARD, NAV_QUEUE = _l("Region dashboard"), _l("Escalation queue")
 NAV_SCHOOL, NAV_INSPECT = _l("School board"), _l("Inspections")
-NAV_CLASSES, NAV_STAFF = _l("My classes"), _l("School staff")
+NAV_CLASSES, NAV_STAFF, NAV_MY_HAZARDS = _l("My classes"), _l("School staff"), _l("My hazards")
 
 
 def nav_for(user: User) -> list[tuple[str, str]]:
@@ -121,6 +121,7 @@ def nav_for(user: User) -> list[tuple[str, str]]:
         links.append((url_for("pages.school_staff", school_id=school_id), str(NAV_STAFF)))
     if user.has_role(Role.inspector, Role.principal):
         links.append((url_for("pages.inspect_home"), str(NAV_INSPECT)))
+        links.append((url_for("pages.my_hazards"), str(NAV_MY_HAZARDS)))
     if user.has_role(Role.class_teacher, Role.principal):
         links.append((url_for("pages.my_classes"), str(NAV_CLASSES)))
     return links
