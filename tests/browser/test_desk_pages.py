@@ -100,8 +100,13 @@ def test_the_schools_points_a_drill_report_and_a_public_report(browser, world):
                                               "buffer": plan_pdf("演练方案", ["一、演练目的"])})
     desk.set_input_files("input[name=photos]", {"name": "drill.jpg", "mimeType": "image/jpeg",
                                                 "buffer": jpeg_bytes(seed=31)})
+    desk.click("summary >> text=需要改进的问题")
+    desk.fill("input[name=improvement_text]", "三楼东侧楼梯疏散指示灯不亮")
+    desk.check("input[name=improvement_action]")
     desk.click("form[action$='/report'] button[type=submit]")
     expect(desk.locator(".photos img")).to_have_count(1)
+    expect(desk.locator("p.note.ok").first).to_have_text("演练记录已提交。")
+    expect(desk.locator("a.hazard-link")).to_have_count(1)  # the improvement, opened as a hazard, linked
     capture(desk, "drill-reported")
     reported = db.session.get(Drill, drill_id)
     assert reported.status == DrillStatus.reported and reported.student_count == 860
