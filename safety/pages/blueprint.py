@@ -70,13 +70,20 @@ def days_late(deadline: datetime | None) -> int:
 def _template_helpers():
     from .security import csrf_token
     return {"asset": asset, "lang_url": lang_url, "csrf_token": csrf_token, "when": when, "days_late": days_late,
-            "current_user": lambda: g.get("actor"), "names": names, "nav_links": _nav_links}
+            "current_user": lambda: g.get("actor"), "names": names, "nav_links": _nav_links,
+            "unread_notifications": _unread_notifications}
 
 
 def _nav_links() -> list[tuple[str, str]]:
     from .session import nav_for
     user = g.get("actor")
     return nav_for(user) if user is not None and request.blueprint == "pages" else []
+
+
+def _unread_notifications() -> int:
+    from ..notifications.services import unread_count
+    user = g.get("actor")
+    return unread_count(user) if user is not None else 0
 
 
 def render_error(status: int, message, headers: dict | None = None):
