@@ -12,7 +12,21 @@ from flask import Flask
 
 def init_pages(app: Flask) -> None:
     """Register the pages blueprint with its views, session settings, security headers and language choice."""
-    from . import auth, campaigns, classes, hazards, inbox, inspector, mine, office, points, receipts, school, staff  # noqa: F401  (routes attach to `bp`)
+    from . import (  # noqa: F401  (routes attach to `bp`)
+        auth,
+        campaigns,
+        classes,
+        hazards,
+        inbox,
+        inspector,
+        mine,
+        office,
+        points,
+        receipts,
+        school,
+        staff,
+        users,
+    )
     from .blueprint import bp
     from .security import init_security
     from .session import init_session
