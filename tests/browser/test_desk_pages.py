@@ -48,7 +48,10 @@ def test_the_queue_shows_an_escalated_hazard_and_an_office_action_changes_it(bro
     extend = page.locator("form[action$='/extend']")
     extend.locator("input[name=deadline]").fill(new_day)
     extend.locator("textarea[name=reason]").fill("需采购新栏杆，等待施工")
+    base = page.url.split("/hazards")[0]
     extend.locator("button[type=submit]").click()
+    expect(page).to_have_url(f"{base}/office/queue")  # back where the office came from
+    page.goto(f"/hazards/{hazard_id}")
     expect(page.locator("ol.history li")).to_have_count(3)  # opened, acknowledged, extended
     capture(page, "hazard-office-actions")
 

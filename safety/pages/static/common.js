@@ -44,3 +44,12 @@ for (const button of document.querySelectorAll('[data-share]')) {
 for (const field of document.querySelectorAll('input[data-select]')) {
   field.addEventListener('focus', () => field.select());
 }
+
+// "Select all" for a list of tick boxes (data-check-all names the boxes' name).
+for (const all of document.querySelectorAll('input[data-check-all]')) {
+  all.addEventListener('change', () => {
+    for (const box of document.querySelectorAll(`input[type="checkbox"][name="${all.dataset.checkAll}"]`)) {
+      box.checked = all.checked;
+    }
+  });
+}
