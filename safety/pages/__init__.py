@@ -13,6 +13,7 @@ from flask import Flask
 def init_pages(app: Flask) -> None:
     """Register the pages blueprint with its views, session settings, security headers and language choice."""
     from . import (  # noqa: F401  (routes attach to `bp`)
+        admin,
         auth,
         campaigns,
         classes,

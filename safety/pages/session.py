@@ -97,7 +97,9 @@ def principal_school_id(user: User) -> int | None:
 
 
 def home_for(user: User) -> str:
-    if user.has_role(Role.admin, Role.safety_office):
+    if user.has_role(Role.admin):
+        return url_for("pages.admin_home")
+    if user.has_role(Role.safety_office):
         return url_for("pages.office_dashboard")
     if (school_id := principal_school_id(user)) is not None:
         return url_for("pages.school_board", school_id=school_id)
@@ -108,12 +110,12 @@ def home_for(user: User) -> str:
 
 NAV_DASHBOARD, NAV_QUEUE = _l("Region dashboard"), _l("Escalation queue")
 NAV_SCHOOL, NAV_INSPECT = _l("School board"), _l("Inspections")
-NAV_USERS = _l("Users")
+NAV_USERS, NAV_ADMIN = _l("Users"), _l("Administration")
 NAV_CLASSES, NAV_STAFF, NAV_MY_HAZARDS = _l("My classes"), _l("School staff"), _l("My hazards")
 
 
 def nav_for(user: User) -> list[tuple[str, str]]:
-    links = []
+    links = [(url_for("pages.admin_home"), str(NAV_ADMIN))] if user.has_role(Role.admin) else []
     if user.has_role(Role.admin, Role.safety_office):
         links += [(url_for("pages.office_dashboard"), str(NAV_DASHBOARD)),
                   (url_for("pages.office_queue"), str(NAV_QUEUE)), (url_for("pages.users"), str(NAV_USERS))]
