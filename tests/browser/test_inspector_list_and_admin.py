@@ -36,5 +36,6 @@ def test_the_administrator_lands_on_the_administration_page(browser, world):
     page = browser().new_page()
     log_in(page, "admin", PASSWORD)
     expect(page.locator("h1")).to_have_text("系统管理")
+    capture(page, "admin-home")
     page.click("a.tile >> text=用户管理")
     expect(page.locator("li.user-row[data-username=principal_c]")).to_be_visible()
