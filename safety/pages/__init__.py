@@ -18,6 +18,7 @@ def init_pages(app: Flask) -> None:
         campaigns,
         classes,
         hazards,
+        imports,
         inbox,
         inspector,
         mine,
