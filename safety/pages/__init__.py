@@ -15,6 +15,7 @@ def init_pages(app: Flask) -> None:
     from . import (  # noqa: F401  (routes attach to `bp`)
         admin,
         auth,
+        calendar,
         campaigns,
         classes,
         hazards,

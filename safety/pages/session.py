@@ -111,6 +111,7 @@ def home_for(user: User) -> str:
 NAV_DASHBOARD, NAV_QUEUE = _l("Region dashboard"), _l("Escalation queue")
 NAV_SCHOOL, NAV_INSPECT = _l("School board"), _l("Inspections")
 NAV_USERS, NAV_ADMIN, NAV_IMPORT = _l("Users"), _l("Administration"), _l("Import")
+NAV_CALENDAR = _l("School calendar")
 NAV_CLASSES, NAV_STAFF, NAV_MY_HAZARDS = _l("My classes"), _l("School staff"), _l("My hazards")
 
 
@@ -119,10 +120,11 @@ def nav_for(user: User) -> list[tuple[str, str]]:
     if user.has_role(Role.admin, Role.safety_office):
         links += [(url_for("pages.office_dashboard"), str(NAV_DASHBOARD)),
                   (url_for("pages.office_queue"), str(NAV_QUEUE)), (url_for("pages.users"), str(NAV_USERS)),
-                  (url_for("pages.import_page"), str(NAV_IMPORT))]
+                  (url_for("pages.import_page"), str(NAV_IMPORT)), (url_for("pages.calendar"), str(NAV_CALENDAR))]
     if (school_id := principal_school_id(user)) is not None:
         links.append((url_for("pages.school_board", school_id=school_id), str(NAV_SCHOOL)))
         links.append((url_for("pages.school_staff", school_id=school_id), str(NAV_STAFF)))
+        links.append((url_for("pages.calendar", school=school_id), str(NAV_CALENDAR)))
     if user.has_role(Role.inspector, Role.principal):
         links.append((url_for("pages.inspect_home"), str(NAV_INSPECT)))
         links.append((url_for("pages.my_hazards"), str(NAV_MY_HAZARDS)))
