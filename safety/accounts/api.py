@@ -5,7 +5,7 @@ from ..core.auth import current_actor, public
 from ..core.pagination import paginate
 from ..core.parsing import Blueprint
 from ..core.schemas import page_of
-from ..errors import Unauthorized
+from ..errors import Forbidden, Unauthorized
 from ..extensions import db
 from . import services
 from .schemas import (
@@ -18,7 +18,6 @@ from .schemas import (
     UserSchema,
     UserUpdateIn,
 )
-from .scope import Capability, require_holding
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Log in, log out, users and roles")
 
@@ -63,7 +62,10 @@ class Me(MethodView):
 
 
 def _require_user_admin():
-    return require_holding(current_actor(), Capability.oversee)
+    actor = current_actor()
+    if not services.may_manage_users(actor):
+        raise Forbidden()
+    return actor
 
 
 @blp.route("/users")
@@ -71,7 +73,11 @@ class Users(MethodView):
     @blp.arguments(UserArgs, location="query")
     @blp.response(200, page_of(UserSchema))
     def get(self, args):
-        """Users in the caller's scope (admins and safety offices)"""
+        """Users in the caller's scope
+
+        Admins and safety offices: users with a role in their scope; a principal: the school's safety officers
+        (inspectors) and class teachers, whom they may also create, disable and assign to classes.
+        """
         return paginate(services.visible_users(_require_user_admin(), args), args)
 
     @blp.arguments(UserCreateIn)

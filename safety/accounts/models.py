@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.models import Timestamped
 from ..core.types import UTCDateTime, enum_column
 from ..extensions import db
-from ..schools.models import Region, School
+from ..schools.models import Region, School, SchoolClass
 
 
 class Role(enum.StrEnum):
@@ -17,6 +17,7 @@ class Role(enum.StrEnum):
     safety_office = "safety_office"
     principal = "principal"
     inspector = "inspector"
+    class_teacher = "class_teacher"  # 班主任: one or more classes of one school (the principal assigns them)
 
 
 class User(Timestamped, db.Model):
@@ -39,16 +40,18 @@ class User(Timestamped, db.Model):
 
 
 class RoleAssignment(db.Model):
-    """One role in one scope. admin: none; principal: a school; office: a region; inspector: either."""
+    """One role in one scope. admin: none; principal: a school; office: a region; inspector: either; class
+    teacher: a class (with its school, so school-wide questions need no join)."""
 
     __tablename__ = "role_assignments"
     __table_args__ = (
-        UniqueConstraint("user_id", "role", "school_id", "region_id"),
+        UniqueConstraint("user_id", "role", "school_id", "region_id", "class_id"),
         CheckConstraint(
-            "(role = 'admin' AND school_id IS NULL AND region_id IS NULL)"
-            " OR (role = 'principal' AND school_id IS NOT NULL AND region_id IS NULL)"
-            " OR (role = 'safety_office' AND region_id IS NOT NULL AND school_id IS NULL)"
-            " OR (role = 'inspector' AND (school_id IS NULL) <> (region_id IS NULL))",
+            "(role = 'admin' AND school_id IS NULL AND region_id IS NULL AND class_id IS NULL)"
+            " OR (role = 'principal' AND school_id IS NOT NULL AND region_id IS NULL AND class_id IS NULL)"
+            " OR (role = 'safety_office' AND region_id IS NOT NULL AND school_id IS NULL AND class_id IS NULL)"
+            " OR (role = 'inspector' AND (school_id IS NULL) <> (region_id IS NULL) AND class_id IS NULL)"
+            " OR (role = 'class_teacher' AND school_id IS NOT NULL AND class_id IS NOT NULL AND region_id IS NULL)",
             name="scope_fits_role"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,10 +59,12 @@ class RoleAssignment(db.Model):
     role: Mapped[Role] = mapped_column(enum_column(Role))
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("school_classes.id", ondelete="CASCADE"), index=True)
 
     user: Mapped[User] = relationship(back_populates="roles")
     school: Mapped[School | None] = relationship(lazy="joined")
     region: Mapped[Region | None] = relationship(lazy="joined")
+    school_class: Mapped[SchoolClass | None] = relationship(lazy="joined")
 
 
 class ApiToken(Timestamped, db.Model):

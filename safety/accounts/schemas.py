@@ -20,6 +20,7 @@ class RoleAssignmentSchema(ma.Schema):
     region_id = ma.fields.Integer(allow_none=True)
     region_code = ma.fields.Function(lambda a: a.region.code if a.region else None, allow_none=True,
                                      metadata={"type": "string"})
+    class_id = ma.fields.Integer(allow_none=True, metadata={"description": "班主任的班级（class_teacher）"})
 
 
 class RoleAssignmentIn(StrictSchema):
@@ -28,6 +29,7 @@ class RoleAssignmentIn(StrictSchema):
     school_code = ma.fields.String(validate=validate.Length(max=32))
     region_id = IdField()
     region_code = ma.fields.String(validate=validate.Length(max=32))
+    class_id = IdField(metadata={"description": "class_teacher: the class (its school is implied)"})
 
 
 class UserSchema(ma.Schema):
@@ -80,5 +82,6 @@ class MeUpdateIn(StrictSchema):
 
 class UserArgs(PageArgs):
     q = ma.fields.String(validate=validate.Length(max=64))
+    school_id = IdField(metadata={"description": "只列出在该校有角色的用户"})
     role = ma.fields.Enum(Role, by_value=True)
     active = ma.fields.Boolean()

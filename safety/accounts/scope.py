@@ -12,7 +12,7 @@ from sqlalchemy import Select, false, or_, select
 
 from ..errors import Forbidden, NotFound
 from ..extensions import db
-from ..schools.models import Region, School
+from ..schools.models import Region, School, SchoolClass
 from .models import Role, RoleAssignment, User
 
 
@@ -21,6 +21,7 @@ class Capability(enum.StrEnum):
     inspect = "inspect"    # scan points and submit inspections
     manage = "manage"      # run the school: points, classes, hazards, drills, campaign reports
     oversee = "oversee"    # an office's powers: escalation actions, verification of major hazards
+    teach = "teach"        # a class teacher's: the campaign work of their own classes, nothing else of the school
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -28,6 +29,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.safety_office: frozenset(Capability),
     Role.principal: frozenset({Capability.view, Capability.inspect, Capability.manage}),
     Role.inspector: frozenset({Capability.view, Capability.inspect}),
+    Role.class_teacher: frozenset({Capability.teach}),
 }
 
 
@@ -118,3 +120,37 @@ def people_at_schools(role: Role, level=None, through_regions: bool = True) -> S
     if level is not None:
         through_region = through_region.where(office_region.level == level)
     return direct.union_all(through_region) if through_regions else direct
+
+
+# --- class teachers (班主任): scoped to classes, not schools -------------------------------------------------
+# A class teacher holds `teach` at the school of each class they teach and nothing else there: every
+# school-wide read (`school_ids(actor, view)`) stays empty for them. Class-level work (a class's campaign
+# tasks, its parent letter, its roster) goes through `class_ids`: the classes they teach, and every class of
+# a school where the actor holds a school-level assignment with `manage` (its principal). Offices manage
+# schools from a region and are left out on purpose: rosters carry children's names, which stay in the school.
+
+def class_ids(actor: User) -> Select:
+    """A sub-select of the ids of the classes whose class-level work the actor may do."""
+    taught = [a.class_id for a in actor.roles if a.role == Role.class_teacher]
+    school_level = [a.school_id for a in actor.roles
+                    if a.school_id and a.class_id is None and Capability.manage in ROLE_CAPABILITIES[a.role]]
+    conditions = []
+    if taught:
+        conditions.append(SchoolClass.id.in_(taught))
+    if school_level:
+        conditions.append(SchoolClass.school_id.in_(school_level))
+    return select(SchoolClass.id).where(or_(*conditions) if conditions else false())
+
+
+def teaches(actor: User, class_id: int | None) -> bool:
+    """Whether the class is one of the actor's own as its class teacher."""
+    return class_id is not None and any(a.role == Role.class_teacher and a.class_id == class_id for a in actor.roles)
+
+
+def require_class(actor: User, class_id: int) -> SchoolClass:
+    """Load a class through `class_ids`: anyone else's class is 404."""
+    found = db.session.scalar(select(SchoolClass).where(SchoolClass.id == class_id,
+                                                        SchoolClass.id.in_(class_ids(actor))))
+    if found is None:
+        raise NotFound()
+    return found

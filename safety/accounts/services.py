@@ -13,7 +13,7 @@ from ..core.auth import new_token
 from ..core.clock import now
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
-from ..schools.models import Region, School
+from ..schools.models import Region, School, SchoolClass
 from .models import ApiToken, Role, RoleAssignment, User
 from .passwords import check_policy, hash_password, verify_password
 from .scope import Capability, is_admin, may, may_region, region_ids, school_ids
@@ -75,15 +75,29 @@ def revoke_all_tokens(user: User) -> int:
 
 # --- user administration -------------------------------------------------------------------------------
 
+# What a principal may grant at their own school: its safety officer (an inspector) and its class teachers.
+SCHOOL_STAFF_ROLES = (Role.inspector, Role.class_teacher)
+
+
+def may_manage_users(actor: User) -> bool:
+    """Admins and offices manage users in their scope; a principal manages their school's staff."""
+    return actor.has_role(Role.admin, Role.safety_office, Role.principal)
+
+
 def visible_users(actor: User, filters: dict) -> Select:
-    """Admins see every user; an office sees users holding a role in its region's schools or regions."""
+    """Admins see every user; an office sees users holding a role in its region's schools or regions; a principal
+    sees the users holding a school-staff role at their school."""
     query = select(User)
     if not is_admin(actor):
         in_scope = exists().where(
             RoleAssignment.user_id == User.id,
             RoleAssignment.school_id.in_(school_ids(actor, Capability.oversee))
-            | RoleAssignment.region_id.in_(region_ids(actor, Capability.oversee)))
+            | RoleAssignment.region_id.in_(region_ids(actor, Capability.oversee))
+            | (RoleAssignment.school_id.in_(school_ids(actor, Capability.manage))
+               & RoleAssignment.role.in_(SCHOOL_STAFF_ROLES)))
         query = query.where(in_scope)
+    if school_id := filters.get("school_id"):
+        query = query.where(exists().where(RoleAssignment.user_id == User.id, RoleAssignment.school_id == school_id))
     if q := filters.get("q"):
         query = query.where(User.username.contains(q, autoescape=True) | User.display_name.contains(q, autoescape=True))
     if (active := filters.get("active")) is not None:
@@ -101,7 +115,10 @@ def get_visible_user(actor: User, user_id: int) -> User:
 
 
 def _resolve_scope(role: Role, school_code: str | None, region_code: str | None,
-                   school_id: int | None = None, region_id: int | None = None) -> RoleAssignment:
+                   school_id: int | None = None, region_id: int | None = None,
+                   class_id: int | None = None) -> RoleAssignment:
+    if role == Role.class_teacher or class_id is not None:
+        return _class_assignment(role, class_id, school_code or school_id or region_code or region_id)
     school = region = None
     if school_code or school_id:
         school = db.session.scalar(select(School).where(
@@ -121,9 +138,20 @@ def _resolve_scope(role: Role, school_code: str | None, region_code: str | None,
     return RoleAssignment(role=role, school=school, region=region)
 
 
+def _class_assignment(role: Role, class_id: int | None, other_scope) -> RoleAssignment:
+    """A class teacher's scope is one class (its school follows from it), and only theirs is a class."""
+    if role != Role.class_teacher or class_id is None or other_scope:
+        raise Invalid(fields={"role": [_("This role needs a different scope (%(role)s).", role=role.value)]})
+    school_class = db.session.get(SchoolClass, class_id)
+    if school_class is None:
+        raise Invalid(fields={"class_id": [_("No such class.")]})
+    return RoleAssignment(role=role, school_id=school_class.school_id, school=school_class.school,
+                          class_id=school_class.id, school_class=school_class)
+
+
 def _assignment_from(data: dict) -> RoleAssignment:
     return _resolve_scope(Role(data["role"]), data.get("school_code"), data.get("region_code"),
-                          data.get("school_id"), data.get("region_id"))
+                          data.get("school_id"), data.get("region_id"), data.get("class_id"))
 
 
 def _check_may_grant(actor: User, assignment: RoleAssignment) -> None:
@@ -133,7 +161,8 @@ def _check_may_grant(actor: User, assignment: RoleAssignment) -> None:
     if assignment.role == Role.admin:
         raise Forbidden()
     if assignment.school is not None:
-        allowed = may(actor, Capability.oversee, assignment.school.id)
+        allowed = may(actor, Capability.oversee, assignment.school.id) or (
+            assignment.role in SCHOOL_STAFF_ROLES and may(actor, Capability.manage, assignment.school.id))
     else:
         allowed = may_region(actor, Capability.oversee, assignment.region.id)
     if not allowed:
@@ -162,11 +191,22 @@ def create_user(actor: User | None, *, username: str, password: str, roles: list
 
 def _describe(a: RoleAssignment) -> str:
     scope = a.school.code if a.school else a.region.code if a.region else "*"
+    if a.class_id:
+        scope = f"{scope}/class:{a.class_id}"
     return f"{a.role.value}@{scope}"
+
+
+def _check_may_manage(actor: User, user: User) -> None:
+    """Another user's password, account or roles: only whoever may grant every role they hold."""
+    if user.id != actor.id:
+        for assignment in user.roles:
+            _check_may_grant(actor, assignment)
 
 
 def update_user(actor: User, user: User, changes: dict) -> User:
     """Change profile fields, password, active flag or roles; disabling revokes every token at once."""
+    if set(changes) & {"password", "active", "roles", "email", "phone"}:
+        _check_may_manage(actor, user)
     for field in ("display_name", "email", "phone", "locale"):
         if field in changes:
             setattr(user, field, changes[field])

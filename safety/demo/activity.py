@@ -68,19 +68,36 @@ def build_points(rng: random.Random) -> int:
     """15–40 points per school across the categories that school has."""
     count = 0
     for school in db.session.scalars(select(School).order_by(School.code)):
-        categories = _categories(school)
+        categories, taken = _categories(school), set()
         target = rng.randint(15, 40)
         for n in range(target):
             category = categories[n % len(categories)]
             prefix, frequency, names = POINT_KINDS[category]
             zh, en = names[(n // len(categories)) % len(names)]
             fields = {"b": "AB"[n % 2], "f": n // len(categories) + 1, "n": n // len(categories) + 1}
-            code = f"{'AB'[n % 2]}-{fields['f']}F-{prefix}-{n + 1:02d}"
-            create_point(None, school, {"code": code, "name_zh": zh.format(**fields), "name_en": en.format(**fields),
+            name_zh, name_en = _unique(zh.format(**fields), en.format(**fields), taken)
+            create_point(None, school, {"code": _code(zh, fields, prefix, n), "name_zh": name_zh, "name_en": name_en,
                                         "category": category, "frequency": frequency,
-                                        "location": f"{zh.format(**fields)}（演示）"})
+                                        "location": f"{name_zh}（演示）"})
             count += 1
     return count
+
+
+def _code(zh: str, fields: dict, prefix: str, n: int) -> str:
+    """A code says where a point is only as far as its name does: a floor of a building, a building, or the
+    site (S): no "back gate" coded to the fourth floor of block B."""
+    place = f"{fields['b']}-{fields['f']}F" if "{f}" in zh else fields["b"] if "{b}" in zh else "S"
+    return f"{place}-{prefix}-{n + 1:02d}"
+
+
+def _unique(zh: str, en: str, taken: set[str]) -> tuple[str, str]:
+    """The second 校门口 of a school is 校门口（2）: no two points of a school share a name."""
+    number, name_zh, name_en = 1, zh, en
+    while name_zh in taken:
+        number += 1
+        name_zh, name_en = f"{zh}（{number}）", f"{en} ({number})"
+    taken.add(name_zh)
+    return name_zh, name_en
 
 
 def scene_photo(rng: random.Random, caption: str) -> bytes:

@@ -217,6 +217,14 @@ def acknowledge(actor: User, hazard: Hazard, note: str = "") -> Hazard:
     return hazard
 
 
+def acknowledge_many(actor: User, hazard_ids: list[int], note: str = "") -> list[Hazard]:
+    """The queue's bulk action: acknowledge every listed hazard not yet acknowledged, all or none (one refusal,
+    such as another school's hazard (404) or another level's (403), stops the lot and the request rolls back)."""
+    from ..hazards.services import get_hazard
+    hazards = [get_hazard(actor, hazard_id) for hazard_id in dict.fromkeys(hazard_ids)]
+    return [acknowledge(actor, hazard, note) for hazard in hazards if hazard.acknowledged_at is None]
+
+
 def extend(actor: User, hazard: Hazard, deadline: datetime, reason: str) -> Hazard:
     """A later deadline, for a reason: at most `max_extension_days` after the current deadline, at most
     `max_extensions` times."""

@@ -76,6 +76,7 @@ class HazardArgs(PageArgs):
     source = ma.fields.Enum(HazardSource, by_value=True)
     overdue = ma.fields.Boolean()
     open = ma.fields.Boolean()
+    mine = ma.fields.Boolean(metadata={"description": "只列出指派给我的隐患（我的隐患）"})
     since = ma.fields.AwareDateTime()
     until = ma.fields.AwareDateTime()
     sort = ma.fields.String(validate=validate.OneOf(SORTS), metadata={

@@ -54,6 +54,8 @@ def visible_hazards(actor: User, filters: dict) -> Select:
     for field in ("school_id", "point_id", "level", "category", "source"):
         if (value := filters.get(field)) is not None:
             query = query.where(getattr(Hazard, field) == value)
+    if filters.get("mine"):
+        query = query.where(Hazard.assignee_id == actor.id)
     if statuses := filters.get("status"):
         query = query.where(Hazard.status.in_(statuses))
     if grade := filters.get("severity"):

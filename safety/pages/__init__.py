@@ -12,7 +12,26 @@ from flask import Flask
 
 def init_pages(app: Flask) -> None:
     """Register the pages blueprint with its views, session settings, security headers and language choice."""
-    from . import auth, campaigns, documents, hazards, inspector, office, receipts, rounds, school  # noqa: F401
+    from . import (  # noqa: F401  (routes attach to `bp`)
+        admin,
+        auth,
+        calendar,
+        campaigns,
+        classes,
+        documents,
+        hazards,
+        imports,
+        inbox,
+        inspector,
+        mine,
+        office,
+        points,
+        receipts,
+        rounds,
+        school,
+        staff,
+        users,
+    )
     from .blueprint import bp
     from .security import init_security
     from .session import init_session

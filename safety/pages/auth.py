@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 
 from flask import current_app, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..accounts import services as accounts
@@ -68,6 +70,19 @@ def logout():
 def offline():
     """Shown by the service worker for a page that was never opened while online."""
     return render_template("pages/offline.html", hide_nav=True)
+
+
+@bp.route("/manifest.webmanifest")
+def web_manifest():
+    """What "add to home screen" installs: the app's name, icons and start page, in the chosen language."""
+    icon = [{"src": asset(f"icon-{n}.png"), "sizes": f"{n}x{n}", "type": "image/png", "purpose": "any"}
+            for n in (192, 512)]
+    icon.append({"src": asset("icon-maskable-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "maskable"})
+    manifest = {"name": _("Campus safety inspection"), "short_name": _("Campus safety"), "lang": str(get_locale()),
+                "start_url": "/", "scope": "/", "display": "standalone", "background_color": "#f3f5f8",
+                "theme_color": "#12355b", "icons": icon}
+    return current_app.response_class(json.dumps(manifest, ensure_ascii=False), mimetype="application/manifest+json",
+                                      headers={"Cache-Control": "no-cache"})
 
 
 @bp.route("/sw.js")

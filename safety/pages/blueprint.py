@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, g, render_template, request, url_for
 from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from ..core.clock import now
@@ -59,6 +60,11 @@ def when(value: datetime | None, with_time: bool = True) -> str:
     return format_datetime(value, "yyyy-MM-dd HH:mm") if with_time else format_date(value, "yyyy-MM-dd")
 
 
+def last_day(end: datetime | None) -> str:
+    """The last local day before an exclusive end (a window ending at midnight after 11-30 shows 11-30)."""
+    return "—" if end is None else when(end - timedelta(microseconds=1), False)
+
+
 def days_late(deadline: datetime | None) -> int:
     """Whole days past a deadline (0 when not yet due)."""
     if deadline is None or deadline >= now():
@@ -69,14 +75,22 @@ def days_late(deadline: datetime | None) -> int:
 @bp.app_context_processor
 def _template_helpers():
     from .security import csrf_token
-    return {"asset": asset, "lang_url": lang_url, "csrf_token": csrf_token, "when": when, "days_late": days_late,
-            "current_user": lambda: g.get("actor"), "names": names, "nav_links": _nav_links}
+    return {"asset": asset, "lang_url": lang_url, "csrf_token": csrf_token, "when": when, "last_day": last_day,
+            "days_late": days_late,
+            "current_user": lambda: g.get("actor"), "names": names, "nav_links": _nav_links,
+            "unread_notifications": _unread_notifications}
 
 
 def _nav_links() -> list[tuple[str, str]]:
     from .session import nav_for
     user = g.get("actor")
     return nav_for(user) if user is not None and request.blueprint == "pages" else []
+
+
+def _unread_notifications() -> int:
+    from ..notifications.services import unread_count
+    user = g.get("actor")
+    return unread_count(user) if user is not None else 0
 
 
 def render_error(status: int, message, headers: dict | None = None):
@@ -96,4 +110,5 @@ def _page_api_error(error: ApiError):
 def _page_http_error(error: HTTPException):
     db.session.rollback()
     status = error.code or 500
-    return render_error(status, _MESSAGES.get(status, error.description))
+    # Werkzeug's own descriptions are English developer text: a page says it plainly, in the user's language.
+    return render_error(status, _MESSAGES.get(status) or _("This page could not be shown."))

@@ -45,8 +45,10 @@ def hbars(bars: Sequence[Bar], *, title: str, percent: bool = False, empty: str 
     top = 100.0 if percent else max([b.value or 0 for b in bars] + [1])
     row = 42
     height = row * len(bars) + 2
-    parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="100%" role="img">',
-             f"<title>{escape(title)}</title>"]
+    # A chart of links is a group of them (an image may not hold controls); one without links is an image.
+    role = "group" if any(b.href for b in bars) else "img"
+    parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="100%" role="{role}" '
+             f'aria-label="{escape(title)}">', f"<title>{escape(title)}</title>"]
     for index, bar in enumerate(bars):
         y = index * row
         figure = no_data if bar.value is None else (f"{bar.value:g}%" if percent else f"{bar.value:g}")

@@ -22,9 +22,10 @@ from ..escalations.policy import policy as escalation_policy
 from ..escalations.schemas import EscalationActionIn
 from ..extensions import db
 from ..hazards import services as hazards
-from ..hazards.models import Hazard
+from ..hazards.models import Hazard, HazardStatus
 from ..hazards.policy import LIFECYCLE
 from ..hazards.schemas import AssignIn, DismissIn, FiveFixedIn, NoteIn, RectifyIn, ReopenIn, VerifyIn
+from ..hazards.verifiers import verifiers
 from ..notices import render as notice_render
 from . import forms, names
 from .auth import safe_next
@@ -45,7 +46,9 @@ def abilities(user: User, hazard: Hazard) -> dict[str, bool]:
     return {
         "assign": manage and allowed("assign"),
         "start": works_on_it and allowed("start"),
-        "five_fixed": works_on_it and hazard.is_open and hazard.grade == Grade.major,
+        # Once rectified and awaiting verification, the plan is history: shown, not editable.
+        "five_fixed": works_on_it and hazard.is_open and hazard.grade == Grade.major
+        and hazard.status != HazardStatus.awaiting_verification,
         "rectify": works_on_it and allowed("rectify"),
         "verify": verifier and allowed("accept") and hazard.rectifier_id != user.id,
         "dismiss": manage and allowed("dismiss"),
@@ -71,6 +74,7 @@ def hazard_page(hazard_id, error: ApiError | None = None, status: int = 200):
     rules = escalation_policy()
     return render_template(
         "pages/hazard.html", hazard=hazard, school=hazard.school, can=abilities(user, hazard),
+        verifiers=verifiers(hazard),
         assignees=assignees(hazard), error=error, form=request.form, moment=now(),
         extend_dates=_extend_dates(hazard, rules["max_extension_days"]),
         max_extension_days=rules["max_extension_days"], extensions_left=rules["max_extensions"] - hazard.extensions,

@@ -6,20 +6,23 @@ and is sent exactly once (its client_uuid) when the connection returns.
 """
 from __future__ import annotations
 
-from flask import g, render_template, session
+from flask import g, render_template, request, session
 from sqlalchemy import select
 
 from ..accounts.scope import Capability, may, school_ids
 from ..core.clock import now
+from ..core.pagination import paginate
 from ..errors import NotFound
 from ..extensions import db
 from ..points.models import Point
-from ..points.services import get_point, point_by_token, scan_result
+from ..points.services import get_point, point_by_token, scan_result, visible_points
+from ..schools.models import School
 from .blueprint import bp
 from .session import current_user, login_required
 
 OFFLINE_CACHE = {"X-Offline-Cache": "yes"}  # the service worker keeps a copy of these pages for offline use
-MAX_LISTED_POINTS = 300
+POINTS_PER_PAGE = 30
+MAX_SCHOOLS = 500  # a city's inspector picks from its schools; more would need a search of its own
 
 
 def _live_point(qr_token: str) -> Point:
@@ -78,11 +81,17 @@ def public_report(qr_token):
 @bp.route("/inspect")
 @login_required
 def inspect_home():
-    """The inspector's points, overdue first, and what is still queued on this phone."""
+    """The inspector's points, overdue first, searchable and by school, a page at a time; and what is still
+    queued on this phone."""
     user = current_user()
-    points = db.session.scalars(
-        select(Point).where(Point.school_id.in_(school_ids(user, Capability.inspect)), Point.retired_at.is_(None))
+    q, school_id = (request.args.get("q") or "").strip()[:64], request.args.get("school", type=int)
+    page = max(1, request.args.get("page", 1, type=int))
+    schools = db.session.scalars(select(School).where(School.id.in_(school_ids(user, Capability.inspect)))
+                                 .order_by(School.name_zh).limit(MAX_SCHOOLS)).all()
+    query = visible_points(user, {"q": q or None, "school_id": school_id}) \
+        .where(Point.school_id.in_(school_ids(user, Capability.inspect))).order_by(None) \
         .order_by(Point.next_due_at.is_(None), Point.next_due_at, Point.school_id, Point.code)
-        .limit(MAX_LISTED_POINTS)).all()
-    return render_template("pages/inspect_home.html", points=points, moment=now(), auth=_phone_auth(),
-                           phone=True), 200, OFFLINE_CACHE
+    found = paginate(query, {"page": page, "per_page": POINTS_PER_PAGE})
+    return render_template("pages/inspect_home.html", points=found["items"], total=found["total"], page=page,
+                           pages=max(1, -(-found["total"] // POINTS_PER_PAGE)), q=q, school_id=school_id,
+                           schools=schools, moment=now(), auth=_phone_auth(), phone=True), 200, OFFLINE_CACHE

@@ -1,7 +1,7 @@
 """The safety office's desk: the region dashboard (city → district → school), the escalation queue, exports."""
 from __future__ import annotations
 
-from flask import Response, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from ..imports.services import to_csv
 from ..schools.models import Region, RegionLevel, School
 from ..schools.services import visible_regions
 from . import campaigns, charts, figures, forms
+from .auth import safe_next
 from .blueprint import bp
 from .charts import Bar
 from .school import ledger_response
@@ -82,6 +83,22 @@ def office_queue():
     return render_template("pages/office_queue.html", rows=rows, schools=schools, counts=counts, args=args,
                            districts=districts, page_links=page_links, here=request.full_path.rstrip("?"),
                            my_levels=escalations.levels_acted_on(user))
+
+
+@bp.route("/office/queue/acknowledge", methods=["POST"])
+@login_required
+def office_queue_acknowledge():
+    """Acknowledge the ticked hazards at once; back to the same view of the queue."""
+    user = current_user()
+    require_office(user)
+    ids = [int(value) for value in request.form.getlist("hazard_id") if value.isdigit()]
+    back = safe_next(request.form.get("next")) or url_for("pages.office_queue")
+    if not ids:
+        flash(_("Tick the hazards to acknowledge first."), "warn")
+        return redirect(back, 303)
+    done = escalations.acknowledge_many(user, ids)
+    flash(_("%(n)s hazards acknowledged.", n=len(done)), "ok")
+    return redirect(back, 303)
 
 
 @bp.route("/office/ledger.xlsx")

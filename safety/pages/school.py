@@ -1,7 +1,8 @@
 """The principal's board: a school's open hazards, drills, points and downloads (offices see it by drilling down)."""
 from __future__ import annotations
 
-from flask import Response, redirect, render_template, request, send_file, url_for
+from flask import Response, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
@@ -150,10 +151,13 @@ def drill_report(drill_id):
         data["photo_ids"] = forms.uploaded_photos(user)
         if (plan := request.files.get("plan")) and plan.filename:
             drills.attach_plan(user, drill, plan.filename, plan.read())
-        drills.report(user, drill, data)
+        _reported, opened = drills.report(user, drill, data)
     except ApiError as error:
         db.session.rollback()
         return drill_page(drill_id, error=error, status=error.status)
+    flash(_("The drill report was saved."), "ok")
+    if opened:  # the page lists the improvements, each with a link to its hazard
+        flash(_("%(n)s improvements were opened as hazards; their links are under the report.", n=len(opened)), "ok")
     return redirect(url_for("pages.drill_page", drill_id=drill.id), 303)
 
 

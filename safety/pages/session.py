@@ -97,27 +97,40 @@ def principal_school_id(user: User) -> int | None:
 
 
 def home_for(user: User) -> str:
-    if user.has_role(Role.admin, Role.safety_office):
+    if user.has_role(Role.admin):
+        return url_for("pages.admin_home")
+    if user.has_role(Role.safety_office):
         return url_for("pages.office_dashboard")
     if (school_id := principal_school_id(user)) is not None:
         return url_for("pages.school_board", school_id=school_id)
+    if user.has_role(Role.class_teacher) and not user.has_role(Role.inspector):
+        return url_for("pages.my_classes")
     return url_for("pages.inspect_home")
 
 
 NAV_DASHBOARD, NAV_QUEUE = _l("Region dashboard"), _l("Escalation queue")
 NAV_SCHOOL, NAV_INSPECT = _l("School board"), _l("Inspections")
+NAV_USERS, NAV_ADMIN, NAV_IMPORT = _l("Users"), _l("Administration"), _l("Import")
+NAV_CALENDAR = _l("School calendar")
+NAV_CLASSES, NAV_STAFF, NAV_MY_HAZARDS = _l("My classes"), _l("School staff"), _l("My hazards")
 NAV_ROUNDS = _l("Rounds")
 
 
 def nav_for(user: User) -> list[tuple[str, str]]:
-    links = []
+    links = [(url_for("pages.admin_home"), str(NAV_ADMIN))] if user.has_role(Role.admin) else []
     if user.has_role(Role.admin, Role.safety_office):
         links += [(url_for("pages.office_dashboard"), str(NAV_DASHBOARD)),
-                  (url_for("pages.office_queue"), str(NAV_QUEUE))]
+                  (url_for("pages.office_queue"), str(NAV_QUEUE)), (url_for("pages.users"), str(NAV_USERS)),
+                  (url_for("pages.import_page"), str(NAV_IMPORT)), (url_for("pages.calendar"), str(NAV_CALENDAR))]
     if (school_id := principal_school_id(user)) is not None:
         links.append((url_for("pages.school_board", school_id=school_id), str(NAV_SCHOOL)))
+        links.append((url_for("pages.school_staff", school_id=school_id), str(NAV_STAFF)))
+        links.append((url_for("pages.calendar", school=school_id), str(NAV_CALENDAR)))
     if user.has_role(Role.inspector, Role.principal):
         links.append((url_for("pages.inspect_home"), str(NAV_INSPECT)))
+        links.append((url_for("pages.my_hazards"), str(NAV_MY_HAZARDS)))
+    if user.has_role(Role.class_teacher, Role.principal):
+        links.append((url_for("pages.my_classes"), str(NAV_CLASSES)))
     office = user.has_role(Role.admin, Role.safety_office)
     links.append((url_for("pages.office_rounds" if office else "pages.rounds_today"), str(NAV_ROUNDS)))
     return links

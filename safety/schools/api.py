@@ -5,13 +5,15 @@ from ..core.auth import current_actor
 from ..core.pagination import paginate
 from ..core.parsing import Blueprint
 from ..core.schemas import PageArgs, page_of
-from . import services
+from . import rosters, services
 from .schemas import (
     ClassIn,
     ClassSchema,
     ClassUpdateIn,
     RegionIn,
     RegionSchema,
+    RosterIn,
+    RosterSchema,
     SchoolArgs,
     SchoolIn,
     SchoolSchema,
@@ -109,3 +111,25 @@ class ClassDetail(MethodView):
         services.remove_class(services.get_class(current_actor(), class_id, Capability.manage))
 
 
+
+
+@blp.route("/classes/<int:class_id>/roster")
+class ClassRoster(MethodView):
+    @blp.response(200, RosterSchema)
+    def get(self, class_id):
+        """班级花名册：仅本班班主任和本校校长可见
+
+        The class's roster (花名册), in order. Names stay in the school: offices get 404.
+        """
+        school_class, entries = rosters.roster_of(current_actor(), class_id)
+        return {"class_id": school_class.id, "students": entries}
+
+    @blp.arguments(RosterIn)
+    @blp.response(200, RosterSchema)
+    def put(self, data, class_id):
+        """导入班级花名册（整体替换）
+
+        Replace the class's roster with these students; parent receipts are matched against it by name or number.
+        """
+        entries = rosters.replace_roster(current_actor(), class_id, data["students"])
+        return {"class_id": class_id, "students": entries}

@@ -83,3 +83,16 @@ class SchoolClass(Timestamped, db.Model):
     student_count: Mapped[int] = mapped_column(Integer, default=0)
 
     school: Mapped[School] = relationship(back_populates="classes")
+
+
+class RosterEntry(db.Model):
+    """One student of a class's roster (花名册), imported by the school so a class teacher can see whose parents
+    have confirmed a letter. Names stay in the school: only its principal and the class's teacher read them."""
+
+    __tablename__ = "class_roster"
+    __table_args__ = (UniqueConstraint("class_id", "position"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("school_classes.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(64))
+    student_no: Mapped[str] = mapped_column(String(32), default="")

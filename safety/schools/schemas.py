@@ -91,3 +91,18 @@ class ClassIn(StrictSchema):
 class ClassUpdateIn(StrictSchema):
     name = ma.fields.String(validate=validate.Length(min=1, max=50))
     student_count = ma.fields.Integer(validate=validate.Range(min=0, max=200))
+
+
+class RosterStudent(StrictSchema):
+    student_no = ma.fields.String(load_default="", validate=validate.Length(max=32),
+                                  metadata={"description": "学号（可选）"})
+    name = ma.fields.String(required=True, validate=validate.Length(min=1, max=64), metadata={"description": "姓名"})
+
+
+class RosterIn(StrictSchema):
+    students = ma.fields.List(ma.fields.Nested(RosterStudent), required=True, validate=validate.Length(max=120))
+
+
+class RosterSchema(ma.Schema):
+    class_id = ma.fields.Integer()
+    students = ma.fields.List(ma.fields.Nested(RosterStudent))

@@ -16,7 +16,7 @@ def test_login_returns_a_bearer_token_that_opens_me(client, world):
     body = response.json
     assert body["token_type"] == "Bearer" and body["expires_in"] == 12 * 3600
     assert body["user"]["roles"] == [{"role": "principal", "school_id": world.school_a.id, "school_code": "SA",
-                                      "region_id": None, "region_code": None}]
+                                      "region_id": None, "region_code": None, "class_id": None}]
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {body['access_token']}"})
     assert me.status_code == 200 and me.json["username"] == "principal_a"
 

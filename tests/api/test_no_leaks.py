@@ -10,10 +10,10 @@ import pytest
 from safety.extensions import db
 from tests.api.test_inspections import submission
 from tests.documents.support import sign
-from tests.factories import answers, create_class, create_point, jpeg_bytes, upload_photo
+from tests.factories import answers, create_class, create_point, create_user, jpeg_bytes, upload_photo
 
 MARKERS = ("SC-SECRET", "乙区保密点位", "保密隐患描述")
-ROLES = ["principal_a", "officer_a", "office_a", "district_inspector_a", "principal_b"]
+ROLES = ["principal_a", "officer_a", "office_a", "district_inspector_a", "principal_b", "class_teacher_a"]
 # Routes whose parameter is not an object of a school (or whose answer is a fixed document).
 NOT_SCHOOL_DATA = {"/api/v1/docs/assets/<path:filename>"}
 # Shared things (system checklists, a city-wide campaign, definitions), lists, and the parent's public letter page.
@@ -22,9 +22,11 @@ SHARED = {"template_id", "version_id", "kind", "fmt", "campaign_id", "definition
 
 @pytest.fixture
 def secret(client, world):
-    """School C with a point, an inspection with a photo, a hazard, a class: all marked."""
+    """School C with a point, an inspection with a photo, a hazard, a class with its roster: all marked."""
+    from safety.schools.models import RosterEntry
     point = create_point(world.school_c, code="SC-SECRET-01", name_zh="乙区保密点位")
     school_class = create_class(world.school_c, grade=7, name="保密班")
+    db.session.add(RosterEntry(class_id=school_class.id, position=0, name="SC-SECRET 学生"))
     db.session.commit()
     headers = world.headers("principal_c")
     photo = upload_photo(client, headers, jpeg_bytes(seed=99)).json
@@ -151,8 +153,20 @@ def _fill(rule, ids):
     return re.sub(r"<([^>]+)>", value, rule.rule)
 
 
+@pytest.fixture
+def class_teacher(world):
+    """A class teacher (班主任) of a class of school A: they see even less than its principal."""
+    from safety.accounts.models import Role, RoleAssignment
+    teacher = create_user(username="class_teacher_a")
+    own = create_class(world.school_a, grade=3, name="甲班")
+    teacher.roles = [RoleAssignment(role=Role.class_teacher, school_id=own.school_id, class_id=own.id)]
+    db.session.commit()
+    world.class_teacher_a = teacher
+    return teacher
+
+
 @pytest.mark.parametrize("who", ROLES)
-def test_no_response_carries_another_schools_data(app, client, world, secret, who):
+def test_no_response_carries_another_schools_data(app, client, world, secret, class_teacher, who):
     headers = world.headers(who)
     checked = 0
     for rule in _api_get_rules(app):
@@ -178,6 +192,7 @@ def test_the_owner_does_see_the_marked_objects(client, world, secret):
     for path in (f"/api/v1/points/{secret['point_id']}", f"/api/v1/drills/{secret['drill_id']}",
                  f"/api/v1/bullying-incidents/{secret['incident_id']}", f"/api/v1/webhooks/{secret['webhook_id']}",
                  f"/api/v1/campaigns/{secret['campaign_id']}/activities",
-                 f"/api/v1/schools/{secret['school_id']}/bullying-committee"):
+                 f"/api/v1/schools/{secret['school_id']}/bullying-committee",
+                 f"/api/v1/classes/{secret['class_id']}/roster"):
         response = client.get(path, headers=headers)
         assert response.status_code == 200 and "SC-SECRET" in response.get_data(as_text=True), path

@@ -80,11 +80,18 @@ def test_region_list_is_scoped(client, world, who, codes):
     assert {r["code"] for r in response.json["items"]} == codes
 
 
+# A principal administers only their school's staff (safety officers, class teachers): a principal is not one.
 @pytest.mark.parametrize("who,expected", [("admin", 200), ("city_office", 200), ("office_a", 200),
-                                          ("office_b", 404), ("principal_a", 403), ("officer_a", 403)])
+                                          ("office_b", 404), ("principal_a", 404), ("officer_a", 403)])
 def test_user_admin_is_for_offices_in_scope(client, world, who, expected):
     response = client.get(f"/api/v1/users/{world.principal_a.id}", headers=world.headers(who))
     assert response.status_code == expected
+
+
+def test_a_principal_administers_their_schools_staff_only(client, world):
+    headers = world.headers("principal_a")
+    assert client.get(f"/api/v1/users/{world.officer_a.id}", headers=headers).status_code == 200
+    assert client.get(f"/api/v1/users/{world.principal_b.id}", headers=headers).status_code == 404
 
 
 def test_user_list_of_an_office_holds_only_its_people(client, world):

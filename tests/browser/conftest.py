@@ -102,9 +102,26 @@ def log_in(page, username: str, password: str, landing: str | None = None) -> No
     page.wait_for_load_state()
 
 
+AXE = ROOT / "tools" / "node_modules" / "axe-core" / "axe.min.js"  # tools/package.json, `npm ci` in tools/
+AXE_BLOCKING = ("serious", "critical")
+
+
+def accessibility_problems(page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now (WCAG 2.1 A/AA and best practice).
+
+    The script is evaluated through the DevTools protocol, as Playwright's evaluate is, so the pages' strict
+    Content-Security-Policy stays on."""
+    require_tool("axe-core", AXE.exists(), "accessibility checks (cd tools && npm ci)")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;window.axe = axe; true")
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in result["violations"] if v["impact"] in AXE_BLOCKING]
+
+
 def capture(page, name: str) -> None:
     """Save phone (360×740) and desk (1280×800) screenshots of the page as it is now; at 360 px nothing may
-    stick out sideways."""
+    stick out sideways, and at both sizes axe-core finds no serious or critical accessibility problem."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     before = page.viewport_size
     for label, size in (("phone", PHONE), ("desk", DESK)):
@@ -113,6 +130,8 @@ def capture(page, name: str) -> None:
         if label == "phone":
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= PHONE["width"], f"{name}: {width}px wide at 360px"
+        problems = accessibility_problems(page)
+        assert not problems, f"{name} at {label} size: " + "\n".join(problems)
         page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
     page.set_viewport_size(before)
 

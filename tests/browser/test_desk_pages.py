@@ -48,7 +48,10 @@ def test_the_queue_shows_an_escalated_hazard_and_an_office_action_changes_it(bro
     extend = page.locator("form[action$='/extend']")
     extend.locator("input[name=deadline]").fill(new_day)
     extend.locator("textarea[name=reason]").fill("需采购新栏杆，等待施工")
+    base = page.url.split("/hazards")[0]
     extend.locator("button[type=submit]").click()
+    expect(page).to_have_url(f"{base}/office/queue")  # back where the office came from
+    page.goto(f"/hazards/{hazard_id}")
     expect(page.locator("ol.history li")).to_have_count(3)  # opened, acknowledged, extended
     capture(page, "hazard-office-actions")
 
@@ -100,8 +103,13 @@ def test_the_schools_points_a_drill_report_and_a_public_report(browser, world):
                                               "buffer": plan_pdf("演练方案", ["一、演练目的"])})
     desk.set_input_files("input[name=photos]", {"name": "drill.jpg", "mimeType": "image/jpeg",
                                                 "buffer": jpeg_bytes(seed=31)})
+    desk.click("summary >> text=需要改进的问题")
+    desk.fill("input[name=improvement_text]", "三楼东侧楼梯疏散指示灯不亮")
+    desk.check("input[name=improvement_action]")
     desk.click("form[action$='/report'] button[type=submit]")
     expect(desk.locator(".photos img")).to_have_count(1)
+    expect(desk.locator("p.note.ok").first).to_have_text("演练记录已提交。")
+    expect(desk.locator("a.hazard-link")).to_have_count(1)  # the improvement, opened as a hazard, linked
     capture(desk, "drill-reported")
     reported = db.session.get(Drill, drill_id)
     assert reported.status == DrillStatus.reported and reported.student_count == 860

@@ -39,7 +39,7 @@ def logged_in(client, user):
 
 def test_log_in_sends_each_role_home_and_the_cookie_is_httponly_and_lax(app, world):
     homes = {"principal_a": f"/school/{world.school_a.id}", "office_a": "/office", "officer_a": "/inspect",
-             "admin": "/office"}
+             "admin": "/admin"}
     for name, home in homes.items():
         client = app.test_client()
         response = logged_in(client, getattr(world, name))

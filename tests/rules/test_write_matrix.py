@@ -17,10 +17,10 @@ from safety.audit.models import AuditEvent
 from safety.core.clock import now
 from safety.extensions import db
 from safety.hazards.models import HazardEvent
-from tests.api.test_no_leaks import _fill, _school_c_records, secret  # noqa: F401 (the fixture and its helpers)
+from tests.api.test_no_leaks import _fill, _school_c_records, class_teacher, secret  # noqa: F401 (fixtures, helpers)
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
-ROLES = ["principal_a", "officer_a", "office_a", "district_inspector_a", "principal_b"]
+ROLES = ["principal_a", "officer_a", "office_a", "district_inspector_a", "principal_b", "class_teacher_a"]
 # Writes that name no school's object: the actor's own account, creating shared things (admin only), public
 # forms reached by token, logging in and out. Each is covered by its own domain's tests.
 NOT_ABOUT_A_SCHOOL = {
@@ -133,6 +133,7 @@ def _footprint(school_id):
     return audit, events
 
 
+@pytest.mark.usefixtures("class_teacher")
 @pytest.mark.parametrize("who", ROLES)
 def test_no_write_reaches_another_schools_objects(app, client, world, targets, who):
     spec = client.get("/api/v1/openapi.json").json

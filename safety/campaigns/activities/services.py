@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
 from ...accounts.models import User
-from ...accounts.scope import Capability, require_school
+from ...accounts.scope import Capability, require_school, teaches
 from ...audit.services import record
 from ...core.clock import now
 from ...errors import Conflict, Invalid
@@ -90,14 +90,24 @@ def _check_report(kind: KindSpec, counts: dict, minutes: str) -> None:
         raise Invalid(fields=problems)
 
 
+def _reporting_school(actor: User, data: dict) -> School:
+    """The school's managers and inspectors report for it; a class teacher for their own classes only."""
+    if teaches(actor, data.get("class_id")):
+        school_class = db.session.get(SchoolClass, data["class_id"])
+        if school_class.school_id == data["school_id"]:
+            return school_class.school
+    return require_school(actor, data["school_id"], Capability.inspect)
+
+
 def report_activity(actor: User, campaign: Campaign, data: dict) -> CampaignActivity:
     """A school reports an activity of an open campaign with its evidence; its task is done.
 
-    The school's managers and inspectors may report (its safety officer is usually an inspector). Doubts about
+    The school's managers and inspectors may report (its safety officer is usually an inspector), and a class
+    teacher for their own classes. Doubts about
     the evidence (photos used elsewhere, dates outside the campaign, reports long after the fact) are flags for
     the offices, never a rejection.
     """
-    school = require_school(actor, data["school_id"], Capability.inspect)
+    school = _reporting_school(actor, data)
     if campaign.status != CampaignStatus.open:
         raise Conflict(_("This campaign has closed."), code="campaign_closed")
     requirement = _requirement(campaign, data["activity"])

@@ -15,12 +15,12 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, func, insert, select
+from sqlalchemy import and_, exists, func, insert, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ...accounts.models import User
-from ...accounts.scope import Capability, require_in_scope, require_school
+from ...accounts.scope import Capability, require_in_scope, require_school, teaches
 from ...audit.services import client_ip, record
 from ...core import ratelimit
 from ...core.clock import now
@@ -94,15 +94,16 @@ def create_letters(campaign: Campaign) -> int:
     return len(missing)
 
 
-def school_letters(campaign: Campaign, school: School) -> list[dict]:
-    """The school's letters in this campaign with their receipts so far (for those who run the school)."""
+def school_letters(campaign: Campaign, school: School, class_id: int | None = None) -> list[dict]:
+    """The school's letters in this campaign (or one class's) with their receipts so far."""
     online = select(ParentReceipt.letter_id, func.count().label("n")).group_by(ParentReceipt.letter_id).subquery()
     rows = db.session.execute(
         select(ClassLetter, func.coalesce(online.c.n, 0))
         .join(SchoolClass, SchoolClass.id == ClassLetter.class_id)
         .outerjoin(online, online.c.letter_id == ClassLetter.id)
         .options(joinedload(ClassLetter.school_class))
-        .where(ClassLetter.campaign_id == campaign.id, ClassLetter.school_id == school.id)
+        .where(ClassLetter.campaign_id == campaign.id, ClassLetter.school_id == school.id,
+               ClassLetter.class_id == class_id if class_id is not None else true())
         .order_by(SchoolClass.grade, SchoolClass.name)).all()
     letters = []
     for letter, online_count in rows:
@@ -123,6 +124,8 @@ def get_letter(actor: User, campaign: Campaign, class_id: int, capability: Capab
                                                          ClassLetter.class_id == class_id))
     if letter is None:
         raise NotFound()
+    if teaches(actor, class_id):  # the class's own teacher, who sees nothing else of the school
+        return letter
     require_school(actor, letter.school_id)  # invisible school: 404
     require_in_scope(actor, letter.school_id, capability)
     return letter

@@ -5,7 +5,7 @@ from sqlalchemy import Select, case, literal, select
 from sqlalchemy.orm import joinedload
 
 from ...accounts.models import User
-from ...accounts.scope import Capability, region_ids, require_school, school_ids
+from ...accounts.scope import Capability, class_ids, region_ids, require_school, school_ids
 from ...errors import NotFound
 from ...extensions import db
 from ...schools.models import Region, School
@@ -27,8 +27,9 @@ REPORTABLE = (TaskStatus.open, TaskStatus.overdue, TaskStatus.done)  # done: mor
 def visible_campaigns(actor: User, filters: dict) -> Select:
     """Runs the actor's schools take part in (anchored at or above their region) or anchored in their region."""
     school_region = db.aliased(Region)
+    seen = School.id.in_(school_ids(actor)) | School.id.in_(school_ids(actor, Capability.teach))  # class teachers
     above_seen_schools = select(Region.id).join(school_region, school_region.path.startswith(Region.path)) \
-        .join(School, School.region_id == school_region.id).where(School.id.in_(school_ids(actor)))
+        .join(School, School.region_id == school_region.id).where(seen)
     query = select(Campaign).where(Campaign.region_id.in_(above_seen_schools)
                                    | Campaign.region_id.in_(region_ids(actor)))
     if status := filters.get("status"):
@@ -64,7 +65,8 @@ def scoped_schools(actor: User, filters: dict, capability: Capability = Capabili
 
 def visible_tasks(actor: User, campaign: Campaign, filters: dict) -> Select:
     query = select(CampaignTask).where(CampaignTask.campaign_id == campaign.id,
-                                       CampaignTask.school_id.in_(scoped_schools(actor, filters)))
+                                       CampaignTask.school_id.in_(scoped_schools(actor, filters))
+                                       | CampaignTask.class_id.in_(class_ids(actor)))
     if class_id := filters.get("class_id"):
         query = query.where(CampaignTask.class_id == class_id)
     if key := filters.get("activity"):

@@ -8,6 +8,22 @@ const text = messages();
 const auth = rememberAuth();
 let startedAt = new Date().toISOString();
 const files = new Map(); // item id → [File]
+let lastSubmitted = null; // the client_uuid of the latest submission from this page
+let position = null;      // the device's latest location, when the user allowed it
+
+// Where the phone is (asked once, with the browser's permission prompt): the server flags an inspection
+// submitted far from its point, never refuses it, so a refusal or no fix only leaves the location out.
+function locate() {
+  const status = document.getElementById('location-status');
+  if (!('geolocation' in navigator)) return;
+  navigator.geolocation.getCurrentPosition((found) => {
+    position = {latitude: found.coords.latitude, longitude: found.coords.longitude,
+      accuracy: Math.min(found.coords.accuracy || 0, 100000)};
+    if (status) status.textContent = text.locationKnown;
+  }, () => { if (status) status.textContent = text.locationUnknown; },
+  {enableHighAccuracy: true, timeout: 15000, maximumAge: 120000});
+}
+locate();
 
 function items() {
   return Array.from(form.querySelectorAll('fieldset.item'));
@@ -156,6 +172,7 @@ async function payload() {
     submitted_at: new Date().toISOString(),
     results,
   };
+  if (position) data.location = position;
   if (form.dataset.qrToken) data.qr_token = form.dataset.qrToken;
   else data.point_id = Number(form.dataset.pointId);
   return {data, photos};
@@ -179,7 +196,10 @@ function showResult(state, detail) {
       const ul = document.createElement('ul');
       for (const hazard of hazards) {
         const li = document.createElement('li');
-        li.textContent = `${hazard.title} (H${String(hazard.id).padStart(6, '0')})`;
+        const link = document.createElement('a');
+        link.href = `/hazards/${hazard.id}`;
+        link.textContent = `${hazard.title} (H${String(hazard.id).padStart(6, '0')})`;
+        li.append(link);
         ul.append(li);
       }
       box.append(ul);
@@ -215,10 +235,12 @@ form.addEventListener('submit', async (event) => {
   button.disabled = true;
   try {
     const {data, photos} = await payload();
+    lastSubmitted = data.client_uuid;
     await enqueue({client_uuid: data.client_uuid, username: auth && auth.username, payload: data,
       photos: [...new Set(photos.map((p) => p.sha256))], point: form.dataset.pointName,
       school: form.dataset.schoolName}, photos);
     reset();
+    locate();
     const outcome = await flush();
     const mine = (outcome.sent || []).find((s) => s.record.client_uuid === data.client_uuid);
     showResult(mine ? 'sent' : 'waiting', mine && mine.inspection);
@@ -259,3 +281,8 @@ if ('caches' in window && navigator.onLine && !navigator.serviceWorker?.controll
 } else {
   document.body.dataset.offlineReady = '1';
 }
+
+// A submission that waited (no signal, or another send had it) shows its hazards once it is sent.
+window.addEventListener('outbox-sent', (event) => {
+  if (event.detail.client_uuid === lastSubmitted) showResult('sent', event.detail.inspection);
+});

@@ -183,6 +183,9 @@ async function sendAll() {
       if (result.outcome === 'created' || result.outcome === 'already_had') {
         sent.push({record, inspection: result.inspection});
         await discard(record.client_uuid);
+        // Whoever sent it (a background send, another flush), the page that queued it can show what it found.
+        window.dispatchEvent(new CustomEvent('outbox-sent',
+          {detail: {client_uuid: record.client_uuid, inspection: result.inspection}}));
       } else {
         await update({...record, state: 'rejected', error: problem({error: result.error})});
       }
