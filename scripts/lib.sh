@@ -22,6 +22,15 @@ install_locked() {
     || { .venv/bin/pip check >&2; echo "pyproject.toml and $lock disagree: run bash scripts/lock.sh" >&2; exit 1; }
 }
 
+# The npm tools of tools/package-lock.json (axe-core for the browser tests; Redocly, Spectral, openapi-typescript
+# for scripts/openapi.sh), installed exactly (`npm ci`) and only again when the lock changes.
+install_node_tools() {
+  if cmp -s tools/package-lock.json tools/node_modules/.installed-lock.json 2>/dev/null; then return; fi
+  command -v npm >/dev/null || { echo "npm is needed for the browser tests' accessibility checks (axe-core)" >&2; exit 1; }
+  step "installing tools/package-lock.json (npm ci)"
+  (cd tools && npm ci --no-audit --no-fund --silent) && cp tools/package-lock.json tools/node_modules/.installed-lock.json
+}
+
 # A Chinese font for printed labels and PDFs, judged by the app itself (`safety doctor --fonts`: a face that
 # fontconfig knows for Chinese and that also draws Latin letters and digits, directly or with a Latin face).
 # Debian/Ubuntu as root: installed here when missing; elsewhere, the doctor says what to do.

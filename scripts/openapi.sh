@@ -32,7 +32,7 @@ step "openapi-spec-validator"
 .venv/bin/openapi-spec-validator "$doc"
 
 step "Redocly and Spectral"
-(cd tools && npm ci --no-audit --no-fund --silent)
+install_node_tools
 tools/node_modules/.bin/redocly lint --config tools/redocly.yaml "$doc"
 tools/node_modules/.bin/spectral lint --ruleset tools/spectral.yaml --fail-severity error "$doc"
 

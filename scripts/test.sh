@@ -8,6 +8,7 @@ source scripts/lib.sh
 
 ensure_venv
 install_locked test
+install_node_tools
 
 step "ruff"
 .venv/bin/ruff check .
