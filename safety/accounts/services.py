@@ -16,7 +16,7 @@ from ..extensions import db
 from ..schools.models import Region, School, SchoolClass
 from .models import ApiToken, Role, RoleAssignment, User
 from .passwords import check_policy, hash_password, verify_password
-from .scope import Capability, is_admin, may, may_region, region_ids, school_ids
+from .scope import Capability, holds, is_admin, may, may_region, region_ids, school_ids
 
 LOGIN_BUCKET = "login"
 
@@ -80,8 +80,8 @@ SCHOOL_STAFF_ROLES = (Role.inspector, Role.class_teacher)
 
 
 def may_manage_users(actor: User) -> bool:
-    """Admins and offices manage users in their scope; a principal manages their school's staff."""
-    return actor.has_role(Role.admin, Role.safety_office, Role.principal)
+    """Admins and offices manage users in their scope; a principal (who manages a school) its staff."""
+    return holds(actor, Capability.manage)
 
 
 def visible_users(actor: User, filters: dict) -> Select:

@@ -323,16 +323,6 @@ class Determination(enum.StrEnum):
 
 
 # from → allowed next statuses; anything else is 409 (the services add who may and when)
-INCIDENT_TRANSITIONS: dict[IncidentStatus, tuple[IncidentStatus, ...]] = {
-    IncidentStatus.received: (IncidentStatus.investigating,),
-    IncidentStatus.investigating: (IncidentStatus.determined,),
-    IncidentStatus.determined: (IncidentStatus.appealed, IncidentStatus.handled, IncidentStatus.closed),
-    IncidentStatus.appealed: (IncidentStatus.determined,),  # the district's review decides again
-    IncidentStatus.handled: (IncidentStatus.closed,),
-    IncidentStatus.closed: (),
-}
-
-
 class Incident(db.Model):
     """An incident in a campaign's sensitive log (anti-bullying today; any campaign requiring an incident_log).
     Only the school's principal and the safety offices over it may read it (Capability.manage); it never

@@ -2,11 +2,19 @@
 from __future__ import annotations
 
 import tomllib
+from functools import cache
 from pathlib import Path
 
 from marshmallow import Schema, ValidationError
 
 from ..errors import flatten_fields
+
+
+@cache
+def shipped_defaults(path: Path) -> dict:
+    """A domain's shipped rules (its defaults.toml, each default beside its source), read once."""
+    with path.open("rb") as file:
+        return tomllib.load(file)
 
 
 def load_toml_folder(folder: Path, schema: Schema, what: str) -> list[dict]:

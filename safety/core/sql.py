@@ -29,8 +29,10 @@ def _add_days_pg(element, compiler, **kw):
 def _add_days_sqlite(element, compiler, **kw):
     moment, days = element.clauses
     # UTCDateTime stores 'YYYY-MM-DD HH:MM:SS.ffffff' on SQLite; keep that format so comparisons stay textual.
-    return (f"strftime('%Y-%m-%d %H:%M:%f000', {compiler.process(moment, **kw)}, "
-            f"'+' || ({compiler.process(days, **kw)}) || ' days')")
+    # Whole days leave the microseconds as they were (strftime's %f has only milliseconds): carried over as text.
+    at = compiler.process(moment, **kw)
+    plus = f"'+' || ({compiler.process(days, **kw)}) || ' days'"
+    return f"(strftime('%Y-%m-%d %H:%M:%S', {at}, {plus}) || substr({at}, 20, 7))"
 
 
 class plus_seconds(FunctionElement):  # lower case: reads as the SQL function it is

@@ -46,13 +46,16 @@ class Machine:
     def actions_from(self, state: Hashable) -> list[str]:
         return [action for action in self.transitions if self.allows(state, action)]
 
+    def require(self, state: Hashable, action: str) -> None:
+        """Conflict(code="wrong_state") when `action` cannot start from `state` (before other checks run)."""
+        if not self.allows(state, action):
+            raise Conflict(self.refusal(state, action) if self.refusal else None, code="wrong_state")
+
     def fire(self, obj: Any, action: str) -> Hashable:
         """Move `obj` by `action` (exit hook of the old state, then the new state, then its entry hook);
         returns the state it left. Raises Conflict(code="wrong_state") when `action` cannot start there."""
         before = getattr(obj, self.field)
-        if not self.allows(before, action):
-            message = self.refusal(before, action) if self.refusal else None
-            raise Conflict(message, code="wrong_state")
+        self.require(before, action)
         target = self.transitions[action].target
         if target != before and (leave := self.on_exit.get(before)):
             leave(obj)

@@ -8,14 +8,13 @@ them into rows set-based, building its conditions from the same `Rules`.
 from __future__ import annotations
 
 import calendar as _calendar
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from ..core.datafiles import shipped_defaults
 from ..schools.models import SchoolType
 from .models import CalendarKind, DrillKind, DrillPlace, DrillTime
 
@@ -25,10 +24,8 @@ CADENCES = ("semimonthly", "monthly", "quarterly", "none")
 DEFAULTS_FILE = Path(__file__).with_name("defaults.toml")
 
 
-@cache
 def default_rules() -> dict:
-    with DEFAULTS_FILE.open("rb") as file:
-        return tomllib.load(file)
+    return shipped_defaults(DEFAULTS_FILE)
 
 
 @dataclass(frozen=True)

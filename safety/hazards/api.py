@@ -155,8 +155,7 @@ class HazardRectify(MethodView):
         actor = current_actor()
         hazard = services.get_hazard(actor, hazard_id)  # 404 before looking at the photos
         photos = resolve_refs(actor, data["photos"], "photos")
-        ledger = {name: data[name] for name in ("measures", "funds", "interim_measures") if name in data}
-        return services.present(services.rectify(actor, hazard, data["note"], photos, ledger))
+        return services.present(services.rectify(actor, hazard, data["note"], photos, services.ledger_of(data)))
 
 
 @blp.route("/hazards/<int:hazard_id>/verify")

@@ -360,6 +360,14 @@ def _refuse_photos_of_the_problem(hazard: Hazard, hashes: list[str]) -> None:
         raise Invalid(fields={"photos": problems}, code="photo_shows_the_problem" if same & set(hashes) else None)
 
 
+LEDGER_FIELDS = ("measures", "funds", "interim_measures")
+
+
+def ledger_of(data: dict) -> dict:
+    """What a rectification says for the ledger (整改措施, 整改资金, 临时防范措施), from an API body or a form."""
+    return {name: data[name] for name in LEDGER_FIELDS if data.get(name)}
+
+
 def rectify(actor: User, hazard: Hazard, note: str, photos: list[str], ledger: dict | None = None) -> Hazard:
     """Rectification needs a note and photo evidence of the result; whoever records it may not verify it.
 
@@ -374,7 +382,7 @@ def rectify(actor: User, hazard: Hazard, note: str, photos: list[str], ledger: d
 
 
 def _note_ledger(hazard: Hazard, values: dict) -> None:
-    for name in ("measures", "funds", "interim_measures"):
+    for name in LEDGER_FIELDS:
         if values.get(name):
             setattr(hazard, name, values[name])
 

@@ -121,10 +121,10 @@ def _start(user, hazard):
 
 
 def _rectify(user, hazard):
-    note = forms.text("note")
-    forms.load(RectifyIn, {"note": note}, partial=("photos",))  # the note first: no upload for a form in vain
-    data = forms.load(RectifyIn, {"note": note, "photos": forms.uploaded_photos(user)})
-    hazards.rectify(user, hazard, data["note"], data["photos"])
+    fields = {"note": forms.text("note"), **hazards.ledger_of({n: forms.text(n) for n in hazards.LEDGER_FIELDS})}
+    forms.load(RectifyIn, fields, partial=("photos",))  # the fields first: no upload for a form in vain
+    data = forms.load(RectifyIn, {**fields, "photos": forms.uploaded_photos(user)})
+    hazards.rectify(user, hazard, data["note"], data["photos"], hazards.ledger_of(data))
 
 
 def _verify(user, hazard):

@@ -3,15 +3,14 @@ bounds of a month."""
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, literal, select
 
+from ..core.datafiles import shipped_defaults
 from ..core.types import UTCDateTime
 from ..errors import NotFound
 from ..extensions import db
@@ -21,10 +20,8 @@ DEFAULTS_FILE = Path(__file__).with_name("defaults.toml")
 MONTH = re.compile(r"(19\d\d|2[01]\d\d)-(0[1-9]|1[0-2])")  # the years every date input allows
 
 
-@cache
 def default_rules() -> dict:
-    with DEFAULTS_FILE.open("rb") as file:
-        return tomllib.load(file)
+    return shipped_defaults(DEFAULTS_FILE)
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,14 @@ one entry; nothing here touches the database.
 """
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ..checklists.models import Category
+from ..core.datafiles import shipped_defaults
 from ..drills.rules import SchoolCalendar
 
 CADENCES = ("daily", "nightly", "weekly", "monthly", "launched")
@@ -23,10 +22,8 @@ RESPONSIBLE = ("duty", "safety_officer", "principal")
 DEFAULTS_FILE = Path(__file__).with_name("defaults.toml")
 
 
-@cache
 def default_rules() -> dict:
-    with DEFAULTS_FILE.open("rb") as file:
-        return tomllib.load(file)
+    return shipped_defaults(DEFAULTS_FILE)
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from playwright.sync_api import expect
-from safety.campaigns.definitions import sync_default_definitions
 from sqlalchemy import select
 
 from safety.accounts.models import Role, RoleAssignment
 from safety.campaigns.letters.receipts import confirm
 from safety.campaigns.models import CampaignActivity, CampaignDefinition, ClassLetter
+from safety.campaigns.runs.definitions import sync_default_definitions
 from safety.core.clock import now
 from safety.extensions import db
 from safety.scheduler.registry import run_job

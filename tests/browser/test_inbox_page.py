@@ -6,15 +6,14 @@ from playwright.sync_api import expect
 from safety.extensions import db
 from safety.hazards.models import HazardSource
 from safety.hazards.services import report
-from safety.notifications.services import notify
 from tests.browser.conftest import PHONE, capture, log_in, released
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, enqueue
 
 
 def test_the_menu_counts_unread_notifications_and_one_opens_its_hazard(browser, world):
     hazard = report(None, world.school_a, {"title": "配电房门锁损坏"}, HazardSource.direct)
     db.session.flush()
-    notify(world.principal_a.id, "hazard_major_reported", "hazard", hazard.id, world.school_a.id)
+    enqueue(world.principal_a.id, "hazard_major_reported", "hazard", hazard.id, world.school_a.id)
     db.session.commit()
     hazard_id = hazard.id
     released()

@@ -117,5 +117,5 @@ def test_rolling_coverage_costs_three_statements_for_2_schools_or_40(client, wor
 
 
 # session user and roles, region, breadcrumbs, schools, districts, open hazards, coverage window and figures,
-# drills per school and per district, weeks rolled? and weeks, queue counts, campaigns
-DASHBOARD_BUDGET = 15
+# drills per school and per district, weeks rolled? and weeks, queue counts, campaigns, unread notifications (menu)
+DASHBOARD_BUDGET = 16

@@ -21,11 +21,12 @@ from ...accounts.models import Role, User
 from ...accounts.scope import Capability, require_school, school_ids
 from ...audit.services import record
 from ...core.clock import now
+from ...core.transitions import Machine, Transition
 from ...errors import Conflict, Forbidden, Invalid, NotFound
 from ...extensions import db
 from ...schools.models import School, SchoolClass
 from ..kinds import incident_log
-from ..models import INCIDENT_TRANSITIONS, Campaign, Determination, Incident, IncidentEvent, IncidentStatus
+from ..models import Campaign, Determination, Incident, IncidentEvent, IncidentStatus
 from ..periods import local_day
 from .rules import LogRules, add_working_days, log_rules
 
@@ -132,17 +133,26 @@ def _start_clocks(incident: Incident, rules: LogRules, status: IncidentStatus, d
         incident.closed_at = moment
 
 
+S = IncidentStatus
+# Each move is named by the status it reaches (the API sends the status wanted).
+LIFECYCLE = Machine("status", {
+    S.investigating.value: Transition({S.received}, S.investigating),
+    S.determined.value: Transition({S.investigating, S.appealed}, S.determined),  # a review decides again
+    S.appealed.value: Transition({S.determined}, S.appealed),
+    S.handled.value: Transition({S.determined}, S.handled),
+    S.closed.value: Transition({S.determined, S.handled}, S.closed),
+}, refusal=lambda state, target: _("An incident cannot go from %(from)s to %(to)s.",
+                                   **{"from": state.value, "to": target}))
+
+
 def change_status(actor: User, incident: Incident, status: IncidentStatus, data: dict) -> Incident:
     """Move an incident along its transitions table (409 for a move it does not allow), with a history event."""
-    if status not in INCIDENT_TRANSITIONS[incident.status]:
-        raise Conflict(_("An incident cannot go from %(from)s to %(to)s.", **{"from": incident.status.value,
-                                                                            "to": status.value}),
-                       code="wrong_state")
+    LIFECYCLE.require(incident.status, status.value)
     rules, moment = _rules(incident.campaign, incident.school), now()
     _check_move(actor, incident, rules, status, data, moment)
-    before = incident.status
+    before = LIFECYCLE.fire(incident, status.value)
     _start_clocks(incident, rules, status, data, moment)
-    incident.status, incident.updated_at = status, moment
+    incident.updated_at = moment
     if data.get("handling") is not None:
         incident.handling = data["handling"]
     db.session.add(IncidentEvent(incident_id=incident.id, actor_id=actor.id, at=moment, from_status=before.value,
