@@ -34,7 +34,7 @@ def _fill_checklist(page, items: dict, *, photo_seed: int) -> None:
     gauge = page.locator(f"#item-{items['gauge']}")
     gauge.locator("input[value=fail]").check()
     expect(gauge.locator(".fail-panel")).to_be_visible()
-    gauge.locator("textarea").fill("压力表指针在红区")
+    gauge.locator(f"textarea[name=note-{items['gauge']}]").fill("压力表指针在红区")
     gauge.locator(".photo-input").set_input_files(_photo("gauge.jpg", photo_seed))
     expect(gauge.locator(".previews img")).to_have_count(1)
     pressure = page.locator(f"#item-{items['pressure']}")

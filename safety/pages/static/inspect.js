@@ -8,6 +8,7 @@ const text = messages();
 const auth = rememberAuth();
 let startedAt = new Date().toISOString();
 const files = new Map(); // item id → [File]
+const fixFiles = new Map(); // item id → [File]: photos of a problem fixed on the spot (立行立改)
 let lastSubmitted = null; // the client_uuid of the latest submission from this page
 let position = null;      // the device's latest location, when the user allowed it
 
@@ -87,6 +88,12 @@ function refresh(item) {
   if (!form.querySelector('fieldset.item.invalid')) document.getElementById('form-error').hidden = true;
 }
 
+// 立行立改: a failed general item the inspector saw fixed there and then, with what was done.
+function fixNote(item) {
+  const box = item.querySelector(`textarea[name="fix-${item.dataset.itemId}"]`);
+  return box ? box.value.trim() : '';
+}
+
 function needsPhoto(item) {
   if (item.dataset.kind === 'photo') return outcome(item) !== 'na';
   return outcome(item) === 'fail' && item.dataset.photoOnFail === '1';
@@ -97,6 +104,9 @@ function problemOf(item) {
   if (result === null) return item.dataset.kind === 'number' ? text.numberMissing : text.answerMissing;
   if (needsPhoto(item) && !(files.get(item.dataset.itemId) || []).length) {
     return item.dataset.kind === 'photo' ? text.photoAnswer : text.photoMissing;
+  }
+  if (result === 'fail' && fixNote(item) && !(fixFiles.get(item.dataset.itemId) || []).length) {
+    return text.fixPhotoMissing;
   }
   return null;
 }
@@ -137,6 +147,12 @@ function showPreviews(item) {
 
 for (const item of items()) {
   item.addEventListener('change', (event) => {
+    if (event.target.classList.contains('fix-photo-input')) {
+      const chosen = Array.from(event.target.files || []);
+      fixFiles.set(item.dataset.itemId, [...(fixFiles.get(item.dataset.itemId) || []), ...chosen]);
+      event.target.value = '';
+      item.querySelector('.fix-count').textContent = format(text.fixPhotos, {n: fixFiles.get(item.dataset.itemId).length});
+    }
     if (event.target.classList.contains('photo-input')) {
       const chosen = Array.from(event.target.files || []);
       files.set(item.dataset.itemId, [...(files.get(item.dataset.itemId) || []), ...chosen]);
@@ -163,7 +179,17 @@ async function payload() {
     }
     const note = result === 'fail' || item.dataset.kind === 'photo'
       ? item.querySelector(`textarea[name="note-${id}"]`).value.trim() : '';
-    results.push({item_id: Number(id), outcome: result, value: value(item), note, photos: [...new Set(hashes)]});
+    const entry = {item_id: Number(id), outcome: result, value: value(item), note, photos: [...new Set(hashes)]};
+    if (result === 'fail' && fixNote(item)) {
+      const fixed = [];
+      for (const file of fixFiles.get(id) || []) {
+        const sha256 = await sha256Hex(file);
+        fixed.push(sha256);
+        photos.push({sha256, blob: file, name: file.name});
+      }
+      entry.fixed_on_spot = {note: fixNote(item), photos: [...new Set(fixed)]};
+    }
+    results.push(entry);
   }
   const data = {
     client_uuid: crypto.randomUUID(),
