@@ -99,14 +99,17 @@ def hazard_notice(hazard_id):
 # --- the actions ----------------------------------------------------------------------------------------
 
 def _assign(user, hazard):
-    data = forms.load(AssignIn, {"assignee_id": forms.text("assignee_id") or None, "note": forms.text("note")})
-    hazards.assign(user, hazard, hazards.assignee(data["assignee_id"]), data["note"])
+    fields = {"assignee_id": forms.text("assignee_id") or None, "note": forms.text("note"),
+              "deadline": forms.end_of_local_day("rectify_by")}
+    data = forms.load(AssignIn, {k: v for k, v in fields.items() if v is not None})
+    hazards.assign(user, hazard, hazards.assignee(data["assignee_id"]), data["note"], data.get("deadline"))
 
 
 def _plan() -> dict:
     return {"measures": forms.text("measures"), "responsible_person": forms.text("responsible_person"),
             "funding": forms.text("funding"), "deadline": forms.end_of_local_day("plan_deadline"),
-            "contingency_plan": forms.text("contingency_plan")}
+            "contingency_plan": forms.text("contingency_plan"),
+            **hazards.ledger_of({"interim_measures": forms.text("interim_measures")})}
 
 
 def _five_fixed(user, hazard):

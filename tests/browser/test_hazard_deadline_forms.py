@@ -63,3 +63,25 @@ def test_a_district_office_is_offered_only_comments_on_a_hazard_at_the_city(app,
     city = app.test_client()
     logged_in(city, world.city_office)
     assert f"/hazards/{hazard.id}/acknowledge" in city.get("/office/queue").get_data(as_text=True)
+
+
+def test_the_principal_confirms_a_general_hazard_with_its_deadline_from_the_page(client, world):
+    """Whoever confirms a general hazard (assigns it) may set its deadline on the page, within the policy's
+    bounds like the API: 45 days is refused and nothing changes; three days is kept, with its history event."""
+    hazard_id = hazard_at(world.school_a).id
+    officer_id = world.officer_a.id
+    logged_in(client, world.principal_a)
+    token = form_token(client.get(f"/hazards/{hazard_id}"))
+    too_late = local_day(now() + timedelta(days=45))
+    refused = client.post(f"/hazards/{hazard_id}/assign", data={"csrf_token": token, "assignee_id": officer_id,
+                                                                  "rectify_by": too_late})
+    assert refused.status_code == 422
+    db.session.expire_all()
+    assert db.session.get(Hazard, hazard_id).assignee_id is None
+    chosen = local_day(now() + timedelta(days=3))
+    done = client.post(f"/hazards/{hazard_id}/assign", data={"csrf_token": token, "assignee_id": officer_id,
+                                                               "rectify_by": chosen})
+    assert done.status_code == 303
+    db.session.expire_all()
+    hazard = db.session.get(Hazard, hazard_id)
+    assert local_day(hazard.deadline) == chosen and "deadline_set" in [e.action for e in hazard.events]
