@@ -41,7 +41,9 @@ class Machine:
         self.refusal = refusal
 
     def allows(self, state: Hashable, action: str) -> bool:
-        return state in self.transitions[action].sources
+        """Whether `action` may start from `state`; an action the table does not name starts nowhere."""
+        transition = self.transitions.get(action)
+        return transition is not None and state in transition.sources
 
     def actions_from(self, state: Hashable) -> list[str]:
         return [action for action in self.transitions if self.allows(state, action)]

@@ -90,6 +90,7 @@ def test_an_incident_runs_on_its_clock_with_a_history(api, world, term, bullying
     moment = at(2027, 3, 10)
     status = _incident(api, world, bullying, moment)
     assert api.post(status, "principal_a", moment, json={"status": "closed"}).status_code == 409
+    assert api.post(status, "principal_a", moment, json={"status": "received"}).status_code == 409  # no move there
     started = api.post(status, "principal_a", moment, json={"status": "investigating", "note": "启动调查"}).json
     assert started["investigation_due_at"].startswith("2027-03-20")  # 10 days (教督〔2017〕10号)
     undecided = api.post(status, "principal_a", at(2027, 3, 15), json={"status": "determined"})

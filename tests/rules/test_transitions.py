@@ -65,3 +65,16 @@ def test_actions_from_a_state_and_a_refusal_without_a_message():
     with pytest.raises(Conflict) as refused:
         machine.fire(SimpleNamespace(state="gone"), "close")
     assert refused.value.code == "wrong_state" and str(refused.value.message) == str(Conflict.default_message)
+
+
+def test_an_action_the_table_does_not_name_is_refused_like_a_wrong_state():
+    """A client may ask for any status (an incident's move is named by the status wanted): one the table has no
+    move to is the 409, never a KeyError."""
+    machine, ticket = _machine([]), SimpleNamespace(state="open")
+    assert not machine.allows("open", "received")
+    with pytest.raises(Conflict) as refused:
+        machine.require("open", "received")
+    assert str(refused.value.message) == "open cannot received"
+    with pytest.raises(Conflict):
+        machine.fire(ticket, "received")
+    assert ticket.state == "open"
