@@ -8,8 +8,7 @@ from ..core.clock import now
 from ..core.pagination import paginate
 from ..returns import services as returns
 from ..returns.exports import report_xlsx
-from ..returns.rules import current_rules as return_rules
-from ..returns.rules import month_of
+from ..returns.jobs import ended_months
 from ..rounds import checks
 from ..rounds import services as rounds
 from . import figures
@@ -28,9 +27,11 @@ def rounds_today():
     return render_template("pages/rounds_today.html", rounds=today, moment=now(), phone=True)
 
 
-def _last_month() -> str:
-    year, month = map(int, month_of(return_rules(), now()).split("-"))
-    return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
+def _office_month(user):
+    """The office's region (or one below it, `?region=`) and the month asked for, else the last one ended."""
+    require_office(user)
+    region = figures.home_region(user, request.args.get("region", type=int))
+    return region, request.args.get("month") or ended_months(now(), 1)[0]
 
 
 @bp.route("/office/rounds")
@@ -38,9 +39,7 @@ def _last_month() -> str:
 def office_rounds():
     """Launched checks with each school's completion, and who has and has not sent the month's return."""
     user = current_user()
-    require_office(user)
-    region = figures.home_region(user, request.args.get("region", type=int))
-    month = request.args.get("month") or _last_month()
+    region, month = _office_month(user)
     report = returns.aggregate(user, region.id, month)
     listed = paginate(checks.visible_checks(user, {}), {"page": 1, "per_page": LISTED_CHECKS})
     launched = [checks.completion(user, check) for check in listed["items"]]
@@ -52,9 +51,7 @@ def office_rounds():
 @login_required
 def office_returns_xlsx():
     user = current_user()
-    require_office(user)
-    region = figures.home_region(user, request.args.get("region", type=int))
-    month = request.args.get("month") or _last_month()
+    region, month = _office_month(user)
     data = report_xlsx(returns.aggregate(user, region.id, month))
     return Response(data, mimetype=XLSX, headers={
         "Content-Disposition": f'attachment; filename="monthly-return-{region.code}-{month}.xlsx"'})
