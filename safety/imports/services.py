@@ -289,7 +289,7 @@ def _plan_classes(run: _Run, records: list[_Record]) -> list[Callable]:
                                          student_count=values["student_count"]), created=True)
             continue
         changes = run.changes(school_class, record, "school_code")
-        _count(run, actions, partial(update_class, school_class, changes) if changes else None)
+        _count(run, actions, partial(update_class, run.actor, school_class, changes) if changes else None)
     return actions
 
 

@@ -103,12 +103,14 @@ class ClassDetail(MethodView):
     @blp.response(200, ClassSchema)
     def patch(self, data, class_id):
         """Rename a class or change its student count"""
-        return services.update_class(services.get_class(current_actor(), class_id, Capability.manage), data)
+        actor = current_actor()
+        return services.update_class(actor, services.get_class(actor, class_id, Capability.manage), data)
 
     @blp.response(204)
     def delete(self, class_id):
         """Remove a class"""
-        services.remove_class(services.get_class(current_actor(), class_id, Capability.manage))
+        actor = current_actor()
+        services.remove_class(actor, services.get_class(actor, class_id, Capability.manage))
 
 
 

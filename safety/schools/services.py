@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import has_request_context, request
 from flask_babel import gettext as _
 from sqlalchemy import Select, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
 from ..accounts.scope import Capability, holds, is_admin, may_region, region_ids, require_in_scope, school_ids
@@ -143,15 +144,25 @@ def add_class(actor: User | None, school: School, *, grade: int, name: str, stud
     school_class = SchoolClass(school=school, grade=grade, name=name, student_count=student_count)
     db.session.add(school_class)
     db.session.flush()
+    record("class.created", actor, object_type="class", object_id=school_class.id, school_id=school.id,
+           grade=grade, name=name, student_count=student_count)
     return school_class
 
 
-def remove_class(school_class: SchoolClass) -> None:
-    db.session.delete(school_class)
-    db.session.flush()
+def remove_class(actor: User, school_class: SchoolClass) -> None:
+    """A class that campaign work, letters or teachers already refer to stays: its records are the school's ledger."""
+    try:
+        with db.session.begin_nested():
+            db.session.delete(school_class)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(_("This class already has campaign work or letters on record; it cannot be removed."),
+                       code="class_in_use") from None
+    record("class.removed", actor, object_type="class", object_id=school_class.id, school_id=school_class.school_id,
+           grade=school_class.grade, name=school_class.name)
 
 
-def update_class(school_class: SchoolClass, changes: dict) -> SchoolClass:
+def update_class(actor: User | None, school_class: SchoolClass, changes: dict) -> SchoolClass:
     name = changes.get("name", school_class.name)
     if name != school_class.name and db.session.scalar(select(SchoolClass.id).where(
             SchoolClass.school_id == school_class.school_id, SchoolClass.grade == school_class.grade,
@@ -160,6 +171,8 @@ def update_class(school_class: SchoolClass, changes: dict) -> SchoolClass:
     for field, value in changes.items():
         setattr(school_class, field, value)
     db.session.flush()
+    record("class.updated", actor, object_type="class", object_id=school_class.id, school_id=school_class.school_id,
+           **changes)
     return school_class
 
 

@@ -63,6 +63,9 @@ class Api:
     def patch(self, path, user, moment, **kwargs):
         return self.call("patch", path, user, moment, **kwargs)
 
+    def delete(self, path, user, moment, **kwargs):
+        return self.call("delete", path, user, moment, **kwargs)
+
     def photo(self, user: str, moment: datetime, data: bytes | None = None, seed: int = 0) -> int:
         response = self.post("/api/v1/photos", user, moment, content_type="multipart/form-data",
                              data={"file": (io.BytesIO(data or scene(seed)), "p.jpg")})
