@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..accounts.scope import Capability
+from ..accounts.scope import Capability, class_ids
 from ..campaigns import classwork
 from ..campaigns.activities.services import report_activity
 from ..campaigns.kinds import kind_names, kind_spec
@@ -22,6 +22,7 @@ from ..core.schemas import localised
 from ..errors import ApiError
 from ..extensions import db
 from ..schools import rosters
+from ..schools.models import SchoolClass
 from . import forms
 from .blueprint import bp
 from .campaigns import TASK_STATUS
@@ -62,6 +63,17 @@ def _class_campaign_page(class_id: int, campaign_id: int, error: ApiError | None
         task_status=TASK_STATUS, count_field={k: v for k, v in _class_kinds().items() if v},
         recordable=_class_kinds(), done=TaskStatus.done,
         today=forms.local_input_value(now()), error=error, form=request.form, phone=True), status
+
+
+@bp.route("/tasks/<int:task_id>")
+@login_required
+def campaign_task_page(task_id):
+    """Where a task's notification leads: its class's page for a class task, else its school's campaign page."""
+    user = current_user()
+    task = classwork.get_task(user, task_id)
+    if task.class_id is not None and db.session.scalar(class_ids(user).where(SchoolClass.id == task.class_id)):
+        return redirect(url_for("pages.class_campaign", class_id=task.class_id, campaign_id=task.campaign_id))
+    return redirect(url_for("pages.school_campaign", school_id=task.school_id, campaign_id=task.campaign_id))
 
 
 @bp.route("/classes/<int:class_id>/campaigns/<int:campaign_id>")
