@@ -8,11 +8,14 @@ from ..campaigns.models import CommitteeRole, CommitteeSeat, Determination, Inci
 
 ROLE = {CommitteeRole.chair: _l("Chair"), CommitteeRole.deputy: _l("Deputy chair"),
         CommitteeRole.member: _l("Member"), CommitteeRole.secretary: _l("Secretary")}
-SEAT = {CommitteeSeat.staff: _l("Staff (teachers and others)"), CommitteeSeat.legal_vice_principal: _l("Legal vice-principal"),
+SEAT = {CommitteeSeat.staff: _l("Staff (teachers and others)"),
+        CommitteeSeat.legal_vice_principal: _l("Legal vice-principal"),
         CommitteeSeat.parent: _l("Parent representative"), CommitteeSeat.community: _l("Community worker"),
         CommitteeSeat.expert: _l("Outside expert"), CommitteeSeat.student: _l("Student representative")}
-INCIDENT_STATUS = {IncidentStatus.received: _l("Received"), IncidentStatus.investigating: _l("Under investigation"),
-                   IncidentStatus.determined: _l("Determined"), IncidentStatus.appealed: _l("Appealed, under review"),
+INCIDENT_STATUS = {IncidentStatus.received: _l("Received"),
+                   IncidentStatus.investigating: _l("Under investigation"),
+                   IncidentStatus.determined: _l("Determined"),
+                   IncidentStatus.appealed: _l("Appealed, under review"),
                    IncidentStatus.handled: _l("Handled"), IncidentStatus.closed: _l("Closed")}
 MOVE = {IncidentStatus.investigating: _l("Start the investigation"),
         IncidentStatus.determined: _l("Record the determination"), IncidentStatus.appealed: _l("Record an appeal"),

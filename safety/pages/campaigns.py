@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import User
-from ..accounts.scope import Capability, require_school
+from ..accounts.scope import Capability
 from ..campaigns import exports
 from ..campaigns.models import Campaign, CampaignStatus, LagStatus, TaskStatus
 from ..campaigns.runs import services as campaigns
