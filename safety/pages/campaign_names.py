@@ -16,7 +16,7 @@ INCIDENT_STATUS = {IncidentStatus.received: _l("Received"),
                    IncidentStatus.investigating: _l("Under investigation"),
                    IncidentStatus.determined: _l("Determined"),
                    IncidentStatus.appealed: _l("Appealed, under review"),
-                   IncidentStatus.handled: _l("Handled"), IncidentStatus.closed: _l("Closed")}
+                   IncidentStatus.handled: _l("Handled"), IncidentStatus.closed: _l("Case closed")}
 MOVE = {IncidentStatus.investigating: _l("Start the investigation"),
         IncidentStatus.determined: _l("Record the determination"), IncidentStatus.appealed: _l("Record an appeal"),
         IncidentStatus.handled: _l("Record the handling"), IncidentStatus.closed: _l("Close the incident")}
