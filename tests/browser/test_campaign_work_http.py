@@ -112,6 +112,9 @@ def test_the_committee_its_composition_members_and_meetings(app, world, bullying
     principal = logged_in(app, world.principal_a)
     html = principal.get(page).get_data(as_text=True)
     assert "委员会尚不完整" in html and "组长来自：教职工" in html
+    english = principal.get(page + "?lang=en").get_data(as_text=True)
+    assert "Anti-bullying committee" in english and "A chair from: Staff (teachers and others)" in english
+    principal.get(page + "?lang=zh")
 
     early = post(principal, page, page + f"/meetings/{campaign.id}",
                  {"activity": "committee_meeting", "held_on": now().date().isoformat(), "minutes": "议题"}, photo=41)
@@ -165,6 +168,7 @@ def test_an_incident_moves_along_its_clock_in_the_restricted_log(app, world, bul
     html = principal.get(detail).get_data(as_text=True)
     assert "可申诉截止" in html and "调查截止" in html and 'value="psychological_support"' in html
     assert 'data-move="appealed"' not in html  # an appeal is lodged with the district office
+    assert 'data-move="closed"' not in html  # a confirmed incident is handled before it closes
     none = post(principal, detail, detail + "/status", {"status": "handled"})
     assert none.status_code == 422
     handled = post(principal, detail, detail + "/status", {"status": "handled", "handling": "约谈家长",
@@ -197,6 +201,8 @@ def test_an_appeal_is_the_district_offices_and_the_principal_waits_for_its_revie
     assert post(office, detail, detail + "/status", {"status": "appealed", "note": "家长申诉"}).status_code == 303
     html = principal.get(detail).get_data(as_text=True)
     assert "复查截止" in html and 'data-move=' not in html
+    english = principal.get(detail + "?lang=en").get_data(as_text=True)
+    assert "Appealed, under review" in english and "Review due" in english
     assert post(principal, detail, detail + "/status", {"status": "determined",
                                                         "determination": "confirmed"}).status_code == 403
 

@@ -159,9 +159,12 @@ def next_moves(actor: User, incident: Incident) -> list[IncidentStatus]:
     moves = [IncidentStatus(target) for target in LIFECYCLE.actions_from(incident.status)]
     if not _is_office(actor) and incident.status == IncidentStatus.appealed:
         return []
+    refused = set()
     if not _is_office(actor) or (incident.appeal_due_at is not None and now() > incident.appeal_due_at):
-        moves = [m for m in moves if m != S.appealed]
-    return moves
+        refused.add(S.appealed)
+    if incident.status == IncidentStatus.determined:  # a confirmed one is handled first; the others only close
+        refused.add(S.closed if incident.determination == Determination.confirmed else S.handled)
+    return [m for m in moves if m not in refused]
 
 
 def change_status(actor: User, incident: Incident, status: IncidentStatus, data: dict) -> Incident:
