@@ -59,19 +59,26 @@ def report_forms(user: User, campaign: Campaign, school: School, kind: str | Non
             continue
         if requirement.unit == TaskUnit.school_class and classes is None:
             classes = db.session.scalars(school_classes(school)).all()
-        found.append({"requirement": requirement, "counts": spec.counts, "minutes": spec.minutes,
-                      "photo_required": spec.photo_required,
-                      "classes": classes if requirement.unit == TaskUnit.school_class else None})
+        found.append(form_for(requirement, classes if requirement.unit == TaskUnit.school_class else None))
     return found
 
 
-def report_from_form(user: User, school: School, campaign: Campaign) -> CampaignActivity:
-    """Report the activity a report form posted, through the API's schema and service (ApiError on a problem)."""
+def form_for(requirement, classes=None, defaults: dict | None = None) -> dict:
+    """A report form's fields, from the requirement's kind spec: its counts (with default values), minutes,
+    whether a photo is required, and the classes to choose from (None: no choice, or the class is given)."""
+    spec = kind_spec(requirement.kind)
+    return {"requirement": requirement, "counts": spec.counts, "minutes": spec.minutes,
+            "photo_required": spec.photo_required, "classes": classes, "defaults": defaults or {}}
+
+
+def report_from_form(user: User, school: School, campaign: Campaign, class_id: int | None = None) -> CampaignActivity:
+    """Report the activity a report form posted, through the API's schema and service (ApiError on a problem);
+    `class_id` when the page, not the form, says which class."""
     counts = {name: forms.text(f"count_{name}") for name in COUNT_NAMES if forms.text(f"count_{name}")}
     data = {"school_id": school.id, "activity": forms.text("activity"), "held_on": forms.text("held_on"),
             "notes": forms.text("notes"), "minutes": forms.text("minutes"), "counts": counts}
-    if forms.text("class_id"):
-        data["class_id"] = forms.text("class_id")
+    if class_id or forms.text("class_id"):
+        data["class_id"] = class_id or forms.text("class_id")
     data = forms.load(ActivityIn, data)
     data["photo_ids"] = forms.uploaded_photos(user)
     return activities.report_activity(user, campaign, data)
