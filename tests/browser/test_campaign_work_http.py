@@ -82,6 +82,9 @@ def test_the_principal_and_the_safety_officer_report_activities_from_the_campaig
     assert _activities("survey") == []
 
     officer = logged_in(app, world.officer_a)  # the school's safety officer reports as the API lets them
+    board = f"/school/{world.school_a.id}"
+    officer_board = officer.get(board).get_data(as_text=True)
+    assert f'href="{board}#campaigns">专项行动</a>' in officer_board and f'href="{page}"' in officer_board
     done = post(officer, page, action, {"activity": "survey", "held_on": now().date().isoformat(),
                                         "count_surveyed": "300", "count_enrolled": "320", "notes": "线上问卷"})
     assert done.status_code == 303 and done.headers["Location"].endswith(page + "#reported")
