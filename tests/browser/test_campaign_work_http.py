@@ -186,6 +186,7 @@ def test_an_incident_moves_along_its_clock_in_the_restricted_log(app, world, bul
 
     office = logged_in(app, world.office_a)
     assert "课间多次推搡同学" in office.get(detail).get_data(as_text=True)
+    assert f'href="{detail}"' in office.get(page).get_data(as_text=True)
     for outsider in (world.officer_a, world.district_inspector_a, world.principal_b):
         client = logged_in(app, outsider)
         assert client.get(page).status_code == 404 and client.get(detail).status_code == 404

@@ -4,12 +4,14 @@ logs an incident and takes it along its clock to closing, records a class's pape
 class's letter codes. Each page is captured at 360 px and desk size with the axe-core check."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from safety.accounts.models import Role, RoleAssignment
 from safety.campaigns.models import (
     Campaign,
     CampaignActivity,
@@ -24,7 +26,7 @@ from safety.core.clock import now
 from safety.extensions import db
 from safety.scheduler.registry import run_job
 from tests.browser.conftest import DESK, PHONE, capture, log_in, open_campaign, released
-from tests.factories import PASSWORD, create_class, scene
+from tests.factories import PASSWORD, create_class, create_user, scene
 
 SIZES = pytest.mark.parametrize("size", [PHONE, DESK], ids=["phone", "desk"])
 
@@ -199,3 +201,22 @@ def test_the_principal_records_a_classs_paper_slips_and_downloads_every_classs_c
     assert download.value.suggested_filename.endswith(".pdf")
     released()
     assert db.session.scalar(select(ClassLetter.paper_receipts).where(ClassLetter.class_id == first_id)) == 12
+
+
+def test_a_class_teacher_opens_a_new_task_from_the_inbox_on_a_phone(browser, world):
+    own = create_class(world.school_a, grade=6, name="2班", student_count=30)
+    teacher = create_user(username="teacher_inbox")
+    teacher.roles = [RoleAssignment(role=Role.class_teacher, school_id=own.school_id, class_id=own.id)]
+    db.session.commit()
+    open_campaign(world)  # opening the campaign gives the class its tasks, and tells its teacher
+    own_id = own.id
+    released()
+    page = browser(PHONE).new_page()
+    log_in(page, "teacher_inbox", PASSWORD)
+    page.locator("nav a", has_text="通知").click()
+    item = page.locator("main li", has_text="你的班级有新的专项任务").first
+    expect(item).to_contain_text("6年级2班")
+    capture(page, "teacher-inbox-new-task")
+    item.locator("button, a").first.click()
+    expect(page).to_have_url(re.compile(rf"/classes/{own_id}/campaigns/\d+$"))
+    expect(page.locator("h1")).to_contain_text("6年级2班")
