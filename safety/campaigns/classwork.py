@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
-from ..accounts.scope import Capability, class_ids, require_class
+from ..accounts.scope import Capability, class_ids, require_class, school_ids
 from ..errors import NotFound
 from ..extensions import db
 from ..schools.models import RosterEntry, SchoolClass
@@ -30,6 +30,15 @@ def class_tasks(actor: User, class_id: int | None = None) -> list[CampaignTask]:
     tasks = list(db.session.scalars(query))
     tasks.sort(key=lambda t: (t.status == TaskStatus.done, t.status != TaskStatus.overdue, t.due_at, t.id))
     return tasks
+
+
+def get_task(actor: User, task_id: int) -> CampaignTask:
+    """A task of one of the actor's classes, or of a school they see; anyone else's is 404."""
+    task = db.session.scalar(select(CampaignTask).where(CampaignTask.id == task_id, or_(
+        CampaignTask.class_id.in_(class_ids(actor)), CampaignTask.school_id.in_(school_ids(actor)))))
+    if task is None:
+        raise NotFound()
+    return task
 
 
 def my_classes(actor: User) -> list[SchoolClass]:

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from ..core.schemas import localised
 from ..notifications.models import Notification
 from ..notifications.render import Message, renders, subject
+from .letters.receipts import class_label
 from .models import CampaignLag, CampaignTask
 from .periods import local_day
 
@@ -25,6 +26,19 @@ def campaign_task_due(notification: Notification) -> Message | None:
     return Message(_("Campaign task due soon"),
                    _("%(school)s: “%(activity)s” for %(campaign)s is due by the end of %(day)s.",
                      school=localised(task.school), activity=localised(task.requirement),
+                     campaign=localised(task.campaign), day=last_day.isoformat()),
+                   f"/api/v1/campaigns/{task.campaign_id}/tasks?school_id={task.school_id}")
+
+
+@renders("campaign_task_new", subject_type="campaign_task", model=CampaignTask)
+def campaign_task_new(notification: Notification) -> Message | None:
+    task = subject(notification, CampaignTask)
+    if task is None or task.school_class is None:
+        return None
+    last_day = local_day(task.due_at - timedelta(seconds=1))
+    return Message(_("New campaign task for your class"),
+                   _("%(class)s: “%(activity)s” for %(campaign)s, due by the end of %(day)s.",
+                     **{"class": class_label(task.school_class)}, activity=localised(task.requirement),
                      campaign=localised(task.campaign), day=last_day.isoformat()),
                    f"/api/v1/campaigns/{task.campaign_id}/tasks?school_id={task.school_id}")
 

@@ -5,19 +5,18 @@ with the logged-in user as actor, as its API does.
 """
 from __future__ import annotations
 
-from flask import Response, render_template, request, url_for
+from flask import Response, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import User
-from ..accounts.scope import Capability, require_school
+from ..accounts.scope import Capability
 from ..campaigns import exports
 from ..campaigns.models import Campaign, CampaignStatus, LagStatus, TaskStatus
 from ..campaigns.runs import services as campaigns
 from ..campaigns.runs.progress import progress
 from ..core.clock import now
 from ..core.schemas import is_chinese, localised
-from ..errors import NotFound
 from ..extensions import db
 from ..schools.models import Region, RegionLevel, School
 from . import charts
@@ -40,7 +39,7 @@ def _open(user: User) -> list[Campaign]:
                               .limit(OPEN_CAMPAIGNS)).all()
 
 
-def _for_school(user: User, campaign: Campaign, school: School) -> dict | None:
+def for_school(user: User, campaign: Campaign, school: School) -> dict | None:
     figures = progress(campaign, campaigns.scoped_schools(user, {"school_id": school.id}), now(), school_id=school.id)
     if not figures["schools"]:
         return None  # the school does not take part in this run
@@ -53,7 +52,7 @@ def _for_school(user: User, campaign: Campaign, school: School) -> dict | None:
 
 def school_campaigns(user: User, school: School) -> list[dict]:
     """The open campaigns the school takes part in, with its figures and its tasks still to do."""
-    return [found for campaign in _open(user) if (found := _for_school(user, campaign, school))]
+    return [found for campaign in _open(user) if (found := for_school(user, campaign, school))]
 
 
 def region_progress(user: User, region: Region, rows) -> list[dict]:
@@ -76,19 +75,6 @@ def region_progress(user: User, region: Region, rows) -> list[dict]:
                        "chart": charts.hbars(bars, title=localised(campaign), percent=True,
                                              empty=_("Nothing to show yet."))})
     return result
-
-
-@bp.route("/school/<int:school_id>/campaigns/<int:campaign_id>")
-@login_required
-def school_campaign(school_id, campaign_id):
-    """One campaign at one school: every requirement, every class, every task still to do."""
-    user = current_user()
-    school = require_school(user, school_id)
-    found = _for_school(user, campaigns.get_campaign(user, campaign_id), school)
-    if found is None:
-        raise NotFound()
-    return render_template("pages/school_campaign.html", school=school, c=found, task_status=TASK_STATUS,
-                           name=name, moment=now())
 
 
 @bp.route("/office/campaigns/<int:campaign_id>/ledger.xlsx")

@@ -9,34 +9,32 @@ from __future__ import annotations
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..accounts.scope import Capability
+from ..accounts.scope import Capability, class_ids
 from ..campaigns import classwork
-from ..campaigns.activities.services import report_activity
-from ..campaigns.kinds import kind_names, kind_spec
+from ..campaigns.kinds import COUNT_NAMES, kind_spec
 from ..campaigns.letters import receipts
 from ..campaigns.letters.schemas import PaperReceiptsIn
 from ..campaigns.models import TaskStatus, TaskUnit
-from ..campaigns.schemas import ActivityIn
 from ..core.clock import now
 from ..core.schemas import localised
 from ..errors import ApiError
 from ..extensions import db
 from ..schools import rosters
+from ..schools.models import SchoolClass
 from . import forms
 from .blueprint import bp
+from .campaign_work import COUNT_LABELS, form_for, report_from_form
 from .campaigns import TASK_STATUS
 from .session import current_user, login_required
 
-# What a class records on the phone, and the counts each kind asks for (the API's own rules decide the rest).
 # What a class teacher records from the class page: the kinds done per class or per holiday (the class meeting,
-# the letter handed out, the reminder before a holiday), each with the one count its spec asks for, if any.
+# the letter handed out, the reminder before a holiday), not those recorded elsewhere.
 TEACHER_UNITS = {TaskUnit.school_class, TaskUnit.holiday}
 
 
-def _class_kinds() -> dict[str, str | None]:
-    specs = (kind_spec(name) for name in kind_names())
-    return {spec.name: (spec.counts[0] if spec.counts else None) for spec in specs
-            if spec.recorded_elsewhere is None and TEACHER_UNITS & set(spec.units)}
+def _recordable(requirement) -> bool:
+    spec = kind_spec(requirement.kind)
+    return spec.recorded_elsewhere is None and requirement.unit in TEACHER_UNITS
 
 
 @bp.route("/classes")
@@ -56,12 +54,25 @@ def _class_campaign_page(class_id: int, campaign_id: int, error: ApiError | None
     user = current_user()
     campaign, school_class = classwork.class_campaign(user, campaign_id, class_id)
     tasks = [t for t in classwork.class_tasks(user, school_class.id) if t.campaign_id == campaign.id]
+    # A class's counts (pupils taking part, letters handed out) default to its number of students.
+    report_forms = {t.id: form_for(t.requirement, defaults={name: school_class.student_count for name in COUNT_NAMES})
+                    for t in tasks if _recordable(t.requirement)}
     return render_template(
         "pages/class_campaign.html", campaign=campaign, school_class=school_class, tasks=tasks,
         label=receipts.class_label(school_class), checklist=classwork.letter_checklist(user, campaign, school_class),
-        task_status=TASK_STATUS, count_field={k: v for k, v in _class_kinds().items() if v},
-        recordable=_class_kinds(), done=TaskStatus.done,
+        task_status=TASK_STATUS, report_forms=report_forms, count_labels=COUNT_LABELS, done=TaskStatus.done,
         today=forms.local_input_value(now()), error=error, form=request.form, phone=True), status
+
+
+@bp.route("/tasks/<int:task_id>")
+@login_required
+def campaign_task_page(task_id):
+    """Where a task's notification leads: its class's page for a class task, else its school's campaign page."""
+    user = current_user()
+    task = classwork.get_task(user, task_id)
+    if task.class_id is not None and db.session.scalar(class_ids(user).where(SchoolClass.id == task.class_id)):
+        return redirect(url_for("pages.class_campaign", class_id=task.class_id, campaign_id=task.campaign_id))
+    return redirect(url_for("pages.school_campaign", school_id=task.school_id, campaign_id=task.campaign_id))
 
 
 @bp.route("/classes/<int:class_id>/campaigns/<int:campaign_id>")
@@ -76,21 +87,12 @@ def class_report(class_id, campaign_id):
     """Record a class activity (the class meeting 主题班会, the letter handed out …) with its evidence."""
     user = current_user()
     campaign, school_class = classwork.class_campaign(user, campaign_id, class_id)
-    count = forms.text("count")
     try:
-        requirement = campaign.definition.requirement(forms.text("activity"))
-        field = _class_kinds().get(requirement.kind) if requirement else None
-        counts = {field: count or None} if field else {}
-        data = forms.load(ActivityIn, {
-            "school_id": school_class.school_id, "class_id": school_class.id, "activity": forms.text("activity"),
-            "held_on": forms.text("held_on"), "notes": forms.text("notes"),
-            "counts": {k: v for k, v in counts.items() if v is not None}})
-        data["photo_ids"] = forms.uploaded_photos(user)
-        report_activity(user, campaign, data)
+        activity = report_from_form(user, school_class.school, campaign, class_id=school_class.id)
     except ApiError as error:
         db.session.rollback()
         return _class_campaign_page(class_id, campaign_id, error=error, status=error.status)
-    flash(_("Recorded: %(what)s.", what=localised(requirement)), "ok")
+    flash(_("Recorded: %(what)s.", what=localised(activity.requirement)), "ok")
     return redirect(url_for("pages.class_campaign", class_id=class_id, campaign_id=campaign_id), 303)
 
 

@@ -14,7 +14,8 @@ from .session import current_user, login_required
 
 PER_PAGE = 30
 # The subject's page, where the pages have one (the others are read in the inbox itself).
-SUBJECT_PAGES = {"hazard": ("pages.hazard_page", "hazard_id"), "drill": ("pages.drill_page", "drill_id")}
+SUBJECT_PAGES = {"hazard": ("pages.hazard_page", "hazard_id"), "drill": ("pages.drill_page", "drill_id"),
+                 "campaign_task": ("pages.campaign_task_page", "task_id")}
 
 
 def subject_page(item: dict) -> str | None:

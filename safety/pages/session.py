@@ -114,6 +114,7 @@ NAV_USERS, NAV_ADMIN, NAV_IMPORT = _l("Users"), _l("Administration"), _l("Import
 NAV_CALENDAR = _l("School calendar")
 NAV_CLASSES, NAV_STAFF, NAV_MY_HAZARDS = _l("My classes"), _l("School staff"), _l("My hazards")
 NAV_ROUNDS = _l("Rounds")
+NAV_CAMPAIGNS = _l("Campaigns")
 
 
 def nav_for(user: User) -> list[tuple[str, str]]:
@@ -126,6 +127,10 @@ def nav_for(user: User) -> list[tuple[str, str]]:
         links.append((url_for("pages.school_board", school_id=school_id), str(NAV_SCHOOL)))
         links.append((url_for("pages.school_staff", school_id=school_id), str(NAV_STAFF)))
         links.append((url_for("pages.calendar", school=school_id), str(NAV_CALENDAR)))
+    officer_school = next((a.school_id for a in user.roles if a.role == Role.inspector and a.school_id), None)
+    if officer_school is not None and school_id is None:  # the school's safety officer reports its campaign work
+        links.append((url_for("pages.school_board", school_id=officer_school, _anchor="campaigns"),
+                      str(NAV_CAMPAIGNS)))
     if user.has_role(Role.inspector, Role.principal):
         links.append((url_for("pages.inspect_home"), str(NAV_INSPECT)))
         links.append((url_for("pages.my_hazards"), str(NAV_MY_HAZARDS)))

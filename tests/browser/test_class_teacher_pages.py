@@ -58,7 +58,7 @@ def test_a_class_teacher_does_the_class_campaign_work_on_a_phone(browser, world,
     task = page.locator("details").filter(has=meeting)
     if task.get_attribute("open") is None:
         task.locator("summary").click()
-    meeting.locator("input[name=count]").fill("3")
+    meeting.locator("input[name=count_participants]").fill("3")
     photo = tmp_path / "meeting.jpg"
     photo.write_bytes(scene(5))
     meeting.locator("input[type=file]").set_input_files(str(photo))

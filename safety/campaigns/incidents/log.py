@@ -54,7 +54,17 @@ def get_incident(actor: User, incident_id: int) -> Incident:
     return incident
 
 
-def _rules(campaign: Campaign, school: School) -> LogRules:
+def require_readable_school(actor: User, school_id: int) -> School:
+    """A school whose incidents the actor may read and log; any other is 404 (an inspector may see the school
+    but not that incidents exist)."""
+    school = require_school(actor, school_id)
+    if not db.session.scalar(readable_schools(actor).where(School.id == school.id)):
+        raise NotFound()
+    return school
+
+
+def rules_of(campaign: Campaign, school: School) -> LogRules:
+    """The log's rules for the school (409 when the campaign keeps no incident log)."""
     rules = log_rules(campaign.definition.code, school)
     if rules is None or not any(r.kind == incident_log.NAME for r in campaign.definition.requirements):
         raise Conflict(_("This campaign keeps no incident log."), code="no_incident_log")
@@ -63,10 +73,8 @@ def _rules(campaign: Campaign, school: School) -> LogRules:
 
 def report_incident(actor: User, campaign: Campaign, data: dict) -> Incident:
     """Log a suspected incident at a school of the campaign (principal or office)."""
-    school = require_school(actor, data["school_id"])
-    if not db.session.scalar(readable_schools(actor).where(School.id == school.id)):
-        raise NotFound()  # an inspector may see the school but not that incidents exist
-    _rules(campaign, school)
+    school = require_readable_school(actor, data["school_id"])
+    rules_of(campaign, school)
     class_id = data.get("class_id")
     if class_id and db.session.scalar(select(SchoolClass.id).where(SchoolClass.id == class_id,
                                                                    SchoolClass.school_id == school.id)) is None:
@@ -145,10 +153,24 @@ LIFECYCLE = Machine("status", {
                                    **{"from": state.value, "to": target}))
 
 
+def next_moves(actor: User, incident: Incident) -> list[IncidentStatus]:
+    """The statuses the incident may move to next, as the table allows and for this actor (appeals and their
+    review are the district office's)."""
+    moves = [IncidentStatus(target) for target in LIFECYCLE.actions_from(incident.status)]
+    if not _is_office(actor) and incident.status == IncidentStatus.appealed:
+        return []
+    refused = set()
+    if not _is_office(actor) or (incident.appeal_due_at is not None and now() > incident.appeal_due_at):
+        refused.add(S.appealed)
+    if incident.status == IncidentStatus.determined:  # a confirmed one is handled first; the others only close
+        refused.add(S.closed if incident.determination == Determination.confirmed else S.handled)
+    return [m for m in moves if m not in refused]
+
+
 def change_status(actor: User, incident: Incident, status: IncidentStatus, data: dict) -> Incident:
     """Move an incident along its transitions table (409 for a move it does not allow), with a history event."""
     LIFECYCLE.require(incident.status, status.value)
-    rules, moment = _rules(incident.campaign, incident.school), now()
+    rules, moment = rules_of(incident.campaign, incident.school), now()
     _check_move(actor, incident, rules, status, data, moment)
     before = LIFECYCLE.fire(incident, status.value)
     _start_clocks(incident, rules, status, data, moment)

@@ -62,6 +62,7 @@ class KindSpec:
     units: tuple[TaskUnit, ...]                     # what a requirement of this kind may be per
     counts: tuple[str, ...] = ()                    # counts a report must give (from COUNT_NAMES)
     photo_required: bool = False                    # a report needs at least one photo
+    minutes: bool = False                           # a report carries minutes (forms ask for them)
     # Not reported as an activity: the message telling where it is recorded instead (water patrols, incidents).
     recorded_elsewhere: Callable[[], str] | None = None
     check: Callable[[dict, str], dict] | None = None  # (counts, minutes) → problems {field: [messages]}

@@ -53,7 +53,7 @@ def _status(school: dict) -> dict:
 
 
 register(KindSpec(
-    name=NAME, units=(TaskUnit.school,), photo_required=True, check=_check, precondition=_precondition,
+    name=NAME, units=(TaskUnit.school,), photo_required=True, minutes=True, check=_check, precondition=_precondition,
     figures=Figures(per_school=_per_school, counts=("committees", "committees_met"), school_fields=_status),
     summary_columns=(Column("防欺凌委员会", 14, lambda s: STATUS_ZH[s["committee_status"]]),),
     ledger_columns=(Column("会议次数", 9, lambda r: r.get("count")),),

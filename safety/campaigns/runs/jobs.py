@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from ...accounts.models import Role
+from ...accounts.models import Role, RoleAssignment, User
 from ...accounts.scope import people_at_schools
 from ...core.sql import chunks, insert_ignoring_conflicts
 from ...core.types import UTCDateTime
@@ -73,7 +73,19 @@ def campaign_calendar(as_of: datetime) -> int:
     for campaign in db.session.scalars(select(Campaign).where(Campaign.status == CampaignStatus.open)).all():
         changed += create_tasks(campaign, as_of)
         changed += create_letters(campaign)
-    return changed + water_rhythm(as_of)
+    return changed + tell_class_teachers() + water_rhythm(as_of)
+
+
+def tell_class_teachers() -> int:
+    """Each class teacher hears once of every task of their classes still to do in an open campaign (a new task,
+    or a class newly theirs); the outbox's dedupe key keeps it to once per teacher and task."""
+    teachers = select(RoleAssignment.user_id, CampaignTask.id, CampaignTask.school_id) \
+        .join(User, User.id == RoleAssignment.user_id) \
+        .join(CampaignTask, CampaignTask.class_id == RoleAssignment.class_id) \
+        .join(Campaign, Campaign.id == CampaignTask.campaign_id) \
+        .where(RoleAssignment.role == Role.class_teacher, User.active.is_(True),
+               Campaign.status == CampaignStatus.open, CampaignTask.status.in_((TaskStatus.open, TaskStatus.overdue)))
+    return enqueue_select("campaign_task_new", "campaign_task", teachers)
 
 
 @job("campaign_reminders", "interval", "Mark campaign tasks overdue; remind schools of tasks falling due", minutes=30)
