@@ -67,6 +67,9 @@ class KindSpec:
     check: Callable[[dict, str], dict] | None = None  # (counts, minutes) → problems {field: [messages]}
     precondition: Callable[[int], None] | None = None  # (school_id) → raises when the school cannot report yet
     requirement_fields: tuple[str, ...] = ()        # fields a requirement of this kind must set
+    # The local hours ("HH:MM", "HH:MM"; end exclusive) its work counts in; a requirement's window_start and
+    # window_end replace it (a region's own definition). None: any time, and a requirement may not set one.
+    window: tuple[str, str] | None = None
     figures: Figures = field(default_factory=Figures)
     summary_columns: tuple[Column, ...] = ()        # the ledger's summary sheet, from a school's figures
     ledger_columns: tuple[Column, ...] = ()         # the kind's own sheet, from a school's report sums
