@@ -57,7 +57,14 @@ from .schemas import (
 )
 from .waters import equipment, geo
 from .waters import services as waters
-from .waters.schemas import EquipmentSchema, WaterArgs, WaterBodyIn, WaterBodySchema, WaterLedgerArgs
+from .waters.schemas import (
+    EquipmentSchema,
+    FeatureCollectionSchema,
+    WaterArgs,
+    WaterBodyIn,
+    WaterBodySchema,
+    WaterLedgerArgs,
+)
 
 blp = Blueprint("campaigns", __name__, url_prefix="/api/v1",
                 description="Campaigns: anti-drowning seasons, anti-bullying terms and others offices define")
@@ -352,8 +359,8 @@ class WaterEquipment(MethodView):
 @blp.route("/map.geojson")
 class DangerMap(MethodView):
     @blp.arguments(WaterLedgerArgs, location="query")
-    @blp.response(200, description="A GeoJSON FeatureCollection (RFC 7946): schools, points and water bodies",
-                  content_type=geo.MEDIA_TYPE)
+    @blp.response(200, FeatureCollectionSchema, content_type=geo.MEDIA_TYPE,
+                  description="A GeoJSON FeatureCollection (RFC 7946): schools, points and water bodies")
     def get(self, args):
         """The danger map of the caller's schools: each school, point and water body (with its ledger facts)"""
         return geo.response(geo.map_features(current_actor(), args))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from ...core.openapi import SCALAR
 from ...core.schemas import IdField, PageArgs, StrictSchema
 from ...points.models import Frequency
 from ..models import RiskGrade
@@ -76,3 +77,22 @@ class EquipmentSchema(ma.Schema):
     name_zh = ma.fields.String()
     name_en = ma.fields.String()
     source = ma.fields.String()
+
+
+class GeometrySchema(ma.Schema):
+    type = ma.fields.String(metadata={"enum": ["Point"]})
+    coordinates = ma.fields.List(ma.fields.Float(), metadata={"description": "[longitude, latitude], WGS 84"})
+
+
+class FeatureSchema(ma.Schema):
+    type = ma.fields.String(metadata={"enum": ["Feature"]})
+    id = ma.fields.String(metadata={"description": "school-<id>, point-<id> or water_body-<id>"})
+    geometry = ma.fields.Nested(GeometrySchema, allow_none=True, metadata={"description": "null: not placed yet"})
+    properties = ma.fields.Dict(keys=ma.fields.String(), metadata={
+        "additionalProperties": SCALAR,
+        "description": "kind (school | point | water_body) and its facts; a water body's are its ledger's (WaterBody)"})
+
+
+class FeatureCollectionSchema(ma.Schema):
+    type = ma.fields.String(metadata={"enum": ["FeatureCollection"]})
+    features = ma.fields.List(ma.fields.Nested(FeatureSchema))
