@@ -48,7 +48,8 @@ def places(world, season):
 
 def test_the_ledger_refuses_what_no_survey_can_say(api, world, season):
     moment, point = at(2027, 4, 2), season.water_c.id
-    problems = [({"depth_m": -1}, "depth_m"), ({"depth_m": "deep"}, "depth_m"), ({"warning_signs": -2}, "warning_signs"),
+    problems = [({"depth_m": -1}, "depth_m"), ({"depth_m": "deep"}, "depth_m"),
+                ({"warning_signs": -2}, "warning_signs"),
                 ({"rescue_equipment": ["boat"]}, "rescue_equipment"),
                 ({"rescue_equipment": ["life_ring", "life_ring"]}, "rescue_equipment"),
                 ({"owner": "村" * 101}, "owner"), ({"colour": "blue"}, "colour")]
