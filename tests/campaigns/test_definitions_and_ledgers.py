@@ -101,7 +101,8 @@ def test_the_dangerous_waters_ledger(api, world, season):
     rows = list(load_workbook(io.BytesIO(download.data)).active.iter_rows(values_only=True))
     assert rows[0][:4] == ("学校代码", "学校", "区县", "点位编码")
     row = dict(zip(rows[0], rows[1], strict=True))
-    columns = ("学校代码", "风险等级", "权属主体", "水深（米）", "警示标志（块）", "救援设施", "责任单位", "责任人", "距校门（米）")
+    columns = ("学校代码", "风险等级", "权属主体", "水深（米）", "警示标志（块）", "救援设施",
+               "责任单位", "责任人", "距校门（米）")
     assert [row[column] for column in columns] == [
         "SC", "高风险", "石桥村村民委员会", 2.5, 2, "救生圈、救生杆", "石桥村村民委员会", "陈村长", 120]
 
