@@ -50,6 +50,7 @@ function style(properties) {
 
 async function draw() {
   const map = L.map(box, {attributionControl: true});
+  map.attributionControl.setPrefix('Leaflet');  // plain text: the credit Leaflet's licence asks for, nothing more
   if (box.dataset.tiles) {
     L.tileLayer(box.dataset.tiles, {attribution: box.dataset.attribution || '', subdomains: '01234567',
                                     maxZoom: 18}).addTo(map);
