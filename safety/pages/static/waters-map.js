@@ -50,7 +50,7 @@ function style(properties) {
 
 async function draw() {
   const map = L.map(box, {attributionControl: true});
-  map.attributionControl.setPrefix('Leaflet');  // plain text: the credit Leaflet's licence asks for, nothing more
+  map.attributionControl.setPrefix('Leaflet');  // a plain-text credit, without the default flag image
   if (box.dataset.tiles) {
     L.tileLayer(box.dataset.tiles, {attribution: box.dataset.attribution || '', subdomains: '01234567',
                                     maxZoom: 18}).addTo(map);
