@@ -24,10 +24,10 @@ PLACES = {
 }
 # Who owns a water and who answers for it, by kind of water (a county's survey sheets look like this).
 KEEPERS = {
-    "池塘": [("{village}村民委员会", "{village}村民委员会"), ("个人承包（养殖户）", "{village}村民委员会")],
-    "河流": [("{town}水利站", "{town}人民政府"), ("县水利局", "{town}水利站")],
+    "池塘": [("{village}村村民委员会", "{village}村村民委员会"), ("个人承包（养殖户）", "{village}村村民委员会")],
+    "河流": [("{town}水利站", "{town}人民政府"), ("{county}水利局", "{town}水利站")],
     "水库": [("县水库管理所", "县水库管理所")],
-    "沟渠": [("{village}村民委员会", "{town}水利站")],
+    "沟渠": [("{village}村村民委员会", "{town}水利站")],
 }
 DEPTHS = {"池塘": (1.2, 3.5), "河流": (1.5, 5.0), "水库": (4.0, 18.0), "沟渠": (0.6, 1.8)}
 VILLAGES = ["石桥", "柳湾", "河塘", "陈家", "红星", "青河"]
@@ -73,11 +73,12 @@ def _grade(depth: float, distance: int, equipment: list[str]) -> RiskGrade:
 
 def build_water_ledger(rng: random.Random, principal_of) -> int:
     points = db.session.scalars(select(Point).where(Point.category == Category.water_body).order_by(Point.id)).all()
-    kinds = {"河": "河流", "塘": "池塘", "库": "水库", "渠": "沟渠"}
+    kinds = {"塘": "池塘", "库": "水库", "渠": "沟渠", "河": "河流"}  # 河塘 is a pond
     for point in points:
         water_type = next((v for k, v in kinds.items() if k in point.name_zh), "河流")
         village, town = rng.choice(VILLAGES), _town(point.school)
-        owner, unit = (text.format(village=village, town=town) for text in rng.choice(KEEPERS[water_type]))
+        owner, unit = (text.format(village=village, town=town, county=point.school.region.name_zh)
+                       for text in rng.choice(KEEPERS[water_type]))
         low, high = DEPTHS[water_type]
         depth = round(rng.uniform(low, high), 1)
         equipment = sorted(rng.sample(EQUIPMENT, rng.randint(1, 5)), key=EQUIPMENT.index)
