@@ -9,7 +9,7 @@ from ..core.schemas import IdField, Localised, PageArgs, StrictSchema, is_chines
 from ..photos.schemas import PhotoRef, PhotoRefSchema
 from ..points.models import Frequency
 from .activities.authenticity import REUSED_IN
-from .kinds import BUILTIN, kind_names, kind_spec
+from .kinds import BUILTIN, kind_names, kind_spec, window_of
 from .models import (
     Cadence,
     CampaignStatus,
@@ -144,6 +144,11 @@ class DefinitionArgs(PageArgs):
     region_id = IdField()
 
 
+def _window(requirement) -> dict | None:
+    window = window_of(requirement)
+    return None if window is None else {"start": window[0], "end": window[1]}
+
+
 class RequirementSchema(ma.Schema):
     id = ma.fields.Integer()
     key = ma.fields.String()
@@ -156,8 +161,12 @@ class RequirementSchema(ma.Schema):
     due_days = ma.fields.Integer()
     season_frequency = ma.fields.Enum(Frequency, by_value=True, allow_none=True)
     holiday_frequency = ma.fields.Enum(Frequency, by_value=True, allow_none=True)
-    window_start = ma.fields.String(allow_none=True)
+    window_start = ma.fields.String(allow_none=True, metadata={"description": "as set; null: the kind's default"})
     window_end = ma.fields.String(allow_none=True)
+    window = ma.fields.Function(_window, allow_none=True, metadata={
+        "type": "object", "properties": {"start": {"type": "string"}, "end": {"type": "string"}},
+        "description": "the local hours its work counts in (water patrols: 14:00–20:00 unless the region sets "
+                       "its own; a product default: 教基厅函〔2022〕18号 names 午后、傍晚, no hours); null: any time"})
 
 
 class DefinitionSchema(ma.Schema):

@@ -119,6 +119,10 @@ def test_a_patrol_counts_in_the_afternoon_and_evening_window_only(api, world, se
     figures = {s["code"]: (s["patrols"], s["patrols_outside_window"]) for s in answer["schools"]}
     assert figures["SC"] == (2, 2)  # 15:30 and 19:59 count; 09:00 and 20:00 (the window's end) do not
     assert (answer["overall"]["patrols"], answer["overall"]["patrols_outside_window"]) == (2, 2)
+    shipped = api.get("/api/v1/campaign-definitions", "office_b", at(2027, 4, 7)).json["items"]
+    requirements = next(d for d in shipped if d["code"] == "anti_drowning")["requirements"]
+    assert {r["key"]: r["window"] for r in requirements}["water_patrol"] == {"start": "14:00", "end": "20:00"}
+    assert {r["key"]: r["window"] for r in requirements}["lesson"] is None
 
 
 def test_a_window_belongs_to_water_patrols_and_ends_after_it_starts(api, world, season):
@@ -142,6 +146,10 @@ def test_a_window_belongs_to_water_patrols_and_ends_after_it_starts(api, world, 
                        json=definition(window_start="13:00", window_end="21:30"))
     assert created.status_code == 201, created.json
     assert [(r["window_start"], r["window_end"]) for r in created.json["requirements"]] == [("13:00", "21:30")]
+    assert created.json["requirements"][0]["window"] == {"start": "13:00", "end": "21:30"}
+    half = api.post("/api/v1/campaign-definitions", "office_b", moment,
+                    json={**definition(window_end="21:00"), "code": "pond_watch"})
+    assert half.json["requirements"][0]["window"] == {"start": "14:00", "end": "21:00"}  # the default's start
 
 
 def test_the_waters_page_shows_the_ledger_and_saves_the_form(app, world, season, places):

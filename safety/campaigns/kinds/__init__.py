@@ -117,6 +117,14 @@ def kinds_of(definition) -> list[KindSpec]:
     return [kind_spec(name) for name in names]
 
 
+def window_of(requirement: ActivityRequirement) -> tuple[str, str] | None:
+    """The local hours a requirement's work counts in: its own window, else its kind's default (None: any time)."""
+    default = kind_spec(requirement.kind).window
+    if default is None:
+        return None
+    return requirement.window_start or default[0], requirement.window_end or default[1]
+
+
 def percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 

@@ -17,9 +17,9 @@ from ...core.sql import local_minute
 from ...inspections.models import Inspection
 from ...points.models import Point
 from ...schools.models import School
-from ..models import ActivityRequirement, TaskUnit
+from ..models import TaskUnit
 from ..periods import timezone
-from . import Column, Figures, KindSpec, count_if, kind_spec, register
+from . import Column, Figures, KindSpec, count_if, register, window_of
 
 NAME = "water_patrol"
 WINDOW = ("14:00", "20:00")  # 午后、傍晚, local time: a product default (the notice gives no hours)
@@ -28,12 +28,6 @@ WINDOW = ("14:00", "20:00")  # 午后、傍晚, local time: a product default (t
 def _minutes(hhmm: str) -> int:
     hours, minutes = hhmm.split(":")
     return int(hours) * 60 + int(minutes)
-
-
-def window_of(requirement: ActivityRequirement) -> tuple[str, str]:
-    """The requirement's own window, else the kind's default."""
-    start, end = kind_spec(NAME).window
-    return requirement.window_start or start, requirement.window_end or end
 
 
 def in_window(campaign, moment_column):
