@@ -12,7 +12,8 @@ from ..campaigns.models import RiskGrade
 from ..campaigns.waters import equipment, geo
 from ..campaigns.waters import services as waters
 from ..campaigns.waters.schemas import WaterBodyIn
-from ..errors import ApiError
+from ..core.schemas import MAX_ID
+from ..errors import ApiError, NotFound
 from ..extensions import db
 from . import forms
 from .blueprint import bp
@@ -28,6 +29,8 @@ TEXTS = ("water_type", "owner", "responsible_unit", "responsible_person", "respo
 def _scope(user) -> tuple[dict, object | None]:
     """The filters the page was asked for (a school, a region, else everything the user sees) and its subject."""
     if school_id := request.args.get("school", type=int):
+        if not 0 < school_id <= MAX_ID:  # no INTEGER column holds it: not found, never a database error
+            raise NotFound()
         return {"school_id": school_id}, require_school(user, school_id)
     if region_id := request.args.get("region", type=int):
         return {"region_id": region_id}, home_region(user, region_id)

@@ -166,6 +166,9 @@ def test_the_waters_page_shows_the_ledger_and_saves_the_form(app, world, season,
     assert {f["id"] for f in valid_feature_collection(data.get_json(force=True))} == {
         f"school-{world.school_a.id}", f"point-{places[0].id}", f"water_body-{pond.id}"}
     assert client.get(f"/waters/{season.water_c.id}").status_code == 404
+    for query in (f"?school={world.school_c.id}", "?school=99999999999", f"?region={world.district_b.id}"):
+        assert client.get(f"/waters{query}").status_code == 404, query
+        assert client.get(f"/waters/map.geojson{query}").status_code == 404, query
 
     token = form_token(client.get(f"/waters/{pond.id}"))
     form = {"csrf_token": token, "risk_grade": "high", "water_type": "池塘", "owner": "石桥村村民委员会",
