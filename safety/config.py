@@ -108,6 +108,7 @@ def from_environment(instance_path: Path) -> dict:
         # in it); unset, the map shows its markers on a plain background and the page loads nothing from outside.
         "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", ""),
         "MAP_TILE_ATTRIBUTION": os.environ.get("MAP_TILE_ATTRIBUTION", ""),
+        "MAP_TILE_SUBDOMAINS": os.environ.get("MAP_TILE_SUBDOMAINS", "abc"),  # what {s} stands for (天地图: 01234567)
     }
 
 

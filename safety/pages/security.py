@@ -39,9 +39,9 @@ CONTENT_SECURITY_POLICY = "; ".join((
 def policy_with_images_from(url: str) -> str:
     """The policy, also allowing images from the host of a tile URL template ({s} subdomains: any subdomain)."""
     parts = urlsplit(url)
-    if parts.scheme != "https" or not parts.hostname:
+    if parts.scheme != "https" or not parts.netloc or "@" in parts.netloc:
         return CONTENT_SECURITY_POLICY
-    host = parts.hostname
+    host = parts.netloc
     if "{" in host:  # e.g. t{s}.tianditu.gov.cn → *.tianditu.gov.cn
         host = "*." + host.split(".", 1)[1]
     return CONTENT_SECURITY_POLICY.replace("img-src 'self'", f"img-src 'self' https://{host}", 1)

@@ -47,6 +47,7 @@ def waters_map():
     html = render_template("pages/waters.html", subject=subject, rows=rows, risk_names=RISK_NAMES,
                            data_url=url_for("pages.waters_geojson", **request.args),
                            tiles=tiles, attribution=current_app.config.get("MAP_TILE_ATTRIBUTION", ""),
+                           subdomains=current_app.config.get("MAP_TILE_SUBDOMAINS", "abc"),
                            equipment_names=equipment.names)
     return html, 200, {"Content-Security-Policy": policy_with_images_from(tiles)} if tiles else {}
 

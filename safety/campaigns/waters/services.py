@@ -64,7 +64,7 @@ def update_ledger(actor: User, point: Point, ledger: WaterBody | None, changes: 
         ledger = WaterBody(point_id=point.id, risk_grade=RiskGrade.medium)
         db.session.add(ledger)
     for field, value in changes.items():
-        setattr(ledger, field, list(value) if field == "rescue_equipment" else value)
+        setattr(ledger, field, value)
     ledger.updated_at, ledger.updated_by_id = now(), actor.id
     db.session.flush()
     record("water_body.updated", actor, object_type="point", object_id=point.id, school_id=point.school_id,

@@ -52,7 +52,7 @@ async function draw() {
   const map = L.map(box, {attributionControl: true});
   map.attributionControl.setPrefix('Leaflet');  // a plain-text credit, without the default flag image
   if (box.dataset.tiles) {
-    L.tileLayer(box.dataset.tiles, {attribution: box.dataset.attribution || '', subdomains: '01234567',
+    L.tileLayer(box.dataset.tiles, {attribution: box.dataset.attribution || '', subdomains: box.dataset.subdomains || 'abc',
                                     maxZoom: 18}).addTo(map);
   }
   const response = await fetch(box.dataset.source, {credentials: 'same-origin',
