@@ -104,6 +104,11 @@ def from_environment(instance_path: Path) -> dict:
         "SMTP_STARTTLS": os.environ.get("SMTP_STARTTLS", "false").lower() in ("1", "true", "yes"),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "safety@localhost"),
         "CJK_FONT_PATH": os.environ.get("CJK_FONT_PATH"),
+        # The danger map's background: a Leaflet tile URL template (天地图 and most Chinese providers need a key
+        # in it); unset, the map shows its markers on a plain background and the page loads nothing from outside.
+        "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", ""),
+        "MAP_TILE_ATTRIBUTION": os.environ.get("MAP_TILE_ATTRIBUTION", ""),
+        "MAP_TILE_SUBDOMAINS": os.environ.get("MAP_TILE_SUBDOMAINS", "abc"),  # what {s} stands for (天地图: 01234567)
     }
 
 

@@ -55,8 +55,16 @@ from .schemas import (
     TaskArgs,
     TaskSchema,
 )
+from .waters import equipment, geo
 from .waters import services as waters
-from .waters.schemas import WaterArgs, WaterBodyIn, WaterBodySchema, WaterLedgerArgs
+from .waters.schemas import (
+    EquipmentSchema,
+    FeatureCollectionSchema,
+    WaterArgs,
+    WaterBodyIn,
+    WaterBodySchema,
+    WaterLedgerArgs,
+)
 
 blp = Blueprint("campaigns", __name__, url_prefix="/api/v1",
                 description="Campaigns: anti-drowning seasons, anti-bullying terms and others offices define")
@@ -337,6 +345,25 @@ class WaterBodies(MethodView):
         page = paginate(waters.visible_water_bodies(current_actor(), args), args)
         page["items"] = [waters.present(p, w) for p, w in waters.with_ledgers(page["items"])]
         return page
+
+
+@blp.route("/water-bodies/equipment")
+class WaterEquipment(MethodView):
+    @blp.response(200, EquipmentSchema(many=True))
+    def get(self):
+        """The rescue equipment a ledger may record, with each item's source"""
+        current_actor()
+        return list(equipment.equipment())
+
+
+@blp.route("/map.geojson")
+class DangerMap(MethodView):
+    @blp.arguments(WaterLedgerArgs, location="query")
+    @blp.response(200, FeatureCollectionSchema, content_type=geo.MEDIA_TYPE,
+                  description="A GeoJSON FeatureCollection (RFC 7946): schools, points and water bodies")
+    def get(self, args):
+        """The danger map of the caller's schools: each school, point and water body (with its ledger facts)"""
+        return geo.response(geo.map_features(current_actor(), args))
 
 
 @blp.route("/water-bodies/<int:point_id>")

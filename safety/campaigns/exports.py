@@ -22,6 +22,7 @@ from .kinds import COUNT_NAMES, kind_spec, kinds_of
 from .models import Campaign, CampaignActivity, RiskGrade
 from .periods import timezone
 from .runs.progress import progress, requirement_rows
+from .waters import equipment
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LAG_ZH = {None: "否", "lagging": "是", "cleared": "已赶上", "closed": "活动结束时滞后"}
@@ -32,7 +33,8 @@ SUMMARY_COLUMNS = [("学校代码", 12), ("学校", 28), ("区县", 10), ("任�
 TASK_COLUMNS = [("学校代码", 12), ("学校", 28), ("区县", 10), ("任务数", 8), ("已完成", 8), ("逾期未完成", 10),
                 ("未完成（已结束）", 14), ("最近完成时间", 17), ("报告数", 8), ("有疑点报告", 10)]
 WATER_COLUMNS = [("学校代码", 12), ("学校", 28), ("区县", 10), ("点位编码", 16), ("水域名称", 20), ("位置", 24),
-                 ("水域类型", 10), ("风险等级", 9), ("距校门（米）", 11), ("责任人", 10), ("联系电话", 14),
+                 ("水域类型", 10), ("风险等级", 9), ("距校门（米）", 11), ("权属主体", 16), ("水深（米）", 10),
+                 ("警示标志（块）", 13), ("救援设施", 24), ("责任单位", 16), ("责任人", 10), ("联系电话", 14),
                  ("巡查频次", 9), ("当前频次", 9), ("上次巡查", 17), ("下次应查", 17), ("备注", 30)]
 
 
@@ -104,6 +106,15 @@ def _report_sums(campaign: Campaign, schools: Select) -> dict:
     return {(r.school_id, r.requirement_id): dict(r._mapping) for r in rows}
 
 
+def _water_facts(ledger) -> list:
+    """The surveyed facts, from 水域类型 to 联系电话 (a water body not on the ledger yet says so)."""
+    if ledger is None:
+        return ["", "未登记", *[None] * 8]
+    return [ledger.water_type, RISK_ZH[ledger.risk_grade], ledger.distance_m, ledger.owner, ledger.depth_m,
+            ledger.warning_signs, "、".join(equipment.names(ledger.rescue_equipment or [], "zh")) or "无",
+            ledger.responsible_unit, ledger.responsible_person, ledger.responsible_phone]
+
+
 @force_locale("zh_Hans_CN")
 def water_ledger_xlsx(rows: list) -> bytes:
     """One row per water-body point (already scoped), with its ledger facts: (point, ledger or None) pairs."""
@@ -115,10 +126,7 @@ def water_ledger_xlsx(rows: list) -> bytes:
     for point, ledger in rows:
         school = schools[point.school_id]
         append_row(sheet, [school.code, school.name_zh, districts.get(school.region_id, ""), point.code, point.name_zh,
-                      point.location, ledger.water_type if ledger else "",
-                      RISK_ZH[ledger.risk_grade] if ledger else "未登记",
-                      ledger.distance_m if ledger else None, ledger.responsible_person if ledger else "",
-                      ledger.responsible_phone if ledger else "", FREQUENCY_ZH[point.frequency],
-                      FREQUENCY_ZH[point.effective_frequency], _local(point.last_inspected_at),
-                      _local(point.next_due_at), ledger.notes if ledger else ""])
+                           point.location, *_water_facts(ledger), FREQUENCY_ZH[point.frequency],
+                           FREQUENCY_ZH[point.effective_frequency], _local(point.last_inspected_at),
+                           _local(point.next_due_at), ledger.notes if ledger else ""])
     return _saved(book)

@@ -110,6 +110,9 @@ class ActivityRequirement(db.Model):
     # water_patrol: the inspection rhythm of water-body points in the season, and in its holidays.
     season_frequency: Mapped[Frequency | None] = mapped_column(enum_column(Frequency, "season_frequency"))
     holiday_frequency: Mapped[Frequency | None] = mapped_column(enum_column(Frequency, "holiday_frequency"))
+    # water_patrol: the local hours ("HH:MM", end exclusive) a patrol counts in; None: the kind's product default.
+    window_start: Mapped[str | None] = mapped_column(String(5))
+    window_end: Mapped[str | None] = mapped_column(String(5))
 
     definition: Mapped[CampaignDefinition] = relationship(back_populates="requirements")
 
@@ -424,10 +427,21 @@ class WaterBody(db.Model):
     """The ledger facts of a water-body point (危险水域台账), kept beside the point rather than on it."""
 
     __tablename__ = "water_bodies"
+    __table_args__ = (
+        CheckConstraint("depth_m >= 0", name="depth_not_negative"),
+        CheckConstraint("warning_signs >= 0", name="warning_signs_not_negative"),
+    )
     point_id: Mapped[int] = mapped_column(ForeignKey("points.id", ondelete="CASCADE"), primary_key=True)
     risk_grade: Mapped[RiskGrade] = mapped_column(enum_column(RiskGrade), default=RiskGrade.medium)
     water_type: Mapped[str] = mapped_column(String(32), default="")  # 河流, 池塘, 水库, 沟渠 …
     distance_m: Mapped[int | None] = mapped_column(Integer)          # from the school gate
+    # What the survey of 教基厅函〔2022〕18号 (二、强化隐患排查) asks: owner, depth, signs, rescue equipment,
+    # the responsible unit and person. None: not surveyed yet (unlike 0 signs or no equipment).
+    owner: Mapped[str] = mapped_column(String(100), default="")              # 权属主体
+    responsible_unit: Mapped[str] = mapped_column(String(100), default="")   # 责任单位
+    depth_m: Mapped[float | None] = mapped_column(Float)
+    warning_signs: Mapped[int | None] = mapped_column(Integer)               # 警示标志 (count)
+    rescue_equipment: Mapped[list] = mapped_column(JSON, default=list)       # codes of waters/equipment.toml
     responsible_person: Mapped[str] = mapped_column(String(50), default="")
     responsible_phone: Mapped[str] = mapped_column(String(32), default="")
     notes: Mapped[str] = mapped_column(Text, default="")

@@ -9,7 +9,7 @@ from ..core.schemas import IdField, Localised, PageArgs, StrictSchema, is_chines
 from ..photos.schemas import PhotoRef, PhotoRefSchema
 from ..points.models import Frequency
 from .activities.authenticity import REUSED_IN
-from .kinds import BUILTIN, kind_names, kind_spec
+from .kinds import BUILTIN, kind_names, kind_spec, window_of
 from .models import (
     Cadence,
     CampaignStatus,
@@ -46,6 +46,19 @@ def valid_month_day(value: str) -> bool:
 
 # --- definitions ----------------------------------------------------------------------------------------
 
+HHMM = r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"
+
+
+def _check_window(kind, data: dict) -> None:
+    start, end = data.get("window_start"), data.get("window_end")
+    if start is None and end is None:
+        return
+    if kind.window is None:
+        raise ma.ValidationError({"window_start": [_("This kind of activity has no time window.")]})
+    if (start or kind.window[0]) >= (end or kind.window[1]):
+        raise ma.ValidationError({"window_end": [_("Must be later than the start.")]})
+
+
 class RequirementIn(StrictSchema):
     key = ma.fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,47}$"))
     kind = KindField(required=True, validate=_known_kind)
@@ -57,6 +70,10 @@ class RequirementIn(StrictSchema):
     due_days = ma.fields.Integer(load_default=30, validate=validate.Range(min=1, max=366))
     season_frequency = ma.fields.Enum(Frequency, by_value=True, load_default=None, allow_none=True)
     holiday_frequency = ma.fields.Enum(Frequency, by_value=True, load_default=None, allow_none=True)
+    window_start = ma.fields.String(load_default=None, allow_none=True, validate=validate.Regexp(HHMM),
+                                    metadata={"description": "local time the kind's window opens (water_patrol)"})
+    window_end = ma.fields.String(load_default=None, allow_none=True, validate=validate.Regexp(HHMM),
+                                  metadata={"description": "local time it closes (exclusive; 24:00 for midnight)"})
 
     @ma.validates_schema
     def _fits(self, data, **_kwargs):
@@ -64,6 +81,7 @@ class RequirementIn(StrictSchema):
         if data["unit"] not in kind.units:
             allowed = ", ".join(u.value for u in kind.units)
             raise ma.ValidationError({"unit": [_("This kind of activity is required per: %(units)s.", units=allowed)]})
+        _check_window(kind, data)
         missing = {name: [_("Required for this activity.")] for name in kind.requirement_fields
                    if data.get(name) is None}
         if missing:
@@ -126,6 +144,11 @@ class DefinitionArgs(PageArgs):
     region_id = IdField()
 
 
+def _window(requirement) -> dict | None:
+    window = window_of(requirement)
+    return None if window is None else {"start": window[0], "end": window[1]}
+
+
 class RequirementSchema(ma.Schema):
     id = ma.fields.Integer()
     key = ma.fields.String()
@@ -138,6 +161,12 @@ class RequirementSchema(ma.Schema):
     due_days = ma.fields.Integer()
     season_frequency = ma.fields.Enum(Frequency, by_value=True, allow_none=True)
     holiday_frequency = ma.fields.Enum(Frequency, by_value=True, allow_none=True)
+    window_start = ma.fields.String(allow_none=True, metadata={"description": "as set; null: the kind's default"})
+    window_end = ma.fields.String(allow_none=True)
+    window = ma.fields.Function(_window, allow_none=True, metadata={
+        "type": "object", "properties": {"start": {"type": "string"}, "end": {"type": "string"}},
+        "description": "the local hours its work counts in (water patrols: 14:00–20:00 unless the region sets "
+                       "its own; a product default: 教基厅函〔2022〕18号 names 午后、傍晚, no hours); null: any time"})
 
 
 class DefinitionSchema(ma.Schema):
@@ -300,7 +329,9 @@ class Figures(ma.Schema):
     receipt_rate = ma.fields.Float(allow_none=True)
     water_bodies = ma.fields.Integer()
     water_bodies_on_time = ma.fields.Integer(metadata={"description": "patrolled within their interval"})
-    patrols = ma.fields.Integer(metadata={"description": "inspections of water bodies in the campaign"})
+    patrols = ma.fields.Integer(metadata={"description": "inspections of water bodies in the campaign, inside the "
+                                                         "patrol window (default 14:00–20:00 local)"})
+    patrols_outside_window = ma.fields.Integer(metadata={"description": "… outside it: not counted as patrols"})
     patrol_rate = ma.fields.Float(allow_none=True)
     surveyed = ma.fields.Integer()
     enrolled = ma.fields.Integer()

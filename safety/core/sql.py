@@ -1,7 +1,7 @@
 """SQL pieces that differ between SQLite and PostgreSQL, compiled per dialect so queries stay set-based."""
 from __future__ import annotations
 
-from sqlalchemy import JSON
+from sqlalchemy import JSON, Integer
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
@@ -94,3 +94,26 @@ def _json_pairs_pg(element, compiler, **kw):
 @compiles(json_pairs, "sqlite")
 def _json_pairs_sqlite(element, compiler, **kw):
     return f"json_object({compiler.process(element.clause_expr, **kw)[1:-1]})"
+
+
+class local_minute(FunctionElement):
+    """Minutes since local midnight (0–1439) of a UTC timestamp, for a fixed UTC offset in minutes (the service's
+    time zone, China: no daylight saving)."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "local_minute"
+
+
+@compiles(local_minute, "postgresql")
+def _local_minute_pg(element, compiler, **kw):
+    moment, offset = (compiler.process(c, **kw) for c in element.clauses)
+    shifted = f"(({moment}) AT TIME ZONE 'UTC' + make_interval(mins => {offset}))"
+    return f"(CAST(EXTRACT(HOUR FROM {shifted}) AS INTEGER) * 60 + CAST(EXTRACT(MINUTE FROM {shifted}) AS INTEGER))"
+
+
+@compiles(local_minute, "sqlite")
+def _local_minute_sqlite(element, compiler, **kw):
+    moment, offset = (compiler.process(c, **kw) for c in element.clauses)
+    shifted = f"{moment}, '+' || ({offset}) || ' minutes'"
+    return f"(CAST(strftime('%H', {shifted}) AS INTEGER) * 60 + CAST(strftime('%M', {shifted}) AS INTEGER))"

@@ -23,6 +23,7 @@ from ..photos.services import upload
 from ..points.models import Frequency, Point
 from ..points.services import create_point
 from ..schools.models import School, SchoolType
+from .waters import near
 
 # category → (code prefix, frequency, names zh/en)
 POINT_KINDS = {
@@ -76,9 +77,10 @@ def build_points(rng: random.Random) -> int:
             zh, en = names[(n // len(categories)) % len(names)]
             fields = {"b": "AB"[n % 2], "f": n // len(categories) + 1, "n": n // len(categories) + 1}
             name_zh, name_en = _unique(zh.format(**fields), en.format(**fields), taken)
-            create_point(None, school, {"code": _code(zh, fields, prefix, n), "name_zh": name_zh, "name_en": name_en,
+            code = _code(zh, fields, prefix, n)
+            create_point(None, school, {"code": code, "name_zh": name_zh, "name_en": name_en,
                                         "category": category, "frequency": frequency,
-                                        "location": f"{name_zh}（演示）"})
+                                        "location": f"{name_zh}（演示）", **near(school, category, code)})
             count += 1
     return count
 

@@ -29,12 +29,10 @@ from ..campaigns.models import (
     Determination,
     IncidentStatus,
     LagStatus,
-    RiskGrade,
 )
 from ..campaigns.periods import anchors, day_start, local_day, nearest_calendar_region, periods_around, season_around
 from ..campaigns.runs.definitions import build_definition, sync_default_definitions
 from ..campaigns.runs.jobs import campaign_calendar, campaign_lagging, campaign_reminders
-from ..campaigns.waters.services import update_ledger
 from ..checklists.models import Category
 from ..core.clock import frozen, now
 from ..drills.models import CalendarKind
@@ -45,6 +43,7 @@ from ..photos.services import open_copy, upload
 from ..points.models import Point
 from ..schools.models import Region, RegionLevel, School, SchoolClass
 from .activity import _answer, scene_photo
+from .waters import build_water_ledger
 
 SILENT = "XS-HX-XX"  # reports nothing: the lagging school
 MINUTES = "1. 通报上学期欺凌防治工作情况；2. 明确本学期排查、教育、处置分工；3. 部署全体学生问卷调查。"
@@ -245,13 +244,16 @@ def _incidents(campaign: Campaign, today: date) -> int:
 
 
 def _patrols(rng: random.Random) -> int:
-    """The season's patrols: each water body (but the silent school's) inspected in the last few days."""
+    """The season's patrols: each water body (but the silent school's) inspected in the last few days, in the
+    afternoon or evening as the patrol window asks; every fifth in the morning (counted apart, outside the window)."""
     from ..inspections.services import submit
     points = db.session.scalars(select(Point).join(School).where(Point.category == Category.water_body,
                                                                  School.code != SILENT).order_by(Point.id)).all()
-    for point in points:
+    for n, point in enumerate(points):
         officer = _user(f"officer.{point.school.code.lower()}")
-        at = now() - timedelta(days=rng.randint(1, 4), hours=rng.randint(0, 6))
+        hour = 10 if n % 5 == 4 else rng.randint(14, 19)
+        at = day_start(local_day(now()) - timedelta(days=rng.randint(1, 4))) + timedelta(hours=hour,
+                                                                                        minutes=rng.randint(0, 50))
         version = point.template.current_version
         with frozen(at):
             submit(officer, {"client_uuid": str(uuid.uuid4()), "point_id": point.id, "template_version_id": version.id,
@@ -261,17 +263,7 @@ def _patrols(rng: random.Random) -> int:
 
 
 def _water_ledger(rng: random.Random) -> int:
-    points = db.session.scalars(select(Point).where(Point.category == Category.water_body).order_by(Point.id)).all()
-    kinds = {"河": "河流", "塘": "池塘", "库": "水库", "渠": "沟渠"}
-    for point in points:
-        water_type = next((v for k, v in kinds.items() if k in point.name_zh), "河流")
-        principal = _user(f"principal.{point.school.code.lower()}")
-        update_ledger(principal, point, None, {
-            "risk_grade": rng.choice(list(RiskGrade)), "water_type": water_type, "distance_m": rng.randint(50, 800),
-            "responsible_person": _child(rng) + "（村委会）",
-            "responsible_phone": f"139{rng.randint(10_000_000, 99_999_999)}",
-            "notes": "汛期及暑假每日巡查；已设警示牌和“四个一”救生设施"})
-    return len(points)
+    return build_water_ledger(rng, lambda school: _user(f"principal.{school.code.lower()}"))
 
 
 def build_demo_campaigns(progress: Callable[[str], None] = lambda _m: None) -> None:

@@ -10,6 +10,7 @@ from ..accounts.services import create_user
 from ..extensions import db
 from ..schools.models import Region, RegionLevel, School, SchoolType
 from ..schools.services import add_class, create_region, create_school
+from .waters import PLACES
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -87,7 +88,8 @@ def build_demo_city(progress: Callable[[str], None] = lambda _m: None) -> None:
     for code, district, zh, en, kind, boarding, bus, enrolment, floors, address in SCHOOLS:
         school = create_school(None, region=districts[district], code=code, name_zh=zh, name_en=en, type=kind,
                                boarding=boarding, has_school_bus=bus, enrolment=enrolment,
-                               max_building_floors=floors, address=address)
+                               max_building_floors=floors, address=address,
+                               latitude=PLACES[code][0], longitude=PLACES[code][1])
         _classes(school)
     progress(f"schools: {len(SCHOOLS)} with their classes")
     _user("admin", "系统管理员", "admin")

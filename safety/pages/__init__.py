@@ -34,6 +34,7 @@ def init_pages(app: Flask) -> None:
         school,
         staff,
         users,
+        waters,
     )
     from .blueprint import bp
     from .security import init_security

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from urllib.parse import urlsplit
 
 from flask import Flask, request, session
 from flask_babel import lazy_gettext as _l
@@ -33,6 +34,17 @@ CONTENT_SECURITY_POLICY = "; ".join((
     "form-action 'self'",
     "frame-ancestors 'none'",
 ))
+
+
+def policy_with_images_from(url: str) -> str:
+    """The policy, also allowing images from the host of a tile URL template ({s} subdomains: any subdomain)."""
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.netloc or "@" in parts.netloc:
+        return CONTENT_SECURITY_POLICY
+    host = parts.netloc
+    if "{" in host:  # e.g. t{s}.tianditu.gov.cn → *.tianditu.gov.cn
+        host = "*." + host.split(".", 1)[1]
+    return CONTENT_SECURITY_POLICY.replace("img-src 'self'", f"img-src 'self' https://{host}", 1)
 
 
 def csrf_token() -> str:

@@ -112,6 +112,7 @@ NAV_DASHBOARD, NAV_QUEUE = _l("Region dashboard"), _l("Escalation queue")
 NAV_SCHOOL, NAV_INSPECT = _l("School board"), _l("Inspections")
 NAV_USERS, NAV_ADMIN, NAV_IMPORT = _l("Users"), _l("Administration"), _l("Import")
 NAV_CALENDAR = _l("School calendar")
+NAV_WATERS = _l("Dangerous waters")
 NAV_CLASSES, NAV_STAFF, NAV_MY_HAZARDS = _l("My classes"), _l("School staff"), _l("My hazards")
 NAV_ROUNDS = _l("Rounds")
 NAV_CAMPAIGNS = _l("Campaigns")
@@ -137,5 +138,7 @@ def nav_for(user: User) -> list[tuple[str, str]]:
     if user.has_role(Role.class_teacher, Role.principal):
         links.append((url_for("pages.my_classes"), str(NAV_CLASSES)))
     office = user.has_role(Role.admin, Role.safety_office)
+    if office or school_id is not None:
+        links.append((url_for("pages.waters_map"), str(NAV_WATERS)))
     links.append((url_for("pages.office_rounds" if office else "pages.rounds_today"), str(NAV_ROUNDS)))
     return links

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.models import Timestamped
@@ -55,6 +55,8 @@ class School(Timestamped, db.Model):
     boarding: Mapped[bool] = mapped_column(Boolean, default=False)
     has_school_bus: Mapped[bool] = mapped_column(Boolean, default=False)
     address: Mapped[str] = mapped_column(String(300), default="")
+    latitude: Mapped[float | None] = mapped_column(Float)   # WGS 84, for the map (the school gate)
+    longitude: Mapped[float | None] = mapped_column(Float)
     enrolment: Mapped[int] = mapped_column(Integer, default=0)
     # Evacuation times are judged against building height (≤ 4 floors: 120 s).
     max_building_floors: Mapped[int] = mapped_column(Integer, default=4)

@@ -37,6 +37,8 @@ class SchoolSchema(ma.Schema):
     boarding = ma.fields.Boolean()
     has_school_bus = ma.fields.Boolean()
     address = ma.fields.String()
+    latitude = ma.fields.Float(allow_none=True)
+    longitude = ma.fields.Float(allow_none=True)
     enrolment = ma.fields.Integer()
     max_building_floors = ma.fields.Integer()
     open_in_holidays = ma.fields.Boolean()
@@ -50,6 +52,9 @@ class _SchoolFields(StrictSchema):
     boarding = ma.fields.Boolean()
     has_school_bus = ma.fields.Boolean()
     address = ma.fields.String(validate=validate.Length(max=300))
+    latitude = ma.fields.Float(allow_none=True, validate=validate.Range(-90, 90), allow_nan=False,
+                               metadata={"description": "WGS 84, for the map"})
+    longitude = ma.fields.Float(allow_none=True, validate=validate.Range(-180, 180), allow_nan=False)
     enrolment = ma.fields.Integer(validate=validate.Range(min=0, max=100_000))
     max_building_floors = ma.fields.Integer(validate=validate.Range(min=1, max=100))
     open_in_holidays = ma.fields.Boolean(metadata={"description": "open through the holidays: drills due then too"})

@@ -35,7 +35,7 @@ def test_a_district_replaces_the_season_and_offices_define_their_own_campaigns(a
     drowning = next(d for d in shipped if d["code"] == "anti_drowning")
     own = {**{k: drowning[k] for k in ("code", "name_zh", "name_en", "cadence", "lag_margin")},
            "region_id": world.district_a.id, "season_start": "05-01", "season_end": "09-15",
-           "requirements": [{k: v for k, v in r.items() if k not in ("id", "name", "description")}
+           "requirements": [{k: v for k, v in r.items() if k not in ("id", "name", "description", "window")}
                             for r in drowning["requirements"]]}
     assert api.post("/api/v1/campaign-definitions", "principal_a", moment, json=own).status_code == 403
     assert api.post("/api/v1/campaign-definitions", "office_b", moment, json=own).status_code == 404
@@ -82,13 +82,17 @@ def test_the_dangerous_waters_ledger(api, world, season):
     listed = api.get("/api/v1/water-bodies", "principal_c", moment).json
     assert [(w["point_id"], w["on_ledger"], w["risk_grade"]) for w in listed["items"]] == [(point, False, None)]
     assert api.get("/api/v1/water-bodies", "principal_a", moment).json["total"] == 0
-    facts = {"risk_grade": "high", "water_type": "池塘", "distance_m": 120, "responsible_person": "陈村长",
+    facts = {"risk_grade": "high", "water_type": "池塘", "distance_m": 120, "owner": "石桥村村民委员会",
+             "responsible_unit": "石桥村村民委员会", "depth_m": 2.5, "warning_signs": 2,
+             "rescue_equipment": ["life_ring", "rescue_pole"], "responsible_person": "陈村长",
              "responsible_phone": "138 0000 0000"}
     assert api.patch(f"/api/v1/water-bodies/{point}", "principal_a", moment, json=facts).status_code == 404
     updated = api.patch(f"/api/v1/water-bodies/{point}", "principal_c", moment, json=facts)
     assert updated.status_code == 200, updated.json
-    assert (updated.json["on_ledger"], updated.json["risk_grade"], updated.json["responsible_person"]) == (
-        True, "high", "陈村长")
+    assert updated.json["on_ledger"] is True
+    assert {key: updated.json[key] for key in facts} == facts
+    assert api.get(f"/api/v1/water-bodies/{point}", "office_b", moment).json["rescue_equipment"] == [
+        "life_ring", "rescue_pole"]
     assert api.get("/api/v1/water-bodies?risk_grade=low", "office_b", moment).json["total"] == 0
 
     assert api.get("/api/v1/water-bodies/ledger.xlsx", "principal_c", moment).status_code == 403
@@ -96,7 +100,11 @@ def test_the_dangerous_waters_ledger(api, world, season):
     assert download.status_code == 200
     rows = list(load_workbook(io.BytesIO(download.data)).active.iter_rows(values_only=True))
     assert rows[0][:4] == ("学校代码", "学校", "区县", "点位编码")
-    assert rows[1][0] == "SC" and rows[1][7] == "高风险" and rows[1][9] == "陈村长"
+    row = dict(zip(rows[0], rows[1], strict=True))
+    columns = ("学校代码", "风险等级", "权属主体", "水深（米）", "警示标志（块）", "救援设施",
+               "责任单位", "责任人", "距校门（米）")
+    assert [row[column] for column in columns] == [
+        "SC", "高风险", "石桥村村民委员会", 2.5, 2, "救生圈、救生杆", "石桥村村民委员会", "陈村长", 120]
 
 
 def test_the_campaign_ledger_has_a_row_per_school_and_a_sheet_per_activity(api, world, season):

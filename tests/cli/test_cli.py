@@ -37,12 +37,22 @@ def test_demo_builds_a_city_and_a_principal_sees_only_their_school(runner, clien
     assert db.session.scalar(select(func.count(School.id))) == 12
     assert db.session.scalar(select(func.count(SchoolClass.id))) > 100
     _has_signed_paperwork()
+    _has_a_surveyed_water_ledger()
     token = login(client, "principal.dh-sy-xx", "demo-pass-2026").json["access_token"]
     schools = client.get("/api/v1/schools", headers={"Authorization": f"Bearer {token}"}).json
     assert [s["code"] for s in schools["items"]] == ["DH-SY-XX"]
     again = runner.invoke(args=["demo", "--if-empty"])
     assert "already loaded" in again.output
     assert db.session.scalar(select(func.count(School.id))) == 12
+
+
+def _has_a_surveyed_water_ledger() -> None:
+    """Every demo water body is on the ledger as a survey fills it in, and every school is on the map."""
+    from safety.campaigns.models import WaterBody
+    ledgers = db.session.scalars(select(WaterBody)).all()
+    assert ledgers and all(w.owner and w.responsible_unit and w.depth_m and w.rescue_equipment for w in ledgers)
+    assert {w.water_type for w in ledgers} >= {"池塘", "河流"} and len({w.risk_grade for w in ledgers}) >= 2
+    assert db.session.scalar(select(func.count(School.id)).where(School.latitude.is_(None))) == 0
 
 
 def _has_signed_paperwork() -> None:

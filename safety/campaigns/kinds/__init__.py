@@ -68,6 +68,9 @@ class KindSpec:
     check: Callable[[dict, str], dict] | None = None  # (counts, minutes) → problems {field: [messages]}
     precondition: Callable[[int], None] | None = None  # (school_id) → raises when the school cannot report yet
     requirement_fields: tuple[str, ...] = ()        # fields a requirement of this kind must set
+    # The local hours ("HH:MM", "HH:MM"; end exclusive) its work counts in; a requirement's window_start and
+    # window_end replace it (a region's own definition). None: any time, and a requirement may not set one.
+    window: tuple[str, str] | None = None
     figures: Figures = field(default_factory=Figures)
     summary_columns: tuple[Column, ...] = ()        # the ledger's summary sheet, from a school's figures
     ledger_columns: tuple[Column, ...] = ()         # the kind's own sheet, from a school's report sums
@@ -113,6 +116,14 @@ def kinds_of(definition) -> list[KindSpec]:
     """The kinds a definition requires, each once, in the order of its requirements."""
     names = dict.fromkeys(r.kind for r in definition.requirements)
     return [kind_spec(name) for name in names]
+
+
+def window_of(requirement: ActivityRequirement) -> tuple[str, str] | None:
+    """The local hours a requirement's work counts in: its own window, else its kind's default (None: any time)."""
+    default = kind_spec(requirement.kind).window
+    if default is None:
+        return None
+    return requirement.window_start or default[0], requirement.window_end or default[1]
 
 
 def percent(part: int, whole: int) -> float | None:

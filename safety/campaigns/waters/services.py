@@ -15,7 +15,8 @@ from ...schools.models import School
 from ...schools.services import school_ids_in_visible_region
 from ..models import RiskGrade, WaterBody
 
-LEDGER_FIELDS = ("risk_grade", "water_type", "distance_m", "responsible_person", "responsible_phone", "notes")
+LEDGER_FIELDS = ("risk_grade", "water_type", "distance_m", "owner", "responsible_unit", "depth_m", "warning_signs",
+                 "rescue_equipment", "responsible_person", "responsible_phone", "notes")
 
 
 def visible_water_bodies(actor: User, filters: dict, capability: Capability = Capability.view) -> Select:
@@ -34,7 +35,8 @@ def visible_water_bodies(actor: User, filters: dict, capability: Capability = Ca
 
 def present(point: Point, ledger: WaterBody | None) -> dict:
     row = {"point_id": point.id, "school_id": point.school_id, "code": point.code, "name": point.name_zh,
-           "location": point.location, "frequency": point.frequency, "effective_frequency": point.effective_frequency,
+           "location": point.location, "latitude": point.latitude, "longitude": point.longitude,
+           "frequency": point.frequency, "effective_frequency": point.effective_frequency,
            "next_due_at": point.next_due_at, "last_inspected_at": point.last_inspected_at,
            "on_ledger": ledger is not None}
     row.update({field: getattr(ledger, field) if ledger else None for field in LEDGER_FIELDS})
