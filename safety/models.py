@@ -29,6 +29,7 @@ from .rounds.models import Check, Round, RoundDuty
 from .scheduler.models import JobLease, JobRun
 from .schools.models import Region, School, SchoolClass
 from .signatures.models import Signature
+from .students.models import HomeVisit, HomeVisitTask, KeyStudent
 
 __all__ = [
     "ActivityRequirement",
@@ -49,6 +50,8 @@ __all__ = [
     "DistrictReturn",
     "Drill",
     "Hazard",
+    "HomeVisit",
+    "HomeVisitTask",
     "HazardEvent",
     "Incident",
     "IncidentEvent",
@@ -56,6 +59,7 @@ __all__ = [
     "InspectionResult",
     "JobLease",
     "JobRun",
+    "KeyStudent",
     "MonthlyReturn",
     "Notice",
     "NoticeItem",

@@ -220,6 +220,7 @@ class CountsIn(StrictSchema):
                                 metadata={"description": "parent_letter: letters handed out"})
     surveyed = ma.fields.Integer(validate=validate.Range(min=0, max=100_000))
     enrolled = ma.fields.Integer(validate=validate.Range(min=0, max=100_000))
+    hours = ma.fields.Integer(validate=validate.Range(min=1, max=200), metadata={"description": "training: 学时"})
 
 
 class ActivityIn(StrictSchema):
@@ -233,6 +234,8 @@ class ActivityIn(StrictSchema):
     minutes = ma.fields.String(load_default="", validate=validate.Length(max=20_000),
                                metadata={"description": "committee meetings: the minutes"})
     notes = ma.fields.String(load_default="", validate=validate.Length(max=4000))
+    trainer = ma.fields.String(load_default="", validate=validate.Length(max=100),
+                               metadata={"description": "trainings: who gave it"})
     photo_ids = ma.fields.List(PhotoRef(), load_default=list, validate=validate.Length(max=20))
 
 
@@ -247,6 +250,7 @@ class CountsSchema(ma.Schema):
     letters = ma.fields.Integer(allow_none=True)
     surveyed = ma.fields.Integer(allow_none=True)
     enrolled = ma.fields.Integer(allow_none=True)
+    hours = ma.fields.Integer(allow_none=True)
 
 
 class ActivitySchema(ma.Schema):
@@ -262,6 +266,7 @@ class ActivitySchema(ma.Schema):
         "type": "object", "additionalProperties": {"type": ["integer", "null"]}})
     minutes = ma.fields.String()
     notes = ma.fields.String()
+    trainer = ma.fields.String()
     flags = ma.fields.List(ma.fields.String(), attribute="flag_list", metadata={
         "description": "reused_photo, similar_photo, photo_predates, outside_period, late_report"})
     flag_details = ma.fields.Function(
