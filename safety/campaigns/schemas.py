@@ -312,6 +312,8 @@ class Figures(ma.Schema):
     survey_coverage = ma.fields.Float(allow_none=True)
     committees = ma.fields.Integer(metadata={"description": "schools with a committee on record (with a chair)"})
     committees_met = ma.fields.Integer(metadata={"description": "… that have met in this campaign"})
+    trained = ma.fields.Integer(metadata={"description": "people trained (staff and parents), summed over trainings"})
+    training_hours = ma.fields.Integer(metadata={"description": "class hours (学时) of the trainings"})
     lagging = ma.fields.Integer(metadata={"description": "schools flagged lagging"})
 
 
