@@ -30,6 +30,7 @@ def init_pages(app: Flask) -> None:
         rounds,
         school,
         staff,
+        students,
         users,
     )
     from .blueprint import bp
