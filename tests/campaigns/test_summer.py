@@ -5,7 +5,7 @@ from sqlalchemy import select
 from safety.campaigns.models import ActivityRequirement, Campaign, CampaignTask
 from safety.drills.models import CalendarPeriod
 from safety.extensions import db
-from tests.campaigns.conftest import at, campaign, report, run, run_all
+from tests.campaigns.conftest import at, campaign, report, run_all
 
 
 def weekly(campaign_id: int, school) -> list[CampaignTask]:

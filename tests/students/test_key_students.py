@@ -77,8 +77,8 @@ def test_visit_tasks_open_before_the_summer_holiday_and_a_visit_fulfils_one(api,
     owed = api.get(f"/api/v1/key-students/{student}", "teacher_a", at(2027, 6, 20)).json["visits_owed"]
     assert [(t["name_zh"], t["opens_on"], t["due_on"], t["status"]) for t in owed] == [
         ("暑假前家访", "2027-06-19", "2027-07-09", "open")]
-    visit = {"visited_on": "2027-06-25", "form": "home", "visitor": "王老师、李老师", "notes": "祖父母在家，已告知“四知道”",
-             "follow_up": "暑假每周电话回访"}
+    visit = {"visited_on": "2027-06-25", "form": "home", "visitor": "王老师、李老师",
+             "notes": "祖父母在家，已告知“四知道”", "follow_up": "暑假每周电话回访"}
     recorded = api.post(f"/api/v1/key-students/{student}/visits", "teacher_a", at(2027, 6, 25), json=visit)
     assert recorded.status_code == 201, recorded.json
     assert recorded.json["task_id"] == owed[0]["id"] and recorded.json["form"] == "home"

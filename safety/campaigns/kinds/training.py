@@ -20,6 +20,8 @@ def _per_school(campaign, _as_of):
 register(KindSpec(
     name=NAME, units=(TaskUnit.school,), counts=("participants", "hours"), texts=("trainer",), photo_required=True,
     figures=Figures(per_school=_per_school, counts=("trained", "training_hours")),
-    summary_columns=(Column("培训人次", 9, lambda s: s["trained"]), Column("培训学时", 9, lambda s: s["training_hours"])),
-    ledger_columns=(Column("参训人次", 9, lambda r: r.get("participants")), Column("学时", 7, lambda r: r.get("hours"))),
+    summary_columns=(Column("培训人次", 9, lambda s: s["trained"]),
+                     Column("培训学时", 9, lambda s: s["training_hours"])),
+    ledger_columns=(Column("参训人次", 9, lambda r: r.get("participants")),
+                    Column("学时", 7, lambda r: r.get("hours"))),
 ))
