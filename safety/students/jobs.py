@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Date, String, literal, select, update
+from sqlalchemy import Date, Select, String, false, literal, or_, select, update
 
 from ..campaigns.periods import calendar_groups, local_day
 from ..core.sql import insert_ignoring_conflicts
 from ..core.types import UTCDateTime
 from ..extensions import db
 from ..scheduler.registry import job
+from ..schools.models import Region, School
 from .models import HomeVisitTask, KeyStudent, VisitStatus
-from .rules import current_rules
+from .rules import VisitRound, current_rules
 
 COLUMNS = ["key_student_id", "school_id", "class_id", "round_key", "name_zh", "opens_on", "due_on", "status",
            "created_at"]
@@ -23,7 +24,9 @@ COLUMNS = ["key_student_id", "school_id", "class_id", "round_key", "name_zh", "o
      "mark late ones overdue", minutes=60)
 def home_visit_tasks(as_of: datetime) -> int:
     today, created = local_day(as_of), 0
-    for visit_round in current_rules().rounds:
+    rounds = current_rules().rounds
+    for visit_round in rounds:
+        keeping = _schools_keeping(visit_round, rounds)
         for group in calendar_groups():
             for holiday in group.holidays:
                 opens_on = holiday.starts_on - timedelta(days=visit_round.lead_days)
@@ -34,7 +37,8 @@ def home_visit_tasks(as_of: datetime) -> int:
                               literal(visit_round.name_zh, String), literal(opens_on, Date),
                               literal(holiday.starts_on - timedelta(days=1), Date),
                               literal(VisitStatus.open.value, String), literal(as_of, UTCDateTime)) \
-                    .where(KeyStudent.removed_at.is_(None), KeyStudent.school_id.in_(group.schools))
+                    .where(KeyStudent.removed_at.is_(None), KeyStudent.school_id.in_(group.schools),
+                           KeyStudent.school_id.in_(keeping))
                 created += insert_ignoring_conflicts(HomeVisitTask, COLUMNS, rows)
     late = db.session.execute(update(HomeVisitTask).where(HomeVisitTask.status == VisitStatus.open,
                                                           HomeVisitTask.due_on < today)
@@ -42,3 +46,14 @@ def home_visit_tasks(as_of: datetime) -> int:
     return created + late.rowcount
 
 
+def _schools_keeping(visit_round: VisitRound, rounds: tuple[VisitRound, ...]) -> Select:
+    """Schools at or below the round's regions; a round naming none: every school but those whose region has its
+    own round of the same key (a region's version replaces the product default there)."""
+    def below(codes) -> list:
+        paths = db.session.scalars(select(Region.path).where(Region.code.in_(codes))).all() if codes else []
+        return [Region.path.startswith(path, autoescape=True) for path in paths]
+    query = select(School.id).join(Region, Region.id == School.region_id)
+    if visit_round.regions:
+        return query.where(or_(false(), *below(visit_round.regions)))
+    regional = [code for r in rounds if r.key == visit_round.key for code in r.regions]
+    return query.where(~or_(false(), *below(regional)))

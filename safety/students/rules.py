@@ -19,6 +19,7 @@ class VisitRound:
     name_en: str
     months: frozenset[int]   # holidays starting in these local months get a round before them
     lead_days: int
+    regions: tuple[str, ...] = ()   # region codes whose schools (at or below) keep this round; empty: everywhere
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ def load_rules(overrides: dict | None = None) -> Rules:
     if unknown := set(raw) - set(defaults):
         raise ValueError(f"unknown KEY_STUDENT_RULES keys: {sorted(unknown)}")
     rounds = tuple(VisitRound(r["key"], r["name_zh"], r.get("name_en", ""), frozenset(r["months"]),
-                              int(r["lead_days"])) for r in raw["rounds"])
+                              int(r["lead_days"]), tuple(r.get("regions", ()))) for r in raw["rounds"])
     if any(not 1 <= m <= 12 for r in rounds for m in r.months) or any(r.lead_days < 1 for r in rounds):
         raise ValueError("KEY_STUDENT_RULES rounds: months lie in 1–12 and lead_days is at least 1")
     return Rules(dict(raw["flags"]), rounds)

@@ -37,3 +37,18 @@ def test_a_configured_round_makes_visit_tasks_before_that_holiday(app, world, se
     assert run("home_visit_tasks", at(2027, 4, 24)) == 1   # May Day is 05-01: a week ahead
     owed = api.get(f"/api/v1/key-students/{created.json['id']}", "principal_a", at(2027, 4, 24)).json
     assert [(t["name_zh"], t["due_on"]) for t in owed["visits_owed"]] == [("劳动节前家访", "2027-04-30")]
+
+
+def test_a_region_keeps_its_own_version_of_a_round(app, world, season, api, monkeypatch):
+    shipped = {"key": "summer", "name_zh": "暑假前家访", "months": [7], "lead_days": 21}
+    monkeypatch.setitem(app.config, "KEY_STUDENT_RULES", {"rounds": [
+        shipped, {**shipped, "name_zh": "暑假前家访（乙区）", "lead_days": 30, "regions": ["DB"]}]})
+    ids = [api.post(f"/api/v1/classes/{k.id}/key-students", user, at(2027, 4, 1),
+                    json={"name": "周浩然", "flags": ["left_behind"]}).json["id"]
+           for user, k in (("principal_a", season.classes_a[0]), ("principal_c", season.classes_c[0]))]
+    assert run("home_visit_tasks", at(2027, 6, 10)) == 1     # district B: 30 days before 07-10
+    assert run("home_visit_tasks", at(2027, 6, 19)) == 1     # district A: the default's 21 days
+    owed = [api.get(f"/api/v1/key-students/{i}", user, at(2027, 6, 19)).json["visits_owed"]
+            for i, user in zip(ids, ("principal_a", "principal_c"), strict=True)]
+    assert [[(t["name_zh"], t["opens_on"]) for t in o] for o in owed] == [
+        [("暑假前家访", "2027-06-19")], [("暑假前家访（乙区）", "2027-06-10")]]
