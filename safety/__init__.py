@@ -30,6 +30,7 @@ BLUEPRINTS = (
     "safety.campaigns.api",
     "safety.rounds.api",
     "safety.returns.api",
+    "safety.students.api",
 )
 
 

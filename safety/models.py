@@ -29,6 +29,7 @@ from .rounds.models import Check, Round, RoundDuty
 from .scheduler.models import JobLease, JobRun
 from .schools.models import Region, School, SchoolClass
 from .signatures.models import Signature
+from .students.models import HomeVisit, HomeVisitTask, KeyStudent
 
 __all__ = [
     "ActivityRequirement",
@@ -50,12 +51,15 @@ __all__ = [
     "Drill",
     "Hazard",
     "HazardEvent",
+    "HomeVisit",
+    "HomeVisitTask",
     "Incident",
     "IncidentEvent",
     "Inspection",
     "InspectionResult",
     "JobLease",
     "JobRun",
+    "KeyStudent",
     "MonthlyReturn",
     "Notice",
     "NoticeItem",

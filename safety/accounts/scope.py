@@ -142,6 +142,17 @@ def class_ids(actor: User) -> Select:
     return select(SchoolClass.id).where(or_(*conditions) if conditions else false())
 
 
+def care_class_ids(actor: User) -> Select:
+    """Classes whose key students (重点学生) the actor keeps: `class_ids` plus every class of a school where the
+    actor is its safety officer (an inspector assigned to the school). Offices are left out: names stay in the
+    school, offices read counts."""
+    safety_officer = [a.school_id for a in actor.roles if a.role == Role.inspector and a.school_id]
+    if not safety_officer:
+        return class_ids(actor)
+    return select(SchoolClass.id).where(or_(SchoolClass.id.in_(class_ids(actor)),
+                                            SchoolClass.school_id.in_(safety_officer)))
+
+
 def teaches(actor: User, class_id: int | None) -> bool:
     """Whether the class is one of the actor's own as its class teacher."""
     return class_id is not None and any(a.role == Role.class_teacher and a.class_id == class_id for a in actor.roles)

@@ -215,6 +215,8 @@ class CampaignActivity(db.Model):
     letters: Mapped[int | None] = mapped_column(Integer)
     surveyed: Mapped[int | None] = mapped_column(Integer)
     enrolled: Mapped[int | None] = mapped_column(Integer)
+    hours: Mapped[int | None] = mapped_column(Integer)   # trainings: class hours (学时)
+    trainer: Mapped[str] = mapped_column(String(100), default="")  # trainings: who gave it
     minutes: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     flags: Mapped[str] = mapped_column(String(200), default="")  # reused_photo,similar_photo,late_report …

@@ -249,6 +249,7 @@ class CountsIn(StrictSchema):
                                 metadata={"description": "parent_letter: letters handed out"})
     surveyed = ma.fields.Integer(validate=validate.Range(min=0, max=100_000))
     enrolled = ma.fields.Integer(validate=validate.Range(min=0, max=100_000))
+    hours = ma.fields.Integer(validate=validate.Range(min=1, max=200), metadata={"description": "training: 学时"})
 
 
 class ActivityIn(StrictSchema):
@@ -262,6 +263,8 @@ class ActivityIn(StrictSchema):
     minutes = ma.fields.String(load_default="", validate=validate.Length(max=20_000),
                                metadata={"description": "committee meetings: the minutes"})
     notes = ma.fields.String(load_default="", validate=validate.Length(max=4000))
+    trainer = ma.fields.String(load_default="", validate=validate.Length(max=100),
+                               metadata={"description": "trainings: who gave it"})
     photo_ids = ma.fields.List(PhotoRef(), load_default=list, validate=validate.Length(max=20))
 
 
@@ -276,6 +279,7 @@ class CountsSchema(ma.Schema):
     letters = ma.fields.Integer(allow_none=True)
     surveyed = ma.fields.Integer(allow_none=True)
     enrolled = ma.fields.Integer(allow_none=True)
+    hours = ma.fields.Integer(allow_none=True)
 
 
 class ActivitySchema(ma.Schema):
@@ -291,6 +295,7 @@ class ActivitySchema(ma.Schema):
         "type": "object", "additionalProperties": {"type": ["integer", "null"]}})
     minutes = ma.fields.String()
     notes = ma.fields.String()
+    trainer = ma.fields.String()
     flags = ma.fields.List(ma.fields.String(), attribute="flag_list", metadata={
         "description": "reused_photo, similar_photo, photo_predates, outside_period, late_report"})
     flag_details = ma.fields.Function(
@@ -338,6 +343,8 @@ class Figures(ma.Schema):
     survey_coverage = ma.fields.Float(allow_none=True)
     committees = ma.fields.Integer(metadata={"description": "schools with a committee on record (with a chair)"})
     committees_met = ma.fields.Integer(metadata={"description": "… that have met in this campaign"})
+    trained = ma.fields.Integer(metadata={"description": "people trained (staff and parents), summed over trainings"})
+    training_hours = ma.fields.Integer(metadata={"description": "class hours (学时) of the trainings"})
     lagging = ma.fields.Integer(metadata={"description": "schools flagged lagging"})
 
 

@@ -262,5 +262,7 @@ def build_activity(progress: Callable[[str], None]) -> None:
     progress(f"escalation: {escalate_hazards(now())} hazards moved up to the district or city queue")
     build_demo_drills(progress)
     build_demo_campaigns(progress)
+    from .students import build_demo_students
+    build_demo_students(progress)
     from ..rounds.demo import build_demo_rounds
     build_demo_rounds(progress)

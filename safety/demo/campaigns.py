@@ -180,7 +180,7 @@ def _receipts(rng: random.Random, campaign: Campaign) -> int:
 
 
 def _bullying(rng: random.Random, campaign: Campaign, today: date) -> dict[str, int]:
-    tally = {"committees": 0, "meetings": 0, "lessons": 0, "surveys": 0, "incidents": 0}
+    tally = {"committees": 0, "meetings": 0, "lessons": 0, "surveys": 0, "trainings": 0, "incidents": 0}
     for index, school in enumerate(db.session.scalars(select(School).order_by(School.code)).all()):
         principal, officer = _user(f"principal.{school.code.lower()}"), _user(f"officer.{school.code.lower()}")
         if school.code == SILENT or index == 4:
@@ -214,8 +214,24 @@ def _bullying(rng: random.Random, campaign: Campaign, today: date) -> dict[str, 
             _report(officer, campaign, survey_day, 30, school_id=school.id, activity="survey",
                     counts={"surveyed": int(school.enrolment * rng.uniform(0.85, 1)), "enrolled": school.enrolment})
             tally["surveys"] += 1
+        tally["trainings"] += _trainings(random.Random(f"training {school.code}"), campaign, school, officer, today)
     tally["incidents"] = _incidents(campaign, today)
     return tally
+
+
+def _trainings(rng: random.Random, campaign: Campaign, school: School, officer: User, today: date) -> int:
+    """Staff trained early in the term at most schools, parents at their meeting later (some not yet)."""
+    held = 0
+    for activity, offset, people, trainer in [
+            ("staff_training", rng.randint(10, 40), max(20, school.enrolment // 14), "区教育局法治副校长"),
+            ("parent_training", rng.randint(45, 80), max(30, school.enrolment // 3), "心理健康教师")]:
+        day = campaign.starts_on + timedelta(days=offset)
+        if day <= today and rng.random() < 0.8:
+            _report(officer, campaign, day, 8, school_id=school.id, activity=activity, trainer=trainer,
+                    counts={"participants": people, "hours": rng.choice((1, 2))},
+                    photo_ids=[_photo(rng, officer, f"{school.name_zh} {activity}").id])
+            held += 1
+    return held
 
 
 def _incidents(campaign: Campaign, today: date) -> int:

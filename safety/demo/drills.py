@@ -75,6 +75,15 @@ def _held_at(rng: random.Random, school_calendar: SchoolCalendar, first: date, l
     return datetime.combine(rng.choice(days), slot, tzinfo=rules.timezone), when
 
 
+def _reported_at(rng: random.Random, conducted: datetime, night: bool) -> datetime:
+    """When the safety officer files it: the same afternoon for a day drill, the next morning for a night one."""
+    if night:
+        return datetime.combine(conducted.date() + timedelta(days=1), time(8, rng.randint(10, 50)),
+                                tzinfo=conducted.tzinfo)
+    return min(conducted + timedelta(minutes=rng.randint(40, 150)),
+               datetime.combine(conducted.date(), time(17, 30), tzinfo=conducted.tzinfo))
+
+
 def plan_pdf(title: str, lines: list[str]) -> bytes:
     """A one-page plan (方案) as a school would scan it: Pillow renders the text with the CJK font."""
     font_path = find_cjk_font(current_app.config.get("CJK_FONT_PATH"), bold=False)
@@ -96,12 +105,13 @@ def _report(rng: random.Random, school_calendar: SchoolCalendar, drill: Drill, i
     if late:  # held a few days after the window closed: counts as late, not on time
         first, last = last + timedelta(days=1), last + timedelta(days=8)
     today = local_day(rules, moment)
-    held = _held_at(rng, school_calendar, first, min(last, today - timedelta(days=1)), night)
+    # Held by the day before yesterday at the latest: reported in office hours, before the demo's "now".
+    held = _held_at(rng, school_calendar, first, min(last, today - timedelta(days=2)), night)
     if held is None:
         return False
     conducted, when = held
     reporter, school = _reporter(drill.school_id), drill.school
-    reported = min(conducted + timedelta(hours=rng.randint(1, 20)), moment - timedelta(minutes=5))
+    reported = _reported_at(rng, conducted, night)
     with frozen(reported - timedelta(minutes=30)):
         if index % 5 != 4:  # most schools file their plan; a few forget (flagged no_plan)
             title = f"{school.name_zh}{'宿舍夜间' if night else ''}应急疏散演练方案"

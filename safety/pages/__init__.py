@@ -33,6 +33,7 @@ def init_pages(app: Flask) -> None:
         rounds,
         school,
         staff,
+        students,
         users,
         waters,
     )

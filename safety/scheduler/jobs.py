@@ -10,4 +10,5 @@ from ..photos import jobs as photo_jobs  # noqa: F401
 from ..points import jobs as point_jobs  # noqa: F401
 from ..returns import jobs as return_jobs  # noqa: F401
 from ..rounds import jobs as round_jobs  # noqa: F401
+from ..students import jobs as student_jobs  # noqa: F401
 from . import housekeeping  # noqa: F401

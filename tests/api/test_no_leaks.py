@@ -47,7 +47,8 @@ def secret(client, world):
 
 
 def _school_c_records(world, school_class, hazard_id) -> dict:
-    """A drill, a webhook, a notification, a campaign's task, activity, letter, committee member and incident."""
+    """A drill, a webhook, a notification, a campaign's task, activity, letter, committee member and incident, a
+    key student with a home visit."""
     from datetime import date, timedelta
 
     from safety.campaigns.models import (
@@ -66,6 +67,7 @@ def _school_c_records(world, school_class, hazard_id) -> dict:
     from safety.drills.models import Drill, DrillImprovement, DrillKind, DrillStatus, ImprovementAction
     from safety.notifications.models import Notification
     from safety.notifications.services import create_webhook
+    from safety.students.models import HomeVisit, KeyStudent, VisitForm
     from tests.factories import enqueue
 
     school = world.school_c
@@ -97,6 +99,11 @@ def _school_c_records(world, school_class, hazard_id) -> dict:
         incident := Incident(school_id=school.id, campaign_id=campaign.id, occurred_on=date.today(),
                                      summary="SC-SECRET 欺凌事件"),
     ])
+    student = KeyStudent(school_id=school.id, class_id=school_class.id, name="SC-SECRET 重点学生", flags="left_behind")
+    db.session.add(student)
+    db.session.flush()
+    db.session.add(HomeVisit(key_student_id=student.id, school_id=school.id, visited_on=date.today(),
+                             form=VisitForm.home, visitor="SC-SECRET 班主任", notes="SC-SECRET 家访"))
     improvement = DrillImprovement(drill_id=drill.id, school_id=school.id, text="SC-SECRET 整改",
                                    action=ImprovementAction.task, owner_id=world.principal_c.id,
                                    due_on=date.today() + timedelta(days=7))
@@ -107,7 +114,7 @@ def _school_c_records(world, school_class, hazard_id) -> dict:
     return {"drill_id": drill.id, "webhook_id": webhook.id, "notification_id": notification,
             "campaign_id": campaign.id, "definition_id": definition.id, "incident_id": incident.id,
             "member_id": member.id, "receipt_token": "sc-secret-letter",
-            "improvement_id": improvement.id}
+            "improvement_id": improvement.id, "student_id": student.id}
 
 
 def _school_c_rounds(world) -> dict:
@@ -193,6 +200,8 @@ def test_the_owner_does_see_the_marked_objects(client, world, secret):
                  f"/api/v1/bullying-incidents/{secret['incident_id']}", f"/api/v1/webhooks/{secret['webhook_id']}",
                  f"/api/v1/campaigns/{secret['campaign_id']}/activities",
                  f"/api/v1/schools/{secret['school_id']}/bullying-committee",
-                 f"/api/v1/classes/{secret['class_id']}/roster"):
+                 f"/api/v1/classes/{secret['class_id']}/roster",
+                 f"/api/v1/classes/{secret['class_id']}/key-students",
+                 f"/api/v1/key-students/{secret['student_id']}/visits"):
         response = client.get(path, headers=headers)
         assert response.status_code == 200 and "SC-SECRET" in response.get_data(as_text=True), path

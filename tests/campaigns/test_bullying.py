@@ -22,7 +22,8 @@ def test_the_term_needs_a_committee_a_meeting_lessons_and_a_survey(api, world, t
     assert bullying.period_key == "2027-spring" and bullying.name_zh == "防欺凌专项治理（2026—2027学年第二学期）"
     moment = at(2027, 3, 5)
     tasks = api.get(f"/api/v1/campaigns/{bullying.id}/tasks?school_id={world.school_a.id}", "principal_a", moment)
-    assert sorted(t["activity"] for t in tasks.json["items"]) == ["committee_meeting", "lesson", "lesson", "survey"]
+    assert sorted(t["activity"] for t in tasks.json["items"]) == [
+        "committee_meeting", "lesson", "lesson", "parent_training", "staff_training", "survey"]
     photo = api.photo("principal_a", moment, seed=7)
     meeting = {"school_id": world.school_a.id, "activity": "committee_meeting", "held_on": "2027-03-05",
                "minutes": "研究本学期防欺凌工作安排，明确各成员分工。", "photo_ids": [photo]}
@@ -51,6 +52,30 @@ def test_the_term_needs_a_committee_a_meeting_lessons_and_a_survey(api, world, t
     assert (school_a["committee_status"], school_a["survey_coverage"]) == ("active", 95.0)
     assert next(s for s in progress["schools"] if s["code"] == "SB")["committee_status"] == "none"
     assert (progress["overall"]["committees"], progress["overall"]["committees_met"]) == (1, 1)
+
+
+def test_staff_and_parents_are_trained_each_term_with_hours_trainer_and_a_photo(api, world, term, bullying):
+    moment = at(2027, 3, 12)
+    training = {"school_id": world.school_a.id, "activity": "staff_training", "held_on": "2027-03-12",
+                "counts": {"participants": 42, "hours": 2}, "trainer": "区教育局法治副校长 赵警官",
+                "photo_ids": [api.photo("officer_a", moment, seed=11)]}
+    for missing, field in (({"trainer": " "}, "trainer"), ({"counts": {"participants": 42}}, "counts.hours"),
+                           ({"photo_ids": []}, "photo_ids")):
+        refused = report(api, bullying.id, "officer_a", moment, **{**training, **missing})
+        assert refused.status_code == 422 and field in refused.json["error"]["fields"], (missing, refused.json)
+    done = report(api, bullying.id, "officer_a", moment, **training)
+    assert done.status_code == 201, done.json
+    assert (done.json["counts"]["hours"], done.json["trainer"]) == (2, "区教育局法治副校长 赵警官")
+    parents = report(api, bullying.id, "principal_a", moment, **{
+        **training, "activity": "parent_training", "counts": {"participants": 70, "hours": 1}, "trainer": "王老师",
+        "photo_ids": [api.photo("principal_a", moment, seed=12)]})
+    assert parents.status_code == 201, parents.json
+    tasks = api.get(f"/api/v1/campaigns/{bullying.id}/tasks?school_id={world.school_a.id}", "principal_a", moment)
+    assert {t["activity"]: t["status"] for t in tasks.json["items"] if "training" in t["activity"]} == {
+        "staff_training": "done", "parent_training": "done"}
+    progress = api.get(f"/api/v1/campaigns/{bullying.id}/progress", "office_a", moment).json
+    school_a = next(s for s in progress["schools"] if s["code"] == "SA")
+    assert (school_a["trained"], school_a["training_hours"]) == (112, 3)
 
 
 def test_incidents_are_read_only_by_the_principal_and_the_safety_offices(api, world, term, bullying):

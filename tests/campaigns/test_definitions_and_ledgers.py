@@ -120,7 +120,7 @@ def test_the_campaign_ledger_has_a_row_per_school_and_a_sheet_per_activity(api, 
     assert download.status_code == 200
     book = load_workbook(io.BytesIO(download.data))
     assert book.sheetnames == ["汇总", "防溺水主题班会（“六不”“四知道”）", "《致家长的一封信》及回执",
-                               "节假日前防溺水安全提醒"]
+                               "节假日前防溺水安全提醒", "暑期每周防溺水提醒"]
     summary = list(book["汇总"].iter_rows(values_only=True))
     assert [row[0] for row in summary[1:]] == ["SA", "SB"]  # district A's schools only
     lessons = list(book["防溺水主题班会（“六不”“四知道”）"].iter_rows(values_only=True))

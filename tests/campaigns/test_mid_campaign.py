@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from safety.campaigns.models import CampaignLag, CampaignTask, LagStatus, TaskStatus
+from safety.campaigns.models import ActivityRequirement, CampaignLag, CampaignTask, LagStatus, TaskStatus
 from safety.campaigns.periods import day_start
 from safety.core.clock import frozen
 from safety.drills.models import CalendarPeriod
@@ -14,9 +14,10 @@ from tests.factories import create_class, create_school
 
 
 def holiday_tasks(campaign_id, school) -> dict[str, CampaignTask]:
-    tasks = db.session.scalars(select(CampaignTask).where(CampaignTask.campaign_id == campaign_id,
-                                                          CampaignTask.school_id == school.id,
-                                                          CampaignTask.holiday_id.is_not(None))).all()
+    """The reminders before each holiday (the weekly ones through the summer are tests/campaigns/test_summer.py's)."""
+    tasks = db.session.scalars(select(CampaignTask).join(ActivityRequirement).where(
+        CampaignTask.campaign_id == campaign_id, CampaignTask.school_id == school.id,
+        CampaignTask.holiday_id.is_not(None), ActivityRequirement.key == "holiday_reminder")).all()
     names = {id_: name for id_, name in db.session.execute(select(CalendarPeriod.id, CalendarPeriod.name_zh))}
     return {names[t.holiday_id]: t for t in tasks}
 

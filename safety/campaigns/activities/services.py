@@ -13,7 +13,7 @@ from ...extensions import db
 from ...photos.models import PhotoSubject
 from ...photos.services import attach_photos, photos_of, resolve_refs
 from ...schools.models import School, SchoolClass
-from ..kinds import COUNT_NAMES, KindSpec, kind_spec
+from ..kinds import COUNT_NAMES, TEXT_NAMES, KindSpec, kind_spec
 from ..models import (
     ActivityRequirement,
     Campaign,
@@ -81,9 +81,10 @@ def _task(campaign: Campaign, requirement: ActivityRequirement, school: School, 
     return task
 
 
-def _check_report(kind: KindSpec, counts: dict, minutes: str) -> None:
+def _check_report(kind: KindSpec, counts: dict, minutes: str, texts: dict) -> None:
     problems = {f"counts.{name}": [_("Required for this activity.")] for name in kind.counts
                 if counts.get(name) is None}
+    problems.update({name: [_("Required for this activity.")] for name in kind.texts if not texts[name].strip()})
     if not problems and kind.check is not None:
         problems = kind.check(counts, minutes)
     if problems:
@@ -114,7 +115,8 @@ def report_activity(actor: User, campaign: Campaign, data: dict) -> CampaignActi
     task = _task(campaign, requirement, school, data)
     counts, minutes = data.get("counts") or {}, data.get("minutes", "")
     kind = kind_spec(requirement.kind)
-    _check_report(kind, counts, minutes)
+    texts = {name: data.get(name, "") for name in TEXT_NAMES}
+    _check_report(kind, counts, minutes, texts)
     if data["held_on"] > local_day(now()):
         raise Invalid(fields={"held_on": [_("An activity cannot be reported before it took place.")]})
     photos = resolve_refs(actor, data.get("photo_ids", []), "photo_ids")
@@ -126,7 +128,7 @@ def report_activity(actor: User, campaign: Campaign, data: dict) -> CampaignActi
         campaign_id=campaign.id, task_id=task.id, requirement_id=requirement.id, kind=requirement.kind,
         school_id=school.id, class_id=task.class_id, held_on=data["held_on"], minutes=minutes,
         notes=data.get("notes", ""), reported_by_id=actor.id, reported_at=now(),
-        **{name: counts.get(name) for name in COUNT_NAMES})
+        **{name: counts.get(name) for name in COUNT_NAMES}, **texts)
     db.session.add(activity)
     db.session.flush()
     attach_photos(photos, school.id, PhotoSubject.campaign_activity, activity.id)

@@ -22,9 +22,11 @@ from sqlalchemy.sql import ColumnElement
 from ..models import ActivityRequirement, Campaign, CampaignTask, TaskUnit
 
 BUILTIN = ("lesson", "parent_letter", "holiday_reminder", "water_patrol", "committee_meeting", "survey",
-           "incident_log", "custom")
+           "training", "incident_log", "custom")
 # The counts a report may carry (columns of CampaignActivity and fields of CountsIn): a kind picks from these.
-COUNT_NAMES = ("participants", "letters", "surveyed", "enrolled")
+COUNT_NAMES = ("participants", "letters", "surveyed", "enrolled", "hours")
+# The free texts a report may carry (columns of CampaignActivity and fields of ActivityIn): a kind may require some.
+TEXT_NAMES = ("trainer",)
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class KindSpec:
     name: str
     units: tuple[TaskUnit, ...]                     # what a requirement of this kind may be per
     counts: tuple[str, ...] = ()                    # counts a report must give (from COUNT_NAMES)
+    texts: tuple[str, ...] = ()                     # texts a report must give (from TEXT_NAMES)
     photo_required: bool = False                    # a report needs at least one photo
     minutes: bool = False                           # a report carries minutes (forms ask for them)
     # Not reported as an activity: the message telling where it is recorded instead (water patrols, incidents).
@@ -82,7 +85,8 @@ _loaded = False
 
 
 def register(spec: KindSpec) -> KindSpec:
-    unknown = [name for name in spec.counts if name not in COUNT_NAMES]
+    unknown = [name for name in spec.counts if name not in COUNT_NAMES] + \
+        [name for name in spec.texts if name not in TEXT_NAMES]
     if unknown or not spec.units:
         raise ValueError(f"activity kind {spec.name}: unknown counts {unknown} or no units")
     _KINDS[spec.name] = spec

@@ -32,6 +32,7 @@ from ...core.sql import chunks, insert_ignoring_conflicts
 from ...core.types import UTCDateTime
 from ...extensions import db
 from ...notifications.services import enqueue_select
+from ...points.models import Frequency
 from ...scheduler.registry import job
 from ...schools.models import RegionLevel, School, SchoolClass
 from ..letters.receipts import create_letters
@@ -235,24 +236,39 @@ def create_tasks(campaign: Campaign, as_of: datetime) -> int:
 
 
 def _holiday_tasks(campaign: Campaign, requirement: ActivityRequirement, following: Select, as_of: datetime) -> int:
-    """A reminder task per holiday starting inside the campaign, for the schools keeping that calendar. A school
-    added since the campaign opened owes reminders only for holidays that had not begun when it was added, from
-    the day it is first seen (it is never owed, overdue at once, a reminder for a holiday already under way)."""
+    """A reminder task per holiday starting inside the campaign (or, weekly, per week of it), for the schools keeping
+    that calendar. A school added since the campaign opened owes reminders only for windows that had not ended when
+    it was added, from the day it is first seen (it is never owed, overdue at once, a reminder already late)."""
     created, today = 0, local_day(as_of)
     added_since = School.created_at >= campaign.opens_at
     for group in calendar_groups():
         for holiday in holidays_for_reminders(group.holidays, campaign.starts_on, campaign.ends_on):
-            key = literal(f"holiday:{holiday.id}", String)
-            begins = day_start(holiday.starts_on)
-            opens_on = max(campaign.starts_on, holiday.starts_on - timedelta(days=requirement.due_days))
-            opens = case((added_since, literal(max(opens_on, min(today, holiday.starts_on)), Date)),
-                         else_=literal(opens_on, Date))
-            rows = select(*_row(campaign, requirement, School.id, null(), literal(holiday.id, Integer), key,
-                                opens, literal(begins, UTCDateTime), as_of)) \
-                .where(School.id.in_(following), School.id.in_(group.schools), School.created_at < begins,
-                       _not_taken(campaign, requirement, School.id, key))
-            created += _insert(rows)
+            for subject, opens_on, due_on in _reminder_windows(campaign, requirement, holiday, today):
+                key = literal(subject, String)
+                due = day_start(due_on)
+                opens = case((added_since, literal(max(opens_on, min(today, due_on)), Date)),
+                             else_=literal(opens_on, Date))
+                rows = select(*_row(campaign, requirement, School.id, null(), literal(holiday.id, Integer), key,
+                                    opens, literal(due, UTCDateTime), as_of)) \
+                    .where(School.id.in_(following), School.id.in_(group.schools), School.created_at < due,
+                           _not_taken(campaign, requirement, School.id, key))
+                created += _insert(rows)
     return created
+
+
+def _reminder_windows(campaign: Campaign, requirement: ActivityRequirement, holiday,
+                      today: date) -> list[tuple[str, date, date]]:
+    """(subject key, opens on, due on) of a holiday's reminders: one before it (opening `due_days` ahead, due when
+    it starts), or with `holiday_frequency = "weekly"` one in each whole week of it inside the campaign (parents
+    reminded through the summer holiday, not only before it). A week's task appears when the week begins, so
+    the summer's many weeks do not thin out the lagging check in spring."""
+    if requirement.holiday_frequency != Frequency.weekly:
+        opens_on = max(campaign.starts_on, holiday.starts_on - timedelta(days=requirement.due_days))
+        return [(f"holiday:{holiday.id}", opens_on, holiday.starts_on)]
+    weeks = ((holiday.ends_on - holiday.starts_on).days + 1) // 7
+    starts = (holiday.starts_on + timedelta(weeks=n) for n in range(weeks))
+    return [(f"holiday:{holiday.id}:w{n}", start, start + timedelta(days=7))
+            for n, start in enumerate(starts, start=1) if start <= min(today, campaign.ends_on)]
 
 
 def _insert(rows: Select) -> int:
