@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from ..accounts.models import User
 from ..accounts.scope import Capability, may, require_school
 from ..campaigns.activities import services as activities
-from ..campaigns.kinds import COUNT_NAMES, kind_spec
+from ..campaigns.kinds import COUNT_NAMES, TEXT_NAMES, kind_spec
 from ..campaigns.kinds.committee_meeting import NAME as COMMITTEE_MEETING
 from ..campaigns.kinds.incident_log import NAME as INCIDENT_LOG
 from ..campaigns.letters import receipts
@@ -36,7 +36,9 @@ RECENT_ACTIVITIES = 20
 LETTER_TEMPLATE = "parent-letter-receipt"  # qr_templates/: the letter slip with its receipt code
 # What each count a kind asks for is called on a form (kinds share the counts: kinds.COUNT_NAMES).
 COUNT_LABELS = {"participants": _l("Students taking part"), "letters": _l("Letters handed out"),
-                "surveyed": _l("Students surveyed"), "enrolled": _l("Students enrolled")}
+                "surveyed": _l("Students surveyed"), "enrolled": _l("Students enrolled"),
+                "hours": _l("Class hours")}
+TEXT_LABELS = {"trainer": _l("Trainer")}
 # Kinds whose work has a page of its own: the committee and its meetings, the restricted incident log.
 KIND_PAGES = {
     COMMITTEE_MEETING: (_l("The committee and its meetings"), Capability.view,
@@ -67,7 +69,8 @@ def form_for(requirement, classes=None, defaults: dict | None = None) -> dict:
     """A report form's fields, from the requirement's kind spec: its counts (with default values), minutes,
     whether a photo is required, and the classes to choose from (None: no choice, or the class is given)."""
     spec = kind_spec(requirement.kind)
-    return {"requirement": requirement, "counts": spec.counts, "minutes": spec.minutes,
+    return {"requirement": requirement, "counts": spec.counts,
+            "texts": [(name, TEXT_LABELS[name]) for name in spec.texts], "minutes": spec.minutes,
             "photo_required": spec.photo_required, "classes": classes, "defaults": defaults or {}}
 
 
@@ -76,7 +79,8 @@ def report_from_form(user: User, school: School, campaign: Campaign, class_id: i
     `class_id` when the page, not the form, says which class."""
     counts = {name: forms.text(f"count_{name}") for name in COUNT_NAMES if forms.text(f"count_{name}")}
     data = {"school_id": school.id, "activity": forms.text("activity"), "held_on": forms.text("held_on"),
-            "notes": forms.text("notes"), "minutes": forms.text("minutes"), "counts": counts}
+            "notes": forms.text("notes"), "minutes": forms.text("minutes"), "counts": counts,
+            **{name: forms.text(name) for name in TEXT_NAMES if forms.text(name)}}
     if class_id or forms.text("class_id"):
         data["class_id"] = class_id or forms.text("class_id")
     data = forms.load(ActivityIn, data)

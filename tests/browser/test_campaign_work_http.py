@@ -72,7 +72,8 @@ def test_the_principal_and_the_safety_officer_report_activities_from_the_campaig
     principal = logged_in(app, world.principal_a)
     html = principal.get(page).get_data(as_text=True)
     # one form per activity the school reports, its fields from the kind's spec; the incident log has its own page
-    assert set(re.findall(r'data-activity="(\w+)"', html)) == {"committee_meeting", "lesson", "survey"}
+    assert set(re.findall(r'data-activity="(\w+)"', html)) == {"committee_meeting", "lesson", "survey",
+                                                                "staff_training", "parent_training"}
     assert 'name="count_surveyed"' in html and 'name="count_enrolled"' in html and 'name="minutes"' in html
     assert f'href="/school/{world.school_a.id}/campaigns/{campaign.id}/incidents"' in html
 
@@ -103,6 +104,15 @@ def test_the_principal_and_the_safety_officer_report_activities_from_the_campaig
     assert (held.class_id, held.participants) == (classes[0].id, 38)
     shown = principal.get(page).get_data(as_text=True)
     assert "防欺凌主题班会" in shown and "参加学生人数：38" in shown and "/photos/" in shown
+
+    training = {"activity": "staff_training", "held_on": now().date().isoformat(), "count_participants": "42",
+                "count_hours": "3"}
+    no_trainer = post(principal, page, action, training, photo=33)
+    assert no_trainer.status_code == 422 and _activities("training") == []
+    trained = post(principal, page, action, {**training, "trainer": "区教育局 王老师"}, photo=33)
+    assert trained.status_code == 303, trained.get_data(as_text=True)
+    [session] = _activities("training")
+    assert (session.participants, session.hours, session.trainer) == (42, 3, "区教育局 王老师")
 
     other = logged_in(app, world.principal_c)
     assert other.get(page).status_code == 404
