@@ -6,10 +6,10 @@ import pytest
 import zxingcpp
 from openpyxl import load_workbook
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from safety.campaigns.models import Campaign, CampaignTask
-from safety.campaigns.runs.definitions import load_default_definitions
+from safety.campaigns.models import ActivityRequirement, Campaign, CampaignDefinition, CampaignTask
+from safety.campaigns.runs.definitions import load_default_definitions, sync_default_definitions
 from safety.extensions import db
 from safety.labels import FontMissing, LabelContent, find_cjk_font, load_layout, render_png
 from tests.campaigns.conftest import at, campaign, report, run
@@ -26,6 +26,32 @@ def test_shipped_definitions_load_and_validate(app):
     assert set(codes) == {"anti_drowning", "anti_bullying"}
     patrol = codes["anti_drowning"]["requirements"][-1]
     assert (patrol["season_frequency"].value, patrol["holiday_frequency"].value) == ("weekly", "daily")
+
+
+def test_a_newer_release_adds_its_new_requirements_to_installed_definitions_and_keeps_the_rest(app, world):
+    sync_default_definitions()
+    bullying = db.session.scalar(select(CampaignDefinition).where(CampaignDefinition.code == "anti_bullying",
+                                                                  CampaignDefinition.region_id.is_(None)))
+    shipped = [r["key"] for r in next(d for d in load_default_definitions()
+                                      if d["code"] == "anti_bullying")["requirements"]]
+    # as installed by an older release: no staff training yet, and an edited lesson deadline
+    [training] = [r for r in bullying.requirements if r.key == "staff_training"]
+    bullying.requirements.remove(training)
+    [lesson] = [r for r in bullying.requirements if r.key == "lesson"]
+    lesson.due_days = 45
+    db.session.commit()
+
+    assert sync_default_definitions() == 0
+    db.session.commit()
+    db.session.expire_all()
+    keys = db.session.scalars(select(ActivityRequirement.key).where(ActivityRequirement.definition_id == bullying.id)
+                              .order_by(ActivityRequirement.position)).all()
+    assert sorted(keys) == sorted(shipped) and keys[-1] == "staff_training"
+    assert db.session.get(ActivityRequirement, lesson.id).due_days == 45
+    assert sync_default_definitions() == 0  # nothing more to add: the second run writes nothing
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(ActivityRequirement)
+                             .where(ActivityRequirement.definition_id == bullying.id)) == len(shipped)
 
 
 def test_a_district_replaces_the_season_and_offices_define_their_own_campaigns(api, world, season):

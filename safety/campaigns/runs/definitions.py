@@ -49,16 +49,33 @@ def build_definition(data: dict, region_id: int | None, actor: User | None, is_d
 
 
 def sync_default_definitions() -> int:
-    """Install shipped definitions that are not in the database yet (edited ones are left as they are)."""
-    installed = set(db.session.scalars(select(CampaignDefinition.code).where(CampaignDefinition.region_id.is_(None))))
+    """Install shipped definitions that are not in the database yet, and give installed shipped definitions the
+    requirements a newer release ships (by key, appended); what is there already is never changed or removed."""
+    installed = {d.code: d for d in db.session.scalars(select(CampaignDefinition).where(
+        CampaignDefinition.region_id.is_(None), CampaignDefinition.is_default.is_(True)))}
+    codes = set(db.session.scalars(select(CampaignDefinition.code).where(CampaignDefinition.region_id.is_(None))))
     created = 0
     for data in load_default_definitions():
-        if data["code"] not in installed:
+        if data["code"] not in codes:
             db.session.add(build_definition(data, None, None, is_default=True))
             created += 1
+        elif (definition := installed.get(data["code"])) is not None:
+            _add_new_requirements(definition, data["requirements"])
     if created:
         db.session.flush()
     return created
+
+
+def _add_new_requirements(definition: CampaignDefinition, shipped: list[dict]) -> None:
+    keys = {r.key for r in definition.requirements}
+    position = max((r.position for r in definition.requirements), default=-1)
+    for r in shipped:
+        if r["key"] not in keys:
+            position += 1
+            definition.requirements.append(ActivityRequirement(
+                position=position, **{f: r.get(f) for f in REQUIREMENT_FIELDS if r.get(f) is not None}))
+            record("campaign_definition.requirement_shipped", None, object_type="campaign_definition",
+                   object_id=definition.id, key=r["key"])
 
 
 # --- reading --------------------------------------------------------------------------------------------
