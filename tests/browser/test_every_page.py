@@ -70,6 +70,8 @@ DEVELOPER_TEXT = re.compile(
     r"|<[A-Za-z_]+[ .][^>]*>"                    # <Hazard 3>, <Role.principal: ...>
     r"|\b[A-Z][a-z]+\.[a-z_]+\b"                 # Role.principal, HazardStatus.closed
     r"|\{\{|\}\}|\{%|%\(|Traceback")
+# Half-width punctuation touching Chinese: 状态: → 状态：, 已提交,请 → 已提交，请.
+HALF_WIDTH = re.compile(r"[\u4e00-\u9fff][:,;?!()]|[:,;?!()][\u4e00-\u9fff]")
 
 
 @pytest.fixture
@@ -168,6 +170,7 @@ def _check(page, label: str, known: tuple[str, ...]) -> list[str]:
     for value in known:
         text = text.replace(value, "")
     problems += [f"{label}: developer text {m.group(0)!r}" for m in DEVELOPER_TEXT.finditer(text)]
+    problems += [f"{label}: half-width punctuation {m.group(0)!r}" for m in HALF_WIDTH.finditer(text)]
     return problems
 
 
@@ -206,3 +209,8 @@ def test_every_page_is_accessible_fits_a_phone_and_speaks_chinese(browser, world
 def test_the_developer_text_check_finds_identifiers_and_passes_dates_and_codes(text, found):
     match = DEVELOPER_TEXT.search(text)
     assert (match.group(0) if match else None) == found
+
+
+def test_the_punctuation_check_wants_full_width_beside_chinese():
+    assert [m.group(0) for m in HALF_WIDTH.finditer("点位编码: A-1F,已提交,请稍候")] == ["码:", ",已", "交,"]
+    assert HALF_WIDTH.search("点位编码：A-1F（PDF），09:21, 2026") is None
