@@ -53,10 +53,13 @@ def lang_url(code: str) -> str:
     return f"{request.path}?{urlencode({**args, 'lang': code})}"
 
 
-def when(value: datetime | None, with_time: bool = True) -> str:
-    """A moment in the display time zone, compactly (the same digits in both languages)."""
-    if value is None:
+def when(value: datetime | str | None, with_time: bool = True) -> str:
+    """A moment in the display time zone, compactly (the same digits in both languages); event data keep moments
+    as ISO strings in UTC, so their first ten characters are not the local day."""
+    if not value:
         return "—"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
     return format_datetime(value, "yyyy-MM-dd HH:mm") if with_time else format_date(value, "yyyy-MM-dd")
 
 

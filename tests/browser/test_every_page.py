@@ -69,6 +69,7 @@ DEVELOPER_TEXT = re.compile(
     r"|\b(?:None|True|False|nan|null|undefined)\b"
     r"|<[A-Za-z_]+[ .][^>]*>"                    # <Hazard 3>, <Role.principal: ...>
     r"|\b[A-Z][a-z]+\.[a-z_]+\b"                 # Role.principal, HazardStatus.closed
+    r"|\d{4}-\d\d-\d\dT\d\d:\d\d"               # an ISO moment, not a local date
     r"|\{\{|\}\}|\{%|%\(|Traceback")
 # Half-width punctuation touching Chinese: 状态: → 状态：, 已提交,请 → 已提交，请.
 HALF_WIDTH = re.compile(r"[\u4e00-\u9fff][:,;?!()]|[:,;?!()][\u4e00-\u9fff]")
@@ -203,7 +204,7 @@ def test_every_page_is_accessible_fits_a_phone_and_speaks_chinese(browser, world
 
 @pytest.mark.parametrize("text, found", [
     ("状态：in_progress", "in_progress"), ("版式：a4-stickers-3x8", "a4-stickers-3x8"), ("<Hazard 3>", "<Hazard 3>"),
-    ("Role.principal", "Role.principal"), ("负责人：None", "None"), ("期限：2026-11-30", None),
+    ("Role.principal", "Role.principal"), ("负责人：None", "None"), ("期限：2026-11-30", None), ("期限：2026-11-30T15:59:59+00:00", "2026-11-30T15:59"),
     ("编号 A-1F-EXT-01，PDF 与 QR", None),
 ])
 def test_the_developer_text_check_finds_identifiers_and_passes_dates_and_codes(text, found):

@@ -66,3 +66,20 @@ def test_the_supervise_form_keeps_next_when_sent_and_when_refused(client, world)
     assert '<input type="hidden" name="next" value="/office/queue">' in refused.get_data(as_text=True)
     done = client.post(f"/hazards/{hazard_id}/supervise", data={**form, "reason": "逾期三天未整改"})
     assert done.status_code == 303 and done.headers["Location"] == "/office/queue"
+
+
+def test_a_deadline_moved_from_early_morning_shows_its_local_day(client, world):
+    local = ZoneInfo("Asia/Shanghai")
+    hazard = hazard_at(world.school_a, level=1)
+    early = (now() + timedelta(days=3)).astimezone(local).replace(hour=6, minute=0, second=0, microsecond=0)
+    hazard.deadline = early  # 06:00 local is the day before in UTC
+    db.session.commit()
+    hazard_id = hazard.id
+    logged_in(client, world.office_a)
+    page = client.get(f"/hazards/{hazard_id}")
+    new_day = (early + timedelta(days=5)).strftime("%Y-%m-%d")
+    done = client.post(f"/hazards/{hazard_id}/extend", data={"csrf_token": form_token(page), "deadline": new_day,
+                                                             "reason": "等待材料"})
+    assert done.status_code == 303
+    html = client.get(f"/hazards/{hazard_id}").get_data(as_text=True)
+    assert f"{early:%Y-%m-%d} → {new_day}" in html
