@@ -62,6 +62,15 @@ VISITORS = {
     "pages.import_page": ["office_a"],
     "pages.admin_home": ["admin"],
 }
+# The same pages in other states, and the error pages: (address, who, status).
+OTHER_STATES = [
+    ("/hazards/{general_id}", "principal_a", 200),   # reported: assign and dismiss
+    ("/hazards/{general_id}", "office_a", 200),      # escalated to the district: acknowledge, extend, supervise
+    ("/hazards/999999", "principal_a", 404),
+    ("/users", "teacher_a", 403),
+    ("/office/queue", "teacher_a", 403),
+    ("/q/{qr_token}", "principal_b", 403),               # another school's label: report it instead
+]
 # What a zh-CN page must not show: snake_case and slug identifiers, Python literals and reprs, template leftovers.
 DEVELOPER_TEXT = re.compile(
     r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b"           # in_progress, awaiting_verification
@@ -81,7 +90,8 @@ def scene(app, client, world):
     awaiting verification), a drill, a notice, a campaign with class letters, a class teacher and a roster."""
     from safety.campaigns.models import ClassLetter
     from safety.drills.models import Drill, DrillKind, DrillStatus
-    from safety.hazards.models import Hazard
+    from safety.hazards.models import Hazard, HazardSource
+    from safety.hazards.services import report
     from safety.schools.models import RosterEntry
     from tests.factories import enqueue
 
@@ -109,12 +119,14 @@ def scene(app, client, world):
                   status=DrillStatus.assigned)
     db.session.add(drill)
     db.session.flush()
+    general = report(None, world.school_a, {"title": "楼梯扶手松动", "description": "二楼东侧"}, HazardSource.direct)
+    general.level, general.escalated_at, general.deadline = 1, now() - timedelta(days=1), now() - timedelta(days=2)
     enqueue(world.principal_a.id, "hazard_major_reported", "hazard", major["id"], world.school_a.id)
     db.session.commit()
     assert db.session.get(Hazard, major["id"]).status.value == "awaiting_verification"
     params = {"school_id": world.school_a.id, "point_id": point.id, "hazard_id": major["id"], "drill_id": drill.id,
               "class_id": letter.class_id, "campaign_id": letter.campaign_id, "qr_token": point.qr_token,
-              "token": letter.token, "inspection_id": inspection["id"], "notice_id": notice["id"]}
+              "token": letter.token, "inspection_id": inspection["id"], "notice_id": notice["id"], "general_id": general.id}
     released()
     return params
 
@@ -183,22 +195,25 @@ def test_every_page_is_accessible_fits_a_phone_and_speaks_chinese(browser, world
     known = tuple(sorted({"teacher_a", "officer_a", "principal_a", "principal_b", "principal_c", "office_a",
                           "office_b", "city_office", "inspector_da", "A-1F-EXT-01"}, key=len, reverse=True))
     pages = {}
+
+    def page_of(who):
+        if who not in pages:
+            pages[who] = browser(DESK).new_page()
+            if who is not None:
+                log_in(pages[who], who, PASSWORD)
+        return pages[who]
+
     problems = []
     for endpoint, rule in routes:
         for who in VISITORS.get(endpoint, []):
-            if who not in pages:
-                pages[who] = browser(DESK).new_page()
-                if who is not None:
-                    log_in(pages[who], who, PASSWORD)
-            page = pages[who]
             address = _address(rule, scene)
-            response = page.goto(address)
+            response = page_of(who).goto(address)
             assert response.ok, f"{address} as {who}: {response.status}"
-            problems += _check(page, f"{address} as {who}", known)
-    for who, page in pages.items():  # the error page, too
-        page.goto("/hazards/999999")
-        problems += _check(page, f"the 404 page as {who}", known)
-        break
+            problems += _check(page_of(who), f"{address} as {who}", known)
+    for address, who, status in OTHER_STATES:
+        response = page_of(who).goto(address.format(**scene))
+        assert response.status == status, f"{address} as {who}: {response.status}"
+        problems += _check(page_of(who), f"{address} as {who}", known)
     assert not problems, "\n".join(problems)
 
 
