@@ -67,6 +67,8 @@ OTHER_STATES = [
     ("/hazards/{general_id}", "principal_a", 200),   # reported: assign and dismiss
     ("/hazards/{general_id}", "office_a", 200),      # escalated to the district: acknowledge, extend, supervise
     ("/hazards/999999", "principal_a", 404),
+    ("/no-such-page", None, 404),                         # routing errors, outside the blueprint
+    ("/hazards/{hazard_id}/assign", "principal_a", 405),
     ("/users", "teacher_a", 403),
     ("/office/queue", "teacher_a", 403),
     ("/q/{qr_token}", "principal_b", 403),               # another school's label: report it instead
