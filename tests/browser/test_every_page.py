@@ -193,9 +193,10 @@ def test_every_page_is_accessible_fits_a_phone_and_speaks_chinese(browser, world
     routes = _page_routes()
     unknown = [endpoint for endpoint, _rule in routes if endpoint not in NOT_PAGES and endpoint not in VISITORS]
     assert unknown == [], "a page the sweep does not open: add it to VISITORS (or NOT_PAGES if it is a file)"
-    # Data the scene itself wrote (usernames, codes) may contain underscores and hyphens.
+    # Data the scene itself wrote (usernames, codes, random tokens) may contain underscores and hyphens.
     known = tuple(sorted({"teacher_a", "officer_a", "principal_a", "principal_b", "principal_c", "office_a",
-                          "office_b", "city_office", "inspector_da", "A-1F-EXT-01"}, key=len, reverse=True))
+                          "office_b", "city_office", "inspector_da", "A-1F-EXT-01", scene["qr_token"],
+                          scene["token"]}, key=len, reverse=True))
     pages = {}
 
     def page_of(who):
