@@ -68,6 +68,11 @@ def last_day(end: datetime | None) -> str:
     return "—" if end is None else when(end - timedelta(microseconds=1), False)
 
 
+def aside(value) -> str:
+    """A parenthetical after a label in the page's language: " (3)" in English, "（3）" in Chinese."""
+    return _(" (%(text)s)", text=value)
+
+
 def days_late(deadline: datetime | None) -> int:
     """Whole days past a deadline (0 when not yet due)."""
     if deadline is None or deadline >= now():
@@ -79,7 +84,7 @@ def days_late(deadline: datetime | None) -> int:
 def _template_helpers():
     from .security import csrf_token
     return {"asset": asset, "lang_url": lang_url, "csrf_token": csrf_token, "when": when, "last_day": last_day,
-            "days_late": days_late,
+            "days_late": days_late, "aside": aside,
             "current_user": lambda: g.get("actor"), "names": names, "nav_links": _nav_links,
             "unread_notifications": _unread_notifications}
 

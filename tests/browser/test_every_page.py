@@ -83,7 +83,7 @@ DEVELOPER_TEXT = re.compile(
     r"|\d{4}-\d\d-\d\dT\d\d:\d\d"               # an ISO moment, not a local date
     r"|\{\{|\}\}|\{%|%\(|Traceback")
 # Half-width punctuation touching Chinese: 状态: → 状态：, 已提交,请 → 已提交，请.
-HALF_WIDTH = re.compile(r"[\u4e00-\u9fff][:,;?!()]|[:,;?!()][\u4e00-\u9fff]")
+HALF_WIDTH = re.compile(r"[\u4e00-\u9fff][:,;?!()]|[:,;?!()][\u4e00-\u9fff]|[\u4e00-\u9fff] \(")
 
 
 @pytest.fixture
@@ -232,4 +232,5 @@ def test_the_developer_text_check_finds_identifiers_and_passes_dates_and_codes(t
 
 def test_the_punctuation_check_wants_full_width_beside_chinese():
     assert [m.group(0) for m in HALF_WIDTH.finditer("点位编码: A-1F,已提交,请稍候")] == ["码:", ",已", "交,"]
+    assert HALF_WIDTH.search("读数 (MPa)").group(0) == "数 ("
     assert HALF_WIDTH.search("点位编码：A-1F（PDF），09:21, 2026") is None
