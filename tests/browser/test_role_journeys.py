@@ -1,6 +1,7 @@
 """In a real browser, the journeys the other browser tests walk at one size only, walked at the other: the city
-office on a phone and at a desk, the school's safety officer rectifying at a desk, the class teacher at a desk.
-(The inspector, principal, district office and administrator walk theirs in the other files, at both sizes.)"""
+office on a phone and at a desk, the principal assigning on a phone, the school's safety officer rectifying at a
+desk, the class teacher at a desk. (The inspectors, principal, district office and administrator walk theirs in the
+other files.)"""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -48,6 +49,29 @@ def test_the_city_office_finds_a_hazard_escalated_to_the_city_and_acknowledges_i
     capture(page, "city-office-district-hazard")
     assert db.session.get(Hazard, hazard_id).acknowledged_at is not None
     assert db.session.get(Hazard, district_id).acknowledged_at is None
+    released()
+
+
+def test_the_principal_assigns_a_reported_hazard_on_a_phone(browser, world):
+    hazard = report(None, world.school_a, {"title": "教室插座松脱", "description": "三年级一班"}, HazardSource.direct)
+    db.session.commit()
+    hazard_id, officer_id, school_id = hazard.id, world.officer_a.id, world.school_a.id
+    released()
+
+    page = browser(PHONE, is_mobile=True, has_touch=True).new_page()
+    log_in(page, "principal_a", PASSWORD)
+    page.click(f"nav.tabs a[href='/school/{school_id}?status=reported']")
+    page.click(f"a.row[href='/hazards/{hazard_id}']")
+    assign_form = page.locator("form[action$='/assign']")
+    assign_form.locator("select[name=assignee_id]").select_option(str(officer_id))
+    rectify_by = (now() + timedelta(days=3)).astimezone().strftime("%Y-%m-%d")
+    assign_form.locator("input[name=rectify_by]").fill(rectify_by)
+    assign_form.locator("button[type=submit]").click()
+    expect(page.locator("p.note.ok")).to_contain_text("已交办")
+    expect(page.locator("dl.facts")).to_contain_text(rectify_by)
+    capture(page, "principal-phone-assigned")
+    hazard = db.session.get(Hazard, hazard_id)
+    assert hazard.assignee_id == officer_id and hazard.status == HazardStatus.assigned
     released()
 
 
