@@ -128,7 +128,8 @@ def scene(app, client, world):
     assert db.session.get(Hazard, major["id"]).status.value == "awaiting_verification"
     params = {"school_id": world.school_a.id, "point_id": point.id, "hazard_id": major["id"], "drill_id": drill.id,
               "class_id": letter.class_id, "campaign_id": letter.campaign_id, "qr_token": point.qr_token,
-              "token": letter.token, "inspection_id": inspection["id"], "notice_id": notice["id"], "general_id": general.id}
+              "token": letter.token, "inspection_id": inspection["id"], "notice_id": notice["id"],
+              "general_id": general.id}
     released()
     return params
 
@@ -222,7 +223,8 @@ def test_every_page_is_accessible_fits_a_phone_and_speaks_chinese(browser, world
 
 @pytest.mark.parametrize("text, found", [
     ("状态：in_progress", "in_progress"), ("版式：a4-stickers-3x8", "a4-stickers-3x8"), ("<Hazard 3>", "<Hazard 3>"),
-    ("Role.principal", "Role.principal"), ("负责人：None", "None"), ("期限：2026-11-30", None), ("期限：2026-11-30T15:59:59+00:00", "2026-11-30T15:59"),
+    ("Role.principal", "Role.principal"), ("负责人：None", "None"), ("期限：2026-11-30", None),
+    ("期限：2026-11-30T15:59:59+00:00", "2026-11-30T15:59"),
     ("编号 A-1F-EXT-01，PDF 与 QR", None),
 ])
 def test_the_developer_text_check_finds_identifiers_and_passes_dates_and_codes(text, found):

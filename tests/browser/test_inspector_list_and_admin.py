@@ -9,7 +9,6 @@ from safety.extensions import db
 from tests.browser.conftest import DESK, PHONE, capture, log_in, released
 from tests.factories import PASSWORD, create_point
 
-
 SIZES = pytest.mark.parametrize("size", [PHONE, DESK], ids=["phone", "desk"])
 
 

@@ -23,12 +23,14 @@ def test_on_a_phone_the_hazard_facts_keep_each_date_on_one_line(browser, scene):
     page.goto(f"/hazards/{scene['hazard_id']}")
     lines = page.evaluate("""(pattern) => [...document.querySelectorAll('dl.facts dd')]
         .filter((dd) => new RegExp(pattern).test(dd.textContent.trim()))
-        .map((dd) => { const range = document.createRange(); range.selectNodeContents(dd);
-                       return [dd.textContent.trim(), new Set([...range.getClientRects()].map((r) => r.top)).size]; })""",
-                          DATE)
+        .map((dd) => {
+          const range = document.createRange();
+          range.selectNodeContents(dd);
+          return [dd.textContent.trim(), new Set([...range.getClientRects()].map((r) => r.top)).size];
+        })""", DATE)
     assert len(lines) >= 4 and all(count == 1 for _text, count in lines), lines
-    label, value = page.evaluate("""() => { const dl = document.querySelector('dl.facts');
-        return [dl.querySelector('dt').getBoundingClientRect().width, dl.querySelector('dd').getBoundingClientRect().width]; }""")
+    label, value = page.evaluate("""() => [...document.querySelector('dl.facts').children].slice(0, 2)
+        .map((cell) => cell.getBoundingClientRect().width)""")
     assert label < value  # the values get the wider column
 
 
