@@ -64,23 +64,23 @@ VISITORS = {
 }
 # The same pages in other states, and the error pages: (address, who, status).
 OTHER_STATES = [
-    ("/hazards/{general_id}", "principal_a", 200),   # reported: assign and dismiss
-    ("/hazards/{general_id}", "office_a", 200),      # escalated to the district: acknowledge, extend, supervise
+    ("/hazards/{general_id}", "principal_a", 200),  # reported: assign and dismiss
+    ("/hazards/{general_id}", "office_a", 200),  # escalated to the district: acknowledge, extend, supervise
     ("/hazards/999999", "principal_a", 404),
-    ("/no-such-page", None, 404),                         # routing errors, outside the blueprint
+    ("/no-such-page", None, 404),  # routing errors, outside the blueprint
     ("/hazards/{hazard_id}/assign", "principal_a", 405),
     ("/users", "teacher_a", 403),
     ("/office/queue", "teacher_a", 403),
-    ("/q/{qr_token}", "principal_b", 403),               # another school's label: report it instead
+    ("/q/{qr_token}", "principal_b", 403),  # another school's label: report it instead
 ]
 # What a zh-CN page must not show: snake_case and slug identifiers, Python literals and reprs, template leftovers.
 DEVELOPER_TEXT = re.compile(
-    r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b"           # in_progress, awaiting_verification
+    r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b"  # in_progress, awaiting_verification
     r"|\b(?=[\w-]*[a-z])[a-z0-9]+(?:-[a-z0-9]+){2,}\b"  # a4-stickers-3x8 (not a date)
     r"|\b(?:None|True|False|nan|null|undefined)\b"
-    r"|<[A-Za-z_]+[ .][^>]*>"                    # <Hazard 3>, <Role.principal: ...>
-    r"|\b[A-Z][a-z]+\.[a-z_]+\b"                 # Role.principal, HazardStatus.closed
-    r"|\d{4}-\d\d-\d\dT\d\d:\d\d"               # an ISO moment, not a local date
+    r"|<[A-Za-z_]+[ .][^>]*>"  # <Hazard 3>, <Role.principal: ...>
+    r"|\b[A-Z][a-z]+\.[a-z_]+\b"  # Role.principal, HazardStatus.closed
+    r"|\d{4}-\d\d-\d\dT\d\d:\d\d"  # an ISO moment, not a local date
     r"|\{\{|\}\}|\{%|%\(|Traceback")
 # Half-width punctuation touching Chinese: 状态: → 状态：, 已提交,请 → 已提交，请.
 HALF_WIDTH = re.compile(r"[\u4e00-\u9fff][:,;?!()]|[:,;?!()][\u4e00-\u9fff]|[\u4e00-\u9fff] \(")
@@ -88,8 +88,9 @@ HALF_WIDTH = re.compile(r"[\u4e00-\u9fff][:,;?!()]|[:,;?!()][\u4e00-\u9fff]|[\u4
 
 @pytest.fixture
 def scene(app, client, world):
-    """School A with everything a page can show: points, an inspection with a photo and its hazards (one major
-    awaiting verification), a drill, a notice, a campaign with class letters, a class teacher and a roster."""
+    """School A with everything a page can show: a point, an inspection with a photo and its two hazards (the
+    major one awaiting verification), a reported hazard escalated to the district, a drill, a notice, the
+    anti-drowning campaign with class letters, a class teacher and a roster."""
     from safety.campaigns.models import ClassLetter
     from safety.drills.models import Drill, DrillKind, DrillStatus
     from safety.hazards.models import Hazard, HazardSource
