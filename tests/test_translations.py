@@ -80,3 +80,12 @@ def test_the_libraries_field_messages_are_translated(app):
         untranslated = sorted(m for m in messages if translate(m) == m)
         assert translate("Length must be between 1 and 300.") == "长度必须在 1 到 300 之间。"
     assert untranslated == [], "add them to safety/core/messages.py and translate them"
+
+
+def test_chinese_translations_use_full_width_punctuation():
+    """状态： not 状态:, （PDF） not (PDF) beside Chinese; the pages' sweep checks what templates add around them."""
+    half_width = re.compile(r"[\u4e00-\u9fff][:,;?!()]|[:,;?!()][\u4e00-\u9fff]")
+    found = [string for message in _catalogue() if message.id
+             for string in ((message.string,) if isinstance(message.string, str) else message.string)
+             if string and half_width.search(string)]
+    assert found == []

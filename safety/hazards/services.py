@@ -317,6 +317,9 @@ def record_five_fixed(actor: User, hazard: Hazard, plan: dict) -> Hazard:
     _may_work_on(actor, hazard)
     if not hazard.is_open:
         raise Conflict(_("The hazard is no longer open."), code="wrong_state")
+    if hazard.status == HazardStatus.awaiting_verification:  # the plan it was rectified under is the record now
+        raise Conflict(_("The rectification awaits verification: its 五落实 plan can no longer change."),
+                       code="wrong_state")
     if hazard.grade != Grade.major:
         raise Conflict(_("A 五落实 plan is for major hazards; a general hazard keeps the deadline it was given."),
                        code="not_major")

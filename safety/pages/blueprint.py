@@ -53,16 +53,24 @@ def lang_url(code: str) -> str:
     return f"{request.path}?{urlencode({**args, 'lang': code})}"
 
 
-def when(value: datetime | None, with_time: bool = True) -> str:
-    """A moment in the display time zone, compactly (the same digits in both languages)."""
-    if value is None:
+def when(value: datetime | str | None, with_time: bool = True) -> str:
+    """A moment in the display time zone, compactly (the same digits in both languages); event data keep moments
+    as ISO strings in UTC, so their first ten characters are not the local day."""
+    if not value:
         return "—"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
     return format_datetime(value, "yyyy-MM-dd HH:mm") if with_time else format_date(value, "yyyy-MM-dd")
 
 
 def last_day(end: datetime | None) -> str:
     """The last local day before an exclusive end (a window ending at midnight after 11-30 shows 11-30)."""
     return "—" if end is None else when(end - timedelta(microseconds=1), False)
+
+
+def aside(value) -> str:
+    """A parenthetical after a label in the page's language: " (3)" in English, "（3）" in Chinese."""
+    return _(" (%(text)s)", text=value)
 
 
 def days_late(deadline: datetime | None) -> int:
@@ -76,7 +84,7 @@ def days_late(deadline: datetime | None) -> int:
 def _template_helpers():
     from .security import csrf_token
     return {"asset": asset, "lang_url": lang_url, "csrf_token": csrf_token, "when": when, "last_day": last_day,
-            "days_late": days_late,
+            "days_late": days_late, "aside": aside,
             "current_user": lambda: g.get("actor"), "names": names, "nav_links": _nav_links,
             "unread_notifications": _unread_notifications}
 

@@ -15,14 +15,15 @@ from ..extensions import db
 from . import forms
 from .blueprint import bp
 from .figures import home_region
-from .session import current_user, login_required
+from .session import current_user, login_required, principal_school_id
 
 KIND_NAMES = {CalendarKind.term: _l("Term"), CalendarKind.holiday: _l("Holiday")}
 
 
 def _page(error: ApiError | None = None, status: int = 200):
     user = current_user()
-    if school_id := request.args.get("school", type=int):
+    # A principal's plain /calendar is their school's: only offices keep a region's calendar.
+    if school_id := request.args.get("school", type=int) or principal_school_id(user):
         school = require_school(user, school_id)
         region = drills.effective_calendar_region(school)
         periods = drills.calendar_periods(user, {"school_id": school.id})

@@ -126,6 +126,10 @@ def test_a_major_hazard_needs_five_fixed_and_the_office_to_verify(client, world,
     assert client.post(f"/api/v1/hazards/{hid}/start", json={"note": "开工"}, headers=officer).status_code == 200
     photo = upload_photo(client, officer, scene(7)).json
     client.post(f"/api/v1/hazards/{hid}/rectify", json={"note": "已更换", "photos": [photo["id"]]}, headers=officer)
+    r = client.post(f"/api/v1/hazards/{hid}/five-fixed", headers=principal, json={  # rectified under this plan
+        "measures": "改为只换锁芯", "responsible_person": "王校长", "funding": "无", "deadline": deadline.isoformat(),
+        "contingency_plan": "无"})
+    assert r.status_code == 409 and r.json["error"]["code"] == "wrong_state"
     assert client.post(f"/api/v1/hazards/{hid}/verify", json={"accepted": True},
                        headers=principal).status_code == 403  # a major hazard is the office's to verify
     assert client.post(f"/api/v1/hazards/{hid}/verify", json={"accepted": True},
