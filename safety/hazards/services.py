@@ -25,7 +25,7 @@ from ..schools.models import School
 from ..schools.services import school_ids_in_visible_region
 from .models import OPEN_STATUSES, Hazard, HazardEvent, HazardSource, HazardStatus
 from .policy import LIFECYCLE, deadlines, policy
-
+TITLE_LENGTH = Hazard.__table__.c.title.type.length
 # Events whose photos show the hazard as found.
 DISCOVERY_ACTIONS = ("opened", "observed_again")
 
@@ -138,6 +138,13 @@ def _escalate_when_opened(hazard: Hazard) -> None:
                    .where(offices.c.school_id == hazard.school_id))
 
 
+def failed_item_title(item: ChecklistItem) -> str:
+    """Items say what should be true ("安全出口畅通"); the hazard says it is not. Stored in Chinese, the ledger's
+    language; an item longer than the title column is shortened visibly, its whole text stays on the item."""
+    title = f"不符合：{item.text_zh}"
+    return title if len(title) <= TITLE_LENGTH else title[:TITLE_LENGTH - 1] + "…"
+
+
 def open_from_failure(actor: User, point: Point, item: ChecklistItem, inspection_id: int, note: str,
                       photos: list[str]) -> tuple[Hazard, bool]:
     """A failed item opens a hazard at the point, or adds an observation to the open one for that item.
@@ -150,7 +157,7 @@ def open_from_failure(actor: User, point: Point, item: ChecklistItem, inspection
         try:
             with db.session.begin_nested():
                 hazard = _new_hazard(school_id=point.school_id, grade=item.fail_grade, category=point.category,
-                                     source=HazardSource.inspection, title=item.text_zh, description=note,
+                                     source=HazardSource.inspection, title=failed_item_title(item), description=note,
                                      point_id=point.id, item_key=item.key, item_id=item.id,
                                      inspection_id=inspection_id, reporter_id=actor.id)
                 db.session.flush()

@@ -8,7 +8,7 @@ import pytest
 from safety.core.clock import now
 from safety.extensions import db
 from tests.api.test_inspections import submission
-from tests.factories import answers, create_point, jpeg_bytes, scene, upload_photo
+from tests.factories import answers, create_point, create_template, jpeg_bytes, scene, upload_photo
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def test_scan_upload_submit_assign_rectify_reject_rectify_verify_closed(client, 
     inspection = fail_gauge(client, world, point, photo["id"])
     [hazard] = inspection["hazards"]
     assert (hazard["status"], hazard["grade"], hazard["source"]) == ("reported", "general", "inspection")
-    assert hazard["title"] == "压力表指针在绿区"
+    assert hazard["title"] == "不符合：压力表指针在绿区"
     deadline = hazard["deadline"]
     hid = hazard["id"]
 
@@ -263,3 +263,19 @@ def test_the_list_is_sorted_as_asked(client, world, point):
         assert order("sort=-deadline") == [major, last, first]
     bad = client.get("/api/v1/hazards?sort=title", headers=world.headers("office_a"))
     assert bad.status_code == 422 and "sort" in bad.json["error"]["fields"]
+
+
+def test_a_hazard_says_the_item_failed_and_a_long_item_still_opens_one(client, world):
+    """Items say what should be true; the hazard's title says it is not. An item as long as a template allows
+    (500 characters) opens a hazard whose title is shortened visibly, on either database."""
+    long_text = "消防通道" * 125
+    point = create_point(world.school_a, code="A-LONG-01", template=create_template(
+        items=[{"key": "lane", "kind": "pass_fail", "text_zh": long_text, "text_en": "Fire lane clear"}]))
+    db.session.commit()
+    version = point.template.current_version
+    body = submission(point, results=answers(version, lane={"outcome": "fail", "note": "堆放杂物"}))
+    response = client.post("/api/v1/inspections", json=body, headers=world.headers("officer_a"))
+    assert response.status_code == 201, response.json
+    [hazard] = response.json["hazards"]
+    assert len(hazard["title"]) == 300 and hazard["title"].startswith("不符合：消防通道")
+    assert hazard["title"].endswith("…")

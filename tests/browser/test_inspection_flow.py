@@ -75,7 +75,7 @@ def test_a_scan_becomes_a_hazard_the_principal_rectifies_and_the_office_verifies
     hazard = db.session.scalar(select(Hazard).where(Hazard.point_id == point_id))
     assert (inspection.status, inspection.failed_count, inspection.inspector_id) == \
         (InspectionStatus.complete, 1, officer_id)
-    assert hazard.status.value == "reported" and hazard.title == "压力表指针在绿区"
+    assert hazard.status.value == "reported" and hazard.title == "不符合：压力表指针在绿区"
     hazard_id = hazard.id
     released()
 

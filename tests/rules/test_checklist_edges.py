@@ -62,7 +62,7 @@ def test_choices(client, world, point, value, outcome, status):
     response = _submit(client, world, point, access={"outcome": outcome, "value": value})
     assert response.status_code == status, response.json
     if status == 201:
-        assert [h["title"] for h in response.json["hazards"]] == (["通道状况"] if outcome == "fail" else [])
+        assert [h["title"] for h in response.json["hazards"]] == (["不符合：通道状况"] if outcome == "fail" else [])
 
 
 def test_the_unit_is_named_when_a_number_is_missing(client, world, point):
