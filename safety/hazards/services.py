@@ -25,6 +25,7 @@ from ..schools.models import School
 from ..schools.services import school_ids_in_visible_region
 from .models import OPEN_STATUSES, Hazard, HazardEvent, HazardSource, HazardStatus
 from .policy import LIFECYCLE, deadlines, policy
+
 TITLE_LENGTH = Hazard.__table__.c.title.type.length
 # Events whose photos show the hazard as found.
 DISCOVERY_ACTIONS = ("opened", "observed_again")
