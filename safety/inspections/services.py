@@ -171,7 +171,11 @@ def _record_results(actor, point, version, inspection, results, photo_lists, fix
     them as the inspection's results, so the answer reads them without a SELECT."""
     items = {item.id: item for item in version.items}
     rows = [_result_row(inspection.id, items[r["item_id"]], r) for r in results]
-    written = list(db.session.scalars(insert(InspectionResult).values(rows).returning(InspectionResult)))
+    # Rows as executemany parameters: SQLAlchemy sends them in one INSERT … VALUES (…), (…) RETURNING and caches
+    # its compiled form (a multi-row .values() is compiled anew every time); render_nulls keeps rows with and
+    # without a value in the same batch.
+    written = list(db.session.scalars(insert(InspectionResult).returning(InspectionResult, sort_by_parameter_order=True)
+                                      .execution_options(render_nulls=True), rows))
     set_committed_value(inspection, "results", sorted(written, key=lambda result: result.position))
     ids = {result.item_id: result.id for result in written}
     attach_photo_parts(point.school_id, PhotoSubject.inspection, inspection.id,
