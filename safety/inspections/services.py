@@ -173,8 +173,9 @@ def _record_results(actor, point, version, inspection, results, photo_lists, fix
     rows = [_result_row(inspection.id, items[r["item_id"]], r) for r in results]
     # Rows as executemany parameters: SQLAlchemy sends them in one INSERT … VALUES (…), (…) RETURNING and caches
     # its compiled form (a multi-row .values() is compiled anew every time); render_nulls keeps rows with and
-    # without a value in the same batch.
-    written = list(db.session.scalars(insert(InspectionResult).returning(InspectionResult, sort_by_parameter_order=True)
+    # without a value in the same batch. Their order is not asked for (SQLite would then insert one by one): they
+    # are matched by item.
+    written = list(db.session.scalars(insert(InspectionResult).returning(InspectionResult)
                                       .execution_options(render_nulls=True), rows))
     set_committed_value(inspection, "results", sorted(written, key=lambda result: result.position))
     ids = {result.item_id: result.id for result in written}
