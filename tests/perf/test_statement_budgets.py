@@ -155,4 +155,4 @@ def test_scanning_a_point_stays_within_its_budget(client, world):
     assert len(statements) <= SCAN_BUDGET, "\n\n".join(statements)
 
 
-SCAN_BUDGET = 10  # token+user+roles, point, scope check, last inspection, checklist (3), hazards, school region
+SCAN_BUDGET = 6  # token+user+roles, point with its school and checklist, last inspection, hazards (2), school region
