@@ -139,7 +139,8 @@ def queue(actor: User, filters: dict) -> Select:
     major before general, then longest overdue."""
     kinds = tuple(kind for kind in ROW_SOURCES if filters.get("kind") in (None, kind))
     rows = _union(kinds, tuple((key, kind.name_zh) for key, kind in current_round_rules().kinds.items()))
-    query = select(rows).where(rows.c.school_id.in_(school_ids(actor, Capability.oversee)))  # PG pushes it down
+    # One semi-join of the appended rows with the caller's schools (PostgreSQL: a hash of the region's schools).
+    query = select(rows).where(rows.c.school_id.in_(school_ids(actor, Capability.oversee)))
     if (level := filters.get("level")) is not None:
         query = query.where(rows.c.level == level)
     if grade := filters.get("severity"):
