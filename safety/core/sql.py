@@ -56,18 +56,25 @@ def _plus_seconds_sqlite(element, compiler, **kw):
             f"'+' || ({compiler.process(seconds, **kw)}) || ' seconds')")
 
 
+def dialect_insert(model):
+    """An INSERT that knows ON CONFLICT (PostgreSQL's or SQLite's construct, for the session's database)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from ..extensions import db
+    return (postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert)(model)
+
+
 def insert_ignoring_conflicts(model, columns: list[str], rows) -> int:
     """INSERT … SELECT … ON CONFLICT DO NOTHING (PostgreSQL and SQLite); returns the rows inserted.
 
     Rows a concurrent transaction inserted first are skipped, which a NOT EXISTS in the SELECT cannot see.
     """
     from sqlalchemy import literal_column
-    from sqlalchemy.dialects import postgresql, sqlite
 
     from ..extensions import db
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
     # SQLite's parser needs a WHERE in the SELECT before ON CONFLICT.
-    statement = insert(model).from_select(columns, rows.where(literal_column("1") == 1)).on_conflict_do_nothing()
+    statement = dialect_insert(model).from_select(columns, rows.where(literal_column("1") == 1))
+    statement = statement.on_conflict_do_nothing()
     # psycopg reports no row count for INSERT … SELECT unless asked to keep it.
     return db.session.execute(statement.execution_options(preserve_rowcount=True)).rowcount
 

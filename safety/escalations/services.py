@@ -2,9 +2,23 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, String, case, exists, func, literal, null, select, type_coerce, union_all
+from sqlalchemy import (
+    Select,
+    String,
+    Subquery,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal,
+    null,
+    select,
+    type_coerce,
+    union_all,
+)
 
 from ..accounts.models import Role, RoleAssignment, User
 from ..accounts.scope import Capability, require_in_scope, school_ids
@@ -12,6 +26,7 @@ from ..campaigns.models import Campaign, CampaignLag, Incident, IncidentStatus, 
 from ..checklists.models import Grade
 from ..core.clock import now
 from ..core.pagination import paginate
+from ..core.types import UTCDateTime
 from ..drills.models import Drill, DrillStatus
 from ..errors import Conflict, Forbidden, Invalid
 from ..extensions import db
@@ -30,35 +45,33 @@ INCIDENT_LEVEL = 1  # and an incident investigation past its deadline
 ROUNDS_LEVEL = 1  # and a school that keeps missing its rounds, is late with a launched check or a monthly return
 
 
-def _hazard_rows(actor: User) -> Select:
+def _hazard_rows() -> Select:
     return select(literal("hazard").label("kind"), Hazard.id.label("id"), Hazard.school_id.label("school_id"),
                   Hazard.title.label("title"), Hazard.level.label("level"), Hazard.grade.label("grade"),
                   type_coerce(Hazard.status, String).label("status"), Hazard.deadline.label("due_at"),
                   Hazard.acknowledged_at.label("acknowledged_at"), Hazard.supervised_at.label("supervised_at")) \
-        .where(Hazard.level >= 1, Hazard.status.in_(OPEN_STATUSES),
-               Hazard.school_id.in_(school_ids(actor, Capability.oversee)))
+        .where(Hazard.level >= 1, Hazard.status.in_(OPEN_STATUSES))
 
 
-def _drill_rows(actor: User) -> Select:
+def _drill_rows() -> Select:
     return select(literal("drill").label("kind"), Drill.id, Drill.school_id, Drill.kind.label("title"),
                   literal(DRILL_LEVEL).label("level"), literal(Grade.general.value).label("grade"),
                   Drill.status.label("status"), Drill.window_end.label("due_at"),
                   null().label("acknowledged_at"), null().label("supervised_at")) \
-        .where(Drill.status == DrillStatus.overdue, Drill.school_id.in_(school_ids(actor, Capability.oversee)))
+        .where(Drill.status == DrillStatus.overdue)
 
 
-def _campaign_rows(actor: User) -> Select:
+def _campaign_rows() -> Select:
     return select(literal("campaign").label("kind"), CampaignLag.id, CampaignLag.school_id,
                   Campaign.name_zh.label("title"), literal(CAMPAIGN_LEVEL).label("level"),
                   literal(Grade.general.value).label("grade"), CampaignLag.status.label("status"),
                   CampaignLag.flagged_at.label("due_at"), null().label("acknowledged_at"),
                   null().label("supervised_at")) \
         .join(Campaign, Campaign.id == CampaignLag.campaign_id) \
-        .where(CampaignLag.status == LagStatus.lagging,
-               CampaignLag.school_id.in_(school_ids(actor, Capability.oversee)))
+        .where(CampaignLag.status == LagStatus.lagging)
 
 
-def _round_rows(actor: User) -> Select:
+def _round_rows() -> Select:
     """A school's repeated misses of one kind of round: the latest escalated miss, until a later round of that kind
     is done."""
     later = db.aliased(Round)
@@ -71,21 +84,20 @@ def _round_rows(actor: User) -> Select:
                   literal(ROUNDS_LEVEL).label("level"), literal(Grade.general.value).label("grade"),
                   type_coerce(Round.status, String).label("status"), Round.window_end.label("due_at"),
                   null().label("acknowledged_at"), null().label("supervised_at")) \
-        .where(Round.escalated_at.is_not(None), Round.check_id.is_(None), ~since_fixed,
-               Round.school_id.in_(school_ids(actor, Capability.oversee)))
+        .where(Round.escalated_at.is_not(None), Round.check_id.is_(None), ~since_fixed)
 
 
-def _check_rows(actor: User) -> Select:
+def _check_rows() -> Select:
     """Schools past a launched check's deadline without finishing it (they leave the queue when they finish)."""
     return select(literal("check").label("kind"), Round.id, Round.school_id, Check.title.label("title"),
                   literal(ROUNDS_LEVEL).label("level"), literal(Grade.general.value).label("grade"),
                   type_coerce(Round.status, String).label("status"), Round.window_end.label("due_at"),
                   null().label("acknowledged_at"), null().label("supervised_at")) \
         .join(Check, Check.id == Round.check_id) \
-        .where(Round.status == RoundStatus.missed, Round.school_id.in_(school_ids(actor, Capability.oversee)))
+        .where(Round.status == RoundStatus.missed)
 
 
-def _return_rows(actor: User) -> Select:
+def _return_rows() -> Select:
     """Monthly returns still not submitted after their due day."""
     return select(literal("return").label("kind"), MonthlyReturn.id, MonthlyReturn.school_id,
                   MonthlyReturn.month.label("title"), literal(ROUNDS_LEVEL).label("level"),
@@ -93,11 +105,11 @@ def _return_rows(actor: User) -> Select:
                   type_coerce(MonthlyReturn.status, String).label("status"),
                   MonthlyReturn.due_at.label("due_at"), null().label("acknowledged_at"),
                   null().label("supervised_at")) \
-        .where(MonthlyReturn.status == ReturnStatus.pending, MonthlyReturn.due_at < now(),
-               MonthlyReturn.school_id.in_(school_ids(actor, Capability.oversee)))
+        .where(MonthlyReturn.status == ReturnStatus.pending,
+               MonthlyReturn.due_at < bindparam("now", callable_=now, type_=UTCDateTime))  # read at each execution
 
 
-def _incident_rows(actor: User) -> Select:
+def _incident_rows() -> Select:
     """Incident investigations past their deadline: the campaign's name only, never the account."""
     return select(literal("incident").label("kind"), Incident.id, Incident.school_id,
                   Campaign.name_zh.label("title"), literal(INCIDENT_LEVEL).label("level"),
@@ -105,21 +117,30 @@ def _incident_rows(actor: User) -> Select:
                   Incident.investigation_due_at.label("due_at"), null().label("acknowledged_at"),
                   null().label("supervised_at")) \
         .join(Campaign, Campaign.id == Incident.campaign_id) \
-        .where(Incident.escalated_at.is_not(None), Incident.status == IncidentStatus.investigating,
-               Incident.school_id.in_(school_ids(actor, Capability.oversee)))
+        .where(Incident.escalated_at.is_not(None), Incident.status == IncidentStatus.investigating)
 
 
 ROW_SOURCES = {"hazard": _hazard_rows, "drill": _drill_rows, "campaign": _campaign_rows,
                "incident": _incident_rows, "round": _round_rows, "check": _check_rows, "return": _return_rows}
 
 
+@lru_cache(maxsize=32)
+def _union(kinds: tuple[str, ...], _round_names: tuple[tuple[str, str], ...]) -> Subquery:
+    """Every source's rows, built once per process for each choice of kinds: building the union costs more CPU than
+    running it. Nothing in it depends on the caller (the scope is applied around it) or on the request (the moment is
+    a parameter read at execution); the round kinds' names are in its SQL, so other rules build it again."""
+    parts = [ROW_SOURCES[kind]() for kind in kinds]
+    return (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
+
+
 def queue(actor: User, filters: dict) -> Select:
     """Escalated unresolved hazards, missed drills, schools lagging in campaigns, late incident investigations,
     repeatedly missed rounds, late checks and returns in the office's region, most urgent first: higher level, then
     major before general, then longest overdue."""
-    parts = [rows(actor) for kind, rows in ROW_SOURCES.items() if filters.get("kind") in (None, kind)]
-    rows = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
-    query = select(rows)
+    kinds = tuple(kind for kind in ROW_SOURCES if filters.get("kind") in (None, kind))
+    rows = _union(kinds, tuple((key, kind.name_zh) for key, kind in current_round_rules().kinds.items()))
+    # One semi-join of the appended rows with the caller's schools (PostgreSQL: a hash of the region's schools).
+    query = select(rows).where(rows.c.school_id.in_(school_ids(actor, Capability.oversee)))
     if (level := filters.get("level")) is not None:
         query = query.where(rows.c.level == level)
     if grade := filters.get("severity"):

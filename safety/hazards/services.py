@@ -98,10 +98,13 @@ def get_hazard(actor: User, hazard_id: int) -> Hazard:
 # --- opening --------------------------------------------------------------------------------------------
 
 def add_event(hazard: Hazard, actor: User | None, action: str, *, before: HazardStatus | None = None,
-           note: str = "", photos: list[str] = (), inspection_id: int | None = None, **data) -> HazardEvent:
+           note: str = "", photos: list[str] = (), inspection_id: int | None = None, at: datetime | None = None,
+           **data) -> HazardEvent:
+    """One entry of the hazard's history (and its audit row); `at` defaults to now. An opening passes the hazard's
+    own created_at, so its updated_at stays as written and no UPDATE follows the INSERT."""
     if reused := uses_elsewhere(list(photos), PhotoSubject.hazard, hazard.id):
         data["reused_photos"] = reused  # the same bytes proving something else: flagged for the office
-    event = HazardEvent(hazard=hazard, actor_id=actor.id if actor else None, action=action, at=now(),
+    event = HazardEvent(hazard=hazard, actor_id=actor.id if actor else None, action=action, at=at or now(),
                         from_status=before.value if before else None, to_status=hazard.status.value, note=note,
                         inspection_id=inspection_id, data=data)
     db.session.add(event)
@@ -162,7 +165,8 @@ def open_from_failure(actor: User, point: Point, item: ChecklistItem, inspection
                                      point_id=point.id, item_key=item.key, item_id=item.id,
                                      inspection_id=inspection_id, reporter_id=actor.id)
                 db.session.flush()
-            add_event(hazard, actor, "opened", note=note, photos=photos, inspection_id=inspection_id)
+            add_event(hazard, actor, "opened", note=note, photos=photos, inspection_id=inspection_id,
+                      at=hazard.created_at)
             _escalate_when_opened(hazard)
             return hazard, True
         except IntegrityError:
@@ -201,7 +205,7 @@ def report(actor: User | None, school: School, data: dict, source: HazardSource)
                          reporter_phone=data.get("phone"))
     db.session.flush()
     add_event(hazard, actor, "opened", note=data.get("description", ""), photos=data.get("photos", []),
-           source=source.value)
+              at=hazard.created_at, source=source.value)
     _escalate_when_opened(hazard)
     return hazard
 

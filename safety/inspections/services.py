@@ -10,13 +10,15 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.models import User
 from ..accounts.scope import Capability, school_ids
 from ..audit.services import record
 from ..checklists.models import ChecklistVersion
 from ..core.clock import now
+from ..core.sql import dialect_insert
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..hazards.models import Hazard, HazardEvent
@@ -55,22 +57,24 @@ def _replay(actor: User, existing: Inspection, fingerprint: str) -> Submission:
     return Submission(existing, created=False, hazards=found_hazards(existing))
 
 
-def _point_for(actor: User, data: dict) -> Point:
-    """The live point named by token or id, at a school the actor may inspect (one query)."""
+def _point_and_version(actor: User, data: dict) -> tuple[Point, ChecklistVersion]:
+    """The live point named by token or id, at a school the actor may inspect, and the version of its checklist
+    the phone answered, with that version's items and template: one query.
+
+    Any version of the point's template is accepted: an offline phone may hold an older one.
+    """
     named = Point.qr_token == data["qr_token"] if data.get("qr_token") else Point.id == data.get("point_id")
-    point = db.session.scalar(select(Point).where(named, Point.retired_at.is_(None),
-                                                  Point.school_id.in_(school_ids(actor, Capability.inspect))))
-    if point is None:
+    version_of_point = (ChecklistVersion.id == data["template_version_id"]) \
+        & (ChecklistVersion.template_id == Point.template_id)
+    found = db.session.execute(
+        select(Point, ChecklistVersion).outerjoin(ChecklistVersion, version_of_point)
+        .where(named, Point.retired_at.is_(None), Point.school_id.in_(school_ids(actor, Capability.inspect)))
+        .options(joinedload(ChecklistVersion.items), joinedload(ChecklistVersion.template))).unique().first()
+    if found is None:
         raise NotFound(_("No such point, or not one you may inspect."))
-    return point
-
-
-def _version_for(point: Point, version_id: int) -> ChecklistVersion:
-    """Any version of the point's template is accepted: an offline phone may hold an older one."""
-    version = db.session.get(ChecklistVersion, version_id)
-    if version is None or version.template_id != point.template_id:
+    if found.ChecklistVersion is None:
         raise Invalid(fields={"template_version_id": [_("Not a version of this point's checklist.")]})
-    return version
+    return found.Point, found.ChecklistVersion
 
 
 def _check_times(data: dict) -> None:
@@ -90,14 +94,14 @@ def _distance_m(lat1, lon1, lat2, lon2) -> float:
     return 6_371_000 * 2 * math.asin(math.sqrt(a))
 
 
-def doubts(point: Point, inspection: Inspection, hashes: list[str]) -> list[str]:
+def doubts(point: Point, row: dict, hashes: list[str]) -> list[str]:
     """Flags for offices (never a rejection): submitted far from the point, or photos taken long before."""
     config, flags = current_app.config, []
-    if None not in (inspection.latitude, point.latitude):
-        distance = _distance_m(inspection.latitude, inspection.longitude, point.latitude, point.longitude)
+    if None not in (row["latitude"], point.latitude):
+        distance = _distance_m(row["latitude"], row["longitude"], point.latitude, point.longitude)
         if distance > config.get("INSPECTION_MAX_DISTANCE_M", 500):
             flags.append("far_from_point")
-    oldest_allowed = inspection.started_at - timedelta(hours=config.get("PHOTO_MAX_AGE_HOURS", 24))
+    oldest_allowed = row["started_at"] - timedelta(hours=config.get("PHOTO_MAX_AGE_HOURS", 24))
     if hashes and db.session.scalar(select(Photo.id).where(Photo.sha256.in_(hashes), Photo.taken_at < oldest_allowed)
                                     .limit(1)):
         flags.append("old_photos")
@@ -109,8 +113,7 @@ def submit(actor: User, data: dict) -> Submission:
     fingerprint = content_hash(data)
     if existing := _by_uuid(data["client_uuid"]):
         return _replay(actor, existing, fingerprint)
-    point = _point_for(actor, data)
-    version = _version_for(point, data["template_version_id"])
+    point, version = _point_and_version(actor, data)
     _check_times(data)
     check_results(version, data["results"])
     photo_lists = list(resolve_ref_lists(actor, {f"results.{i}.photos": r.get("photos") or []
@@ -118,24 +121,32 @@ def submit(actor: User, data: dict) -> Submission:
     fixes = _fixes(actor, data["results"])
     location = data.get("location") or {}
     all_hashes = [h for hashes in photo_lists for h in hashes] + [h for fix in fixes.values() for h in fix["photos"]]
-    inspection = Inspection(client_uuid=data["client_uuid"], content_hash=fingerprint, point_id=point.id,
-                            school_id=point.school_id, template_version_id=version.id, inspector_id=actor.id,
-                            started_at=data["started_at"], submitted_at=data["submitted_at"], received_at=now(),
-                            latitude=location.get("latitude"), longitude=location.get("longitude"),
-                            note=data.get("note", ""), status=InspectionStatus.complete,
-                            failed_count=sum(r["outcome"] == Outcome.failed for r in data["results"]))
-    # Known before the row is written, so the INSERT carries them and no UPDATE follows.
-    if all_hashes and missing_hashes(all_hashes):
-        inspection.status = InspectionStatus.awaiting_photos
-    inspection.flags = ",".join(doubts(point, inspection, all_hashes))
-    try:
-        with db.session.begin_nested():  # the unique client_uuid settles replays that arrive together
-            db.session.add(inspection)
-    except IntegrityError:
+    row = {"client_uuid": data["client_uuid"], "content_hash": fingerprint, "point_id": point.id,
+           "school_id": point.school_id, "template_version_id": version.id, "inspector_id": actor.id,
+           "started_at": data["started_at"], "submitted_at": data["submitted_at"], "received_at": now(),
+           "latitude": location.get("latitude"), "longitude": location.get("longitude"), "note": data.get("note", ""),
+           "failed_count": sum(r["outcome"] == Outcome.failed for r in data["results"]),
+           # Known before the row is written, so the INSERT carries them and no UPDATE follows.
+           "status": InspectionStatus.awaiting_photos if all_hashes and missing_hashes(all_hashes)
+           else InspectionStatus.complete}
+    row["flags"] = ",".join(doubts(point, row, all_hashes))
+    inspection = _insert_once(row)
+    if inspection is None:  # the same client_uuid, sent again at the same moment, was written first
         return _replay(actor, _by_uuid(data["client_uuid"]), fingerprint)
+    # What the answer shows is already loaded: no lazy load of them after the INSERT.
+    set_committed_value(inspection, "point", point)
+    set_committed_value(inspection, "template_version", version)
     hazards = _record_results(actor, point, version, inspection, data["results"], photo_lists, fixes)
     mark_inspected(point, inspection.submitted_at)
     return Submission(inspection, created=True, hazards=hazards, photos=bool(all_hashes))
+
+
+def _insert_once(row: dict) -> Inspection | None:
+    """The inspection's INSERT, or None when its client_uuid is already taken. The unique client_uuid settles
+    replays that arrive together; ON CONFLICT DO NOTHING does it without a savepoint round trip each side."""
+    statement = dialect_insert(Inspection).values(row).on_conflict_do_nothing(index_elements=["client_uuid"])
+    # lazyload: its results are about to be written; the relationship's selectin would look for them now.
+    return db.session.scalar(statement.returning(Inspection).options(lazyload(Inspection.results)))
 
 
 def _result_row(inspection_id: int, item, result: dict) -> dict:
@@ -156,11 +167,18 @@ def _fixes(actor: User, results: list[dict]) -> dict[int, dict]:
 
 
 def _record_results(actor, point, version, inspection, results, photo_lists, fixes) -> list[Hazard]:
-    """All results in one INSERT (and their photos in one more), however long the checklist."""
+    """All results in one INSERT (and their photos in one more), however long the checklist; the INSERT returns
+    them as the inspection's results, so the answer reads them without a SELECT."""
     items = {item.id: item for item in version.items}
     rows = [_result_row(inspection.id, items[r["item_id"]], r) for r in results]
-    ids = dict(db.session.execute(insert(InspectionResult).values(rows)
-                                  .returning(InspectionResult.item_id, InspectionResult.id)).all())
+    # Rows as executemany parameters: SQLAlchemy sends them in one INSERT … VALUES (…), (…) RETURNING and caches
+    # its compiled form (a multi-row .values() is compiled anew every time); render_nulls keeps rows with and
+    # without a value in the same batch. Their order is not asked for (SQLite would then insert one by one): they
+    # are matched by item.
+    written = list(db.session.scalars(insert(InspectionResult).returning(InspectionResult)
+                                      .execution_options(render_nulls=True), rows))
+    set_committed_value(inspection, "results", sorted(written, key=lambda result: result.position))
+    ids = {result.item_id: result.id for result in written}
     attach_photo_parts(point.school_id, PhotoSubject.inspection, inspection.id,
                        [(ids[r["item_id"]], hashes + fixes.get(i, {}).get("photos", []))
                         for i, (r, hashes) in enumerate(zip(results, photo_lists, strict=True))])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import math
 import os
 import re
 import struct
@@ -27,6 +28,7 @@ pillow_heif.register_heif_opener()
 
 DISPLAY_SIZE = 1600  # long side of the copy shown in the app
 THUMB_SIZE = 320
+DISPLAY_BAND_ROWS = 64  # output rows per band when a HEIF photo's display copy is read from libheif's buffer
 JPEG_QUALITY = 80
 # Every resize here first box-averages by whole factors (reducing_gap=1, as JPEG's draft decoding does in the DCT),
 # leaving a last step under 2×, where Pillow's antialiased bilinear filter is on average within one grey level of
@@ -115,7 +117,8 @@ def process_photo(data: bytes, *, max_bytes: int, max_pixels: int = 50_000_000) 
     width, height = stored_size
     if orientation in (5, 6, 7, 8):  # stored sideways
         width, height = height, width
-    display = _display_copy(_opaque(image), _fit(stored_size, DISPLAY_SIZE), image.info.get("icc_profile"))
+    opaque = image if isinstance(image, HeifRows) else _opaque(image)  # RGB already
+    display = _display_copy(opaque, _fit(stored_size, DISPLAY_SIZE), image.info.get("icc_profile"))
     display = _upright(display, orientation)
     thumbnail = _shrink(display, _fit(display.size, THUMB_SIZE))
     latitude, longitude = _gps(exif)
@@ -144,7 +147,7 @@ def _sniff(data: bytes) -> str | None:
     return None
 
 
-def _decode(data: bytes, kind: str, max_pixels: int) -> tuple[Image.Image, tuple[int, int], Image.Exif]:
+def _decode(data: bytes, kind: str, max_pixels: int) -> tuple[Image.Image | HeifRows, tuple[int, int], Image.Exif]:
     """Check the header, then decode all of the one image; returns it (maybe scaled down), its stored size, EXIF."""
     if not _complete(kind, data):
         raise _damaged()
@@ -160,6 +163,8 @@ def _decode(data: bytes, kind: str, max_pixels: int) -> tuple[Image.Image, tuple
         # libjpeg scales by 1/2…1/8 while decoding (DCT scaling) to no less than the display size. It still
         # entropy-decodes every byte, so a cut-off file fails in load() just as at full scale.
         image.draft("RGB", _fit(stored_size, DISPLAY_SIZE))
+    if kind == "heif" and image.mode == "RGB":
+        return HeifRows(data, image.info), stored_size, _exif(image)
     image.load()
     if frames > 1:
         _decode_other_frames(data, frames)
@@ -220,9 +225,43 @@ def _fit(size: tuple[int, int], longest: int) -> tuple[int, int]:
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
-def _display_copy(image: Image.Image, size: tuple[int, int], icc: bytes | None) -> Image.Image:
-    """`image` shrunk to `size` and converted to sRGB, in horizontal bands on parallel threads."""
+class HeifRows:
+    """A HEIF photo decoded into libheif's buffer (3 bytes a pixel) and shrunk from there in strips, never copied
+    whole into a Pillow image (4 bytes a pixel): that copy, 49 MB for 12 MP, was most of a HEIC's peak memory."""
+
+    mode = "RGB"
+
+    def __init__(self, data: bytes, info: dict):
+        # The plugin's own settings, so the pixels are those Image.open().load() would give.
+        heif = pillow_heif.open_heif(io.BytesIO(data), convert_hdr_to_8bit=True, hdr_to_16bit=True,
+                                     remove_stride=False)[0]
+        self.buffer, self.size, self.stride, self.info = memoryview(heif.data), heif.size, heif.stride, info
+        self.width, self.height = self.size
+
+    def band(self, size: tuple[int, int], top: int, bottom: int) -> Image.Image:
+        """Output rows top…bottom of the photo resized to `size`, as one resize(reducing_gap=1) of the whole
+        would make them (within one grey level): box-averaged by whole factors from a strip that starts on the
+        whole photo's reduction grid, then filtered, reading only the rows around the band."""
+        rows = self.height / size[1]  # source rows per output row
+        factors = max(1, int(self.width / size[0])), max(1, int(rows))
+        reach = math.ceil(rows) + 2 * factors[1]  # beyond what the filter reads around the box, rounded out
+        first = max(0, int(top * rows) - reach) // factors[1] * factors[1]
+        last = min(self.height, math.ceil(bottom * rows) + reach)
+        pixels = self.buffer[first * self.stride:last * self.stride]
+        strip = Image.frombuffer("RGB", (self.width, last - first), pixels, "raw", "RGB", self.stride, 1)
+        if factors != (1, 1):
+            strip = strip.reduce(factors)
+        box = (0, (top * rows - first) / factors[1], self.width / factors[0], (bottom * rows - first) / factors[1])
+        return strip.resize((size[0], bottom - top), RESAMPLE, box=box)
+
+
+def _display_copy(image: Image.Image | HeifRows, size: tuple[int, int], icc: bytes | None) -> Image.Image:
+    """`image` shrunk to `size` and converted to sRGB, in horizontal bands on parallel threads. HEIF rows go in
+    narrow bands, so only a few strips of the full-size photo are copied at any moment."""
     transform = _srgb_transform(icc, image.mode) if icc else None
+    if isinstance(image, HeifRows):
+        return _in_bands(size, lambda top, bottom: _to_srgb(image.band(size, top, bottom), transform),
+                         DISPLAY_BAND_ROWS)
     rows = image.height / size[1]  # source rows per output row
 
     def band(top: int, bottom: int) -> Image.Image:
@@ -232,14 +271,18 @@ def _display_copy(image: Image.Image, size: tuple[int, int], icc: bytes | None) 
     return _in_bands(size, band)
 
 
-def _in_bands(size: tuple[int, int], band) -> Image.Image:
-    """An image of `size` stacked from horizontal bands, band(top, bottom), computed in parallel threads."""
+def _in_bands(size: tuple[int, int], band, band_rows: int | None = None) -> Image.Image:
+    """An image of `size` stacked from horizontal bands, band(top, bottom), computed in parallel threads: as many
+    bands as threads, or bands of `band_rows` output rows."""
     height = size[1]
     count = max(1, min(MAX_THREADS, height // 256))  # a small image is not worth a thread
+    if band_rows:
+        count = math.ceil(height / band_rows)
     if count == 1:
         return band(0, height)
     edges = [height * index // count for index in range(count + 1)]
-    with ThreadPoolExecutor(count, thread_name_prefix="photo") as pool:  # per call: no threads to lose in a fork
+    # Per call: no threads to lose in a fork.
+    with ThreadPoolExecutor(min(count, MAX_THREADS), thread_name_prefix="photo") as pool:
         parts = list(pool.map(band, edges[:-1], edges[1:]))
     stacked = Image.new(parts[0].mode, size)
     for top, part in zip(edges[:-1], parts, strict=True):

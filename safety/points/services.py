@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, String, func, literal, select, update
+from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
-from ..accounts.scope import Capability, may, require_in_scope, school_ids
+from ..accounts.scope import Capability, require_in_scope, school_ids
 from ..audit.services import record
-from ..checklists.models import ChecklistTemplate
+from ..checklists.models import ChecklistTemplate, ChecklistVersion
 from ..checklists.services import default_template_for, usable_at
 from ..core.clock import now
 from ..core.sql import chunks
@@ -113,9 +114,14 @@ def point_by_token(token: str) -> Point | None:
 
 
 def scan(actor: User, token: str) -> Point:
-    """What an inspector's scan opens: only at schools the actor may inspect, else 404."""
-    point = point_by_token(token)
-    if point is None or not may(actor, Capability.inspect, point.school_id):
+    """What an inspector's scan opens: only at schools the actor may inspect, else 404. The point comes with its
+    school and the checklist the phone fills (template, current version, items): one query for all of them."""
+    checklist = joinedload(Point.template).joinedload(ChecklistTemplate.current_version)
+    point = db.session.scalar(
+        select(Point).where(Point.qr_token == token, Point.retired_at.is_(None),
+                            Point.school_id.in_(school_ids(actor, Capability.inspect)))
+        .options(joinedload(Point.school), checklist.joinedload(ChecklistVersion.items)))
+    if point is None:
         raise NotFound()
     return point
 

@@ -75,6 +75,16 @@ def test_a_50_item_submission_costs_what_a_10_item_one_does(client, world, failu
     assert len(large) == len(small), (small, large)
 
 
+def test_a_submission_stays_within_its_budget(client, world):
+    """The phones' busiest request: one round trip per table, each listed so a new one is a visible decision."""
+    statements = submit_counted(client, world.headers("officer_a"), world.school_a.id, 10, 0)
+    assert len(statements) <= SUBMIT_BUDGET, "\n\n".join(statements)
+    assert not any(s.startswith(("SAVEPOINT", "SELECT inspection_results", "SELECT checklist")) for s in statements)
+
+
+SUBMIT_BUDGET = 6  # token+user+roles, replay check, point+version+items+template, the inspection, its results, point
+
+
 def test_photos_on_every_result_cost_no_statement_per_result(client, world):
     headers, school_id = world.headers("officer_a"), world.school_a.id
     photo = upload_photo(client, headers, jpeg_bytes(seed=5)).json
@@ -145,4 +155,4 @@ def test_scanning_a_point_stays_within_its_budget(client, world):
     assert len(statements) <= SCAN_BUDGET, "\n\n".join(statements)
 
 
-SCAN_BUDGET = 10  # token+user+roles, point, scope check, last inspection, checklist (3), hazards, school region
+SCAN_BUDGET = 6  # token+user+roles, point with its school and checklist, last inspection, hazards (2), school region
