@@ -49,7 +49,9 @@ function style(properties) {
 }
 
 async function draw() {
-  const map = L.map(box, {attributionControl: true});
+  const map = L.map(box, {attributionControl: true, zoomControl: false});
+  // Leaflet's own zoom buttons are titled in English: the page's words instead.
+  L.control.zoom({zoomInTitle: box.dataset.labelZoomIn, zoomOutTitle: box.dataset.labelZoomOut}).addTo(map);
   map.attributionControl.setPrefix('Leaflet');  // a plain-text credit, without the default flag image
   if (box.dataset.tiles) {
     L.tileLayer(box.dataset.tiles, {attribution: box.dataset.attribution || '', subdomains: box.dataset.subdomains || 'abc',
