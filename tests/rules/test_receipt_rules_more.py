@@ -81,11 +81,13 @@ def test_a_class_without_pupils_recorded_has_no_rate(api, world, season):  # noq
 
 
 def test_letters_are_listed_by_grade_then_class(api, world, season):  # noqa: F811
-    drowning = _open(world, [("school_a", 5, "0班", 40), ("school_a", 1, "9班", 40), ("school_a", 3, "0班", 40)])
+    drowning = _open(world, [("school_a", 5, "0班", 40), ("school_a", 1, "9班", 40), ("school_a", 3, "0班", 40),
+                             ("school_b", 3, "大班1班", 30), ("school_b", 2, "中班1班", 30)])
     names = [row["class_name"] for row in _letters(api, drowning, world.school_a, "principal_a")]
     assert names == ["1年级9班", "3年级0班", "3年级1班", "3年级2班", "5年级0班"]
-    # Another school's principal sees that school's letters only.
-    assert [row["class_name"] for row in _letters(api, drowning, world.school_b, "principal_b")] == ["小班1班"]
+    # A kindergarten's classes go by their own names (小班, 中班, 大班), without a grade in front.
+    assert [row["class_name"] for row in _letters(api, drowning, world.school_b, "principal_b")] == [
+        "小班1班", "中班1班", "大班1班"]
 
 
 def test_a_closed_season_takes_no_paper_slips(api, world, season):  # noqa: F811
