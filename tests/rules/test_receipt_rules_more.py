@@ -147,3 +147,15 @@ def test_a_class_prints_a_sticker_per_pupil_or_one_for_the_class(client, world, 
         pdf = client.get(f"/classes/{season.class_b.id}/campaigns/{drowning.id}/letter.pdf?each={each}")
     assert pdf.status_code == 200
     assert _pages(pdf.data) == pages  # 30 pupils: three sheets of ten, or one sticker
+
+
+def test_a_class_added_mid_season_gets_its_letter_and_the_others_keep_theirs(api, world, season):  # noqa: F811
+    drowning = _open(world)
+    before = {row["class_id"]: row["url"] for row in _letters(api, drowning, world.school_a, "principal_a")}
+    added = create_class(world.school_a, grade=4, name="3班")
+    db.session.commit()
+    run("campaign_calendar", at(2027, 4, 3, 8))
+    after = {row["class_id"]: row["url"] for row in _letters(api, drowning, world.school_a, "principal_a")}
+    assert set(after) == {*before, added.id}
+    assert {class_id: after[class_id] for class_id in before} == before  # the printed codes stay valid
+    assert after[added.id] not in before.values()
