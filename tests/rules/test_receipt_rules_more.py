@@ -159,3 +159,10 @@ def test_a_class_added_mid_season_gets_its_letter_and_the_others_keep_theirs(api
     assert set(after) == {*before, added.id}
     assert {class_id: after[class_id] for class_id in before} == before  # the printed codes stay valid
     assert after[added.id] not in before.values()
+
+
+@pytest.mark.parametrize(("paper", "rate"), [(1, 3.3), (2, 6.7), (29, 96.7), (30, 100.0)])
+def test_the_rate_is_a_percentage_to_one_decimal(api, world, season, paper, rate):  # noqa: F811
+    drowning = _open(world)
+    row = _paper(api, drowning, season.class_b, paper, user="principal_b").json  # 30 pupils
+    assert row["rate"] == rate
