@@ -60,8 +60,7 @@ def test_the_last_count_entered_replaces_the_one_before(api, world, season):  # 
 
 @pytest.mark.parametrize(("online", "paper", "received", "rate"),
                          [(2, 37, 39, 97.5), (2, 38, 40, 100.0), (2, 39, 40, 100.0), (0, 40, 40, 100.0)])
-def test_received_counts_online_and_paper_up_to_the_class_size(api, world, season, online, paper, received,
-                                                                rate):  # noqa: F811
+def test_received_is_online_plus_paper_up_to_the_class(api, world, season, online, paper, received, rate):  # noqa: F811
     drowning = _open(world)
     letter = db.session.scalar(select(ClassLetter).where(ClassLetter.campaign_id == drowning.id,
                                                          ClassLetter.class_id == season.classes_a[0].id))
@@ -166,3 +165,15 @@ def test_the_rate_is_a_percentage_to_one_decimal(api, world, season, paper, rate
     drowning = _open(world)
     row = _paper(api, drowning, season.class_b, paper, user="principal_b").json  # 30 pupils
     assert row["rate"] == rate
+
+
+def test_each_paper_count_is_audited_with_the_count_it_replaced(api, world, season):  # noqa: F811
+    drowning = _open(world)
+    _paper(api, drowning, season.classes_a[0], 30)
+    _paper(api, drowning, season.classes_a[0], 12)
+    letter_id = next(row["id"] for row in _letters(api, drowning, world.school_a, "principal_a")
+                     if row["class_id"] == season.classes_a[0].id)
+    events = api.get("/api/v1/audit?action=campaign.paper_receipts", "admin", MOMENT).json["items"]
+    assert sorted((e["object_id"], e["actor_id"], e["school_id"], e["details"]["before"], e["details"]["after"])
+                  for e in events) == [(str(letter_id), world.principal_a.id, world.school_a.id, 0, 30),
+                                       (str(letter_id), world.principal_a.id, world.school_a.id, 30, 12)]
