@@ -5,8 +5,14 @@ or one for the whole class when asked."""
 from __future__ import annotations
 
 import re
+import subprocess
+import tempfile
+from pathlib import Path
+from shutil import which
 
 import pytest
+import zxingcpp
+from PIL import Image
 from sqlalchemy import select
 
 from safety.campaigns.models import ClassLetter
@@ -137,8 +143,18 @@ def test_a_class_without_pupils_recorded_still_gets_one_sticker(api, world, seas
     assert _pages(pdf.data) == pages
 
 
-@pytest.mark.parametrize(("each", "pages"), [("1", 3), ("0", 1)])
-def test_a_class_prints_a_sticker_per_pupil_or_one_for_the_class(client, world, season, each, pages):  # noqa: F811
+def _codes(pdf: bytes) -> list[str]:
+    """What a phone reads from every sticker of every sheet (the sheets are images: pdfimages takes them out)."""
+    require_tool("pdfimages", which("pdfimages"), "sheets are read back with poppler-utils")
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "codes.pdf").write_bytes(pdf)
+        subprocess.run(["pdfimages", "-png", "codes.pdf", "sheet"], cwd=folder, check=True)
+        return [code.text for sheet in sorted(Path(folder).glob("sheet-*.png"))
+                for code in zxingcpp.read_barcodes(Image.open(sheet).convert("L"))]
+
+
+@pytest.mark.parametrize(("each", "pages", "stickers"), [("1", 3, 30), ("0", 1, 1)])
+def test_a_class_prints_a_sticker_per_pupil_or_one(client, world, season, each, pages, stickers):  # noqa: F811
     _font()
     drowning = _open(world)
     with frozen(MOMENT):
@@ -146,6 +162,8 @@ def test_a_class_prints_a_sticker_per_pupil_or_one_for_the_class(client, world, 
         pdf = client.get(f"/classes/{season.class_b.id}/campaigns/{drowning.id}/letter.pdf?each={each}")
     assert pdf.status_code == 200
     assert _pages(pdf.data) == pages  # 30 pupils: three sheets of ten, or one sticker
+    letter = db.session.scalar(select(ClassLetter).where(ClassLetter.class_id == season.class_b.id))
+    assert _codes(pdf.data) == [f"https://safety.example.cn/r/{letter.token}"] * stickers
 
 
 def test_a_class_added_mid_season_gets_its_letter_and_the_others_keep_theirs(api, world, season):  # noqa: F811
