@@ -15,6 +15,7 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import select
 
+from safety.campaigns.letters import receipts
 from safety.campaigns.models import ClassLetter
 from safety.core.clock import frozen
 from safety.extensions import db
@@ -195,3 +196,19 @@ def test_each_paper_count_is_audited_with_the_count_it_replaced(api, world, seas
     assert sorted((e["object_id"], e["actor_id"], e["school_id"], e["details"]["before"], e["details"]["after"])
                   for e in events) == [(str(letter_id), world.principal_a.id, world.school_a.id, 0, 30),
                                        (str(letter_id), world.principal_a.id, world.school_a.id, 30, 12)]
+
+
+def test_receipts_loaded_in_bulk_count_and_match_a_parent_typing_the_same_child(api, world, season):  # noqa: F811
+    """The demo's past weeks go in through load_receipts: they count, and a parent typing the same child in
+    another form (case, width, spaces) adds nothing."""
+    drowning = _open(world)
+    letter = db.session.scalar(select(ClassLetter).where(ClassLetter.campaign_id == drowning.id,
+                                                         ClassLetter.class_id == season.classes_a[0].id))
+    assert receipts.load_receipts([]) == 0
+    assert receipts.load_receipts([{"letter_id": letter.id, "child": "Li Ming", "signer": "李强",
+                                    "received_at": at(2027, 4, 2, 9)}]) == 1
+    db.session.commit()
+    assert api.post(f"/api/v1/public/receipts/{letter.token}", None, MOMENT,
+                    json={"child": "ＬＩＭＩＮＧ"}).status_code == 200
+    row = next(r for r in _letters(api, drowning, world.school_a, "principal_a") if r["id"] == letter.id)
+    assert (row["online_receipts"], row["received"]) == (1, 1)
