@@ -1,0 +1,87 @@
+"""What a school owes in a campaign, read back through the tasks API after the scheduler's calendar job: when a
+holiday reminder opens and falls due, what a class or school added at the very moment the campaign opened owes
+(from the day it is first seen) against one added a second earlier, a task never due after the campaign's end,
+and a term campaign's names in both languages."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from safety.core.clock import parse_aware
+from safety.drills.models import CalendarPeriod
+from safety.extensions import db
+from tests.campaigns.conftest import api, at, campaign, run, season  # noqa: F401 (fixtures)
+from tests.campaigns.test_definitions_and_ledgers import TRAFFIC
+from tests.factories import create_class, create_school
+
+SECOND = timedelta(seconds=1)
+
+
+@pytest.fixture
+def drowning(world, season):  # noqa: F811
+    run("campaign_calendar", at(2027, 4, 1, 0, 30))
+    return campaign("anti_drowning")
+
+
+def _tasks(api, campaign_id, moment, **query):  # noqa: F811
+    response = api.get(f"/api/v1/campaigns/{campaign_id}/tasks", "city_office", moment,
+                       query_string={"per_page": 100, **query})
+    assert response.status_code == 200, response.json
+    return response.json["items"]
+
+
+def _when(task) -> tuple[str, object]:
+    return task["opens_on"], parse_aware(task["due_at"])
+
+
+def test_a_holiday_reminder_opens_due_days_ahead_and_is_due_as_it_begins(api, world, drowning):  # noqa: F811
+    holidays = {p.id: p.name_zh for p in db.session.scalars(select(CalendarPeriod))}
+    owed = sorted((holidays[t["holiday_id"]], *_when(t)) for t in _tasks(
+        api, drowning.id, at(2027, 4, 2), school_id=world.school_a.id, activity="holiday_reminder"))
+    # 7 days ahead (the shipped due_days); National Day is after the season and owes nothing.
+    assert owed == [("劳动节", "2027-04-24", at(2027, 5, 1, 0, 0)), ("暑假", "2027-07-03", at(2027, 7, 10, 0, 0))]
+
+
+@pytest.mark.parametrize(("added", "opens_on", "due"), [
+    (-SECOND, "2027-04-01", at(2027, 5, 1, 0, 0)),    # there before the season opened: owes from its first day
+    (timedelta(0), "2027-04-03", at(2027, 5, 3, 0, 0)),  # added as it opened: 30 days from when it is first seen
+])
+def test_a_class_added_as_the_season_opens_owes_from_the_day_it_is_seen(
+        api, world, season, drowning, added, opens_on, due):  # noqa: F811
+    school_class = create_class(world.school_a, grade=5, name="1班")
+    school_class.created_at = drowning.opens_at + added
+    db.session.commit()
+    run("campaign_calendar", at(2027, 4, 3, 12))
+    [lesson] = _tasks(api, drowning.id, at(2027, 4, 3, 12), class_id=school_class.id, activity="lesson")
+    assert _when(lesson) == (opens_on, due)
+
+
+@pytest.mark.parametrize(("added", "opens_on"), [(-SECOND, "2027-04-24"), (timedelta(0), "2027-04-26")])
+def test_a_school_added_as_the_season_opens_owes_holiday_reminders_from_the_day_it_is_seen(
+        api, world, drowning, added, opens_on):  # noqa: F811
+    school = create_school(world.district_a, code="SE")
+    school.created_at = drowning.opens_at + added
+    db.session.commit()
+    run("campaign_calendar", at(2027, 4, 26, 12))
+    tasks = _tasks(api, drowning.id, at(2027, 4, 26, 12), school_id=school.id, activity="holiday_reminder")
+    assert sorted(_when(t) for t in tasks) == [(opens_on, at(2027, 5, 1, 0, 0)),
+                                               ("2027-07-03", at(2027, 7, 10, 0, 0))]
+
+
+def test_no_task_is_due_after_the_campaign_ends_and_a_term_run_is_named_for_it(api, world, season):  # noqa: F811
+    moment = at(2027, 3, 1)
+    long_lesson = {**TRAFFIC["requirements"][0], "due_days": 200}  # longer than the spring term
+    definition = {**TRAFFIC, "region_id": world.district_b.id, "requirements": [long_lesson,
+                                                                               TRAFFIC["requirements"][1]]}
+    assert api.post("/api/v1/campaign-definitions", "office_b", moment, json=definition).status_code == 201
+    run("campaign_calendar", moment)
+    traffic = campaign("traffic_safety")
+    assert (traffic.name_zh, traffic.name_en) == ("交通安全月（2026—2027学年第二学期）",
+                                                  "交通安全月 (2026—2027学年第二学期)")  # no English name given
+    due = {t["activity"]: _when(t) for t in _tasks(api, traffic.id, moment, school_id=world.school_c.id)}
+    # The spring term runs 22 February to 9 July: the lesson is due as the term closes, the check 30 days in
+    # (the default due_days).
+    assert due["lesson"] == ("2027-02-22", at(2027, 7, 10, 0, 0)) == ("2027-02-22", traffic.closes_at)
+    assert due["bus_check"] == ("2027-02-22", at(2027, 3, 24, 0, 0))
