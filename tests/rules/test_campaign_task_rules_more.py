@@ -7,8 +7,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from safety.campaigns.models import CampaignTask, TaskStatus
 from safety.core.clock import parse_aware
 from safety.drills.models import CalendarPeriod
 from safety.extensions import db
@@ -85,3 +86,12 @@ def test_no_task_is_due_after_the_campaign_ends_and_a_term_run_is_named_for_it(a
     # (the default due_days).
     assert due["lesson"] == ("2027-02-22", at(2027, 7, 10, 0, 0)) == ("2027-02-22", traffic.closes_at)
     assert due["bus_check"] == ("2027-02-22", at(2027, 3, 24, 0, 0))
+
+
+def test_the_calendar_job_counts_every_row_the_close_changed(world, drowning):
+    owed = db.session.scalar(select(func.count(CampaignTask.id)).where(CampaignTask.campaign_id == drowning.id))
+    # At the closing moment: every task still owed is missed, the run closes, the water body returns to its
+    # own rhythm; nothing opens.
+    assert run("campaign_calendar", drowning.closes_at) == owed + 1 + 1
+    assert db.session.scalar(select(func.count(CampaignTask.id)).where(
+        CampaignTask.campaign_id == drowning.id, CampaignTask.status == TaskStatus.missed)) == owed
