@@ -9,11 +9,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from safety.campaigns.models import CampaignTask, TaskStatus
+from safety.campaigns.models import Campaign, CampaignLag, CampaignTask, LagStatus, TaskStatus
 from safety.core.clock import parse_aware
 from safety.drills.models import CalendarPeriod
 from safety.extensions import db
-from tests.campaigns.conftest import api, at, campaign, run, season  # noqa: F401 (fixtures)
+from tests.campaigns.conftest import api, at, campaign, report, run, season  # noqa: F401 (fixtures)
 from tests.campaigns.test_definitions_and_ledgers import TRAFFIC
 from tests.factories import create_class, create_school
 
@@ -95,3 +95,35 @@ def test_the_calendar_job_counts_every_row_the_close_changed(world, drowning):
     assert run("campaign_calendar", drowning.closes_at) == owed + 1 + 1
     assert db.session.scalar(select(func.count(CampaignTask.id)).where(
         CampaignTask.campaign_id == drowning.id, CampaignTask.status == TaskStatus.missed)) == owed
+
+
+def test_the_close_takes_lagging_schools_off_the_queue_and_leaves_cleared_flags(api, world, season, drowning):  # noqa: F811
+    run("campaign_lagging", at(2027, 4, 15, 0, 30))  # the letters are undone everywhere: every school lags
+    for school_class in season.classes_a:  # school A catches up, schools B and C do not
+        assert report(api, drowning.id, "principal_a", at(2027, 4, 16), school_id=world.school_a.id,
+                      activity="parent_letter", class_id=school_class.id, held_on="2027-04-16",
+                      counts={"letters": 40}).status_code == 201
+    run("campaign_lagging", at(2027, 4, 16, 13))
+    queue = api.get("/api/v1/escalations?kind=campaign", "office_a", at(2027, 4, 17)).json["items"]
+    assert [item["school_id"] for item in queue] == [world.school_b.id]
+    cleared_at = db.session.scalar(select(CampaignLag.cleared_at).where(CampaignLag.school_id == world.school_a.id))
+
+    run("campaign_calendar", drowning.closes_at)
+    assert api.get("/api/v1/escalations?kind=campaign", "office_a", drowning.closes_at).json["items"] == []
+    flags = {school_id: (status, when) for school_id, status, when in db.session.execute(
+        select(CampaignLag.school_id, CampaignLag.status, CampaignLag.cleared_at))}
+    assert flags == {world.school_a.id: (LagStatus.cleared, cleared_at),
+                     world.school_b.id: (LagStatus.closed, drowning.closes_at),
+                     world.school_c.id: (LagStatus.closed, drowning.closes_at)}
+
+
+def test_two_seasonal_campaigns_of_one_region_open_in_the_same_year(api, world, season):  # noqa: F811
+    heat = {"code": "summer_heat", "name_zh": "防暑降温", "cadence": "season", "season_start": "06-01",
+            "season_end": "08-31", "region_id": world.city.id, "lag_margin": 0.2,
+            "requirements": [{"key": "lesson", "kind": "lesson", "unit": "class", "name_zh": "防暑主题班会"}]}
+    created = api.post("/api/v1/campaign-definitions", "city_office", at(2027, 3, 1), json=heat)
+    assert created.status_code == 201, created.json
+    run("campaign_calendar", at(2027, 4, 1, 0, 30))
+    run("campaign_calendar", at(2027, 6, 1, 0, 30))
+    opened = {(c.definition.code, c.period_key, c.region_id) for c in db.session.scalars(select(Campaign))}
+    assert opened == {("anti_drowning", "2027", world.city.id), ("summer_heat", "2027", world.city.id)}
