@@ -13,9 +13,10 @@ from safety.campaigns.models import Campaign, CampaignLag, CampaignTask, LagStat
 from safety.core.clock import parse_aware
 from safety.drills.models import CalendarPeriod
 from safety.extensions import db
+from safety.schools.models import RegionLevel
 from tests.campaigns.conftest import api, at, campaign, report, run, season  # noqa: F401 (fixtures)
 from tests.campaigns.test_definitions_and_ledgers import TRAFFIC
-from tests.factories import create_class, create_school
+from tests.factories import create_class, create_region, create_school
 
 SECOND = timedelta(seconds=1)
 
@@ -127,3 +128,14 @@ def test_two_seasonal_campaigns_of_one_region_open_in_the_same_year(api, world, 
     run("campaign_calendar", at(2027, 6, 1, 0, 30))
     opened = {(c.definition.code, c.period_key, c.region_id) for c in db.session.scalars(select(Campaign))}
     assert opened == {("anti_drowning", "2027", world.city.id), ("summer_heat", "2027", world.city.id)}
+
+
+def test_the_shipped_season_opens_once_a_year_in_every_city(world, season):  # noqa: F811
+    other_city = create_region(code="330200", level=RegionLevel.city, name_zh="另一市")
+    create_school(create_region(code="330203", parent=other_city), code="OC")
+    db.session.commit()
+    for moment in (at(2027, 4, 1, 0, 30), at(2027, 4, 2), at(2028, 4, 1, 0, 30)):
+        run("campaign_calendar", moment)
+    opened = sorted((c.region_id, c.period_key) for c in db.session.scalars(select(Campaign)))
+    assert opened == sorted([(world.city.id, "2027"), (other_city.id, "2027"), (world.city.id, "2028"),
+                             (other_city.id, "2028")])
