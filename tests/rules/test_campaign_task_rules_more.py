@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from safety.campaigns.models import Campaign, CampaignLag, CampaignTask, LagStatus, TaskStatus
+from safety.campaigns.models import Campaign, CampaignLag, CampaignTask, ClassLetter, LagStatus, TaskStatus
 from safety.core.clock import parse_aware
 from safety.drills.models import CalendarPeriod
 from safety.extensions import db
@@ -139,3 +139,12 @@ def test_the_shipped_season_opens_once_a_year_in_every_city(world, season):  # n
     opened = sorted((c.region_id, c.period_key) for c in db.session.scalars(select(Campaign)))
     assert opened == sorted([(world.city.id, "2027"), (other_city.id, "2027"), (world.city.id, "2028"),
                              (other_city.id, "2028")])
+
+
+def test_the_calendar_job_counts_every_row_the_opening_wrote(world, season):  # noqa: F811
+    changed = run("campaign_calendar", at(2027, 4, 1, 0, 30))
+    drowning = campaign("anti_drowning")
+    tasks = db.session.scalar(select(func.count(CampaignTask.id)).where(CampaignTask.campaign_id == drowning.id))
+    letters = db.session.scalar(select(func.count(ClassLetter.id)).where(ClassLetter.campaign_id == drowning.id))
+    assert (tasks, letters) == (5 * 2 + 3 * 2, 5)  # a lesson and a letter per class, two holidays per school
+    assert changed == 1 + tasks + letters + 1  # the run, its tasks, its letters, the water body's new rhythm
