@@ -139,6 +139,12 @@ def test_the_shipped_season_opens_once_a_year_in_every_city(world, season):  # n
     opened = sorted((c.region_id, c.period_key) for c in db.session.scalars(select(Campaign)))
     assert opened == sorted([(world.city.id, "2027"), (other_city.id, "2027"), (world.city.id, "2028"),
                              (other_city.id, "2028")])
+    # Next year's run owes school A what this year's did: last year's tasks do not stand in for them.
+    owed = {key: sorted(db.session.scalars(select(CampaignTask.subject_key).join(Campaign).where(
+        Campaign.period_key == key, Campaign.region_id == world.city.id,
+        CampaignTask.school_id == world.school_a.id, CampaignTask.class_id.is_not(None))))
+        for key in ("2027", "2028")}
+    assert owed["2028"] == owed["2027"] and len(owed["2027"]) == 4  # a lesson and a letter per class
 
 
 def test_the_calendar_job_counts_every_row_the_opening_wrote(world, season):  # noqa: F811
@@ -148,3 +154,27 @@ def test_the_calendar_job_counts_every_row_the_opening_wrote(world, season):  # 
     letters = db.session.scalar(select(func.count(ClassLetter.id)).where(ClassLetter.campaign_id == drowning.id))
     assert (tasks, letters) == (5 * 2 + 3 * 2, 5)  # a lesson and a letter per class, two holidays per school
     assert changed == 1 + tasks + letters + 1  # the run, its tasks, its letters, the water body's new rhythm
+
+
+def test_a_school_falling_behind_later_is_flagged_beside_one_flagged(api, world, season, drowning):  # noqa: F811
+    for school_class in [season.class_b, *season.classes_c]:  # B and C send their letters in time, A does not
+        school, user = (world.school_b, "principal_b") if school_class is season.class_b else (world.school_c,
+                                                                                              "principal_c")
+        assert report(api, drowning.id, user, at(2027, 4, 10), school_id=school.id, activity="parent_letter",
+                      class_id=school_class.id, held_on="2027-04-10", counts={"letters": 30}).status_code == 201
+    run("campaign_lagging", at(2027, 4, 15, 0, 30))
+    assert db.session.scalars(select(CampaignLag.school_id)).all() == [world.school_a.id]
+    # On 1 May the lessons and the May Day reminders fall due: nobody has done them, everyone lags.
+    run("campaign_lagging", at(2027, 5, 1, 0, 30))
+    flagged = set(db.session.scalars(select(CampaignLag.school_id).where(CampaignLag.status == LagStatus.lagging)))
+    assert flagged == {world.school_a.id, world.school_b.id, world.school_c.id}
+
+
+def test_the_lagging_job_counts_a_cleared_flag_and_its_new_figures(api, world, season, drowning):  # noqa: F811
+    # Three flags; each school's principal told, and its district office once per school.
+    assert run("campaign_lagging", at(2027, 4, 15, 0, 30)) == 3 + 3 + 3
+    for school_class in season.classes_a:
+        assert report(api, drowning.id, "principal_a", at(2027, 4, 16), school_id=world.school_a.id,
+                      activity="parent_letter", class_id=school_class.id, held_on="2027-04-16",
+                      counts={"letters": 40}).status_code == 201
+    assert run("campaign_lagging", at(2027, 4, 16, 13)) == 1 + 1  # A's flag cleared, and its figures rewritten
