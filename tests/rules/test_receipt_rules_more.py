@@ -212,3 +212,6 @@ def test_receipts_loaded_in_bulk_count_and_match_a_parent_typing_the_same_child(
                     json={"child": "ＬＩＭＩＮＧ"}).status_code == 200
     row = next(r for r in _letters(api, drowning, world.school_a, "principal_a") if r["id"] == letter.id)
     assert (row["online_receipts"], row["received"]) == (1, 1)
+    seen = api.get(f"/api/v1/campaigns/{drowning.id}/classes/{season.classes_a[0].id}/receipts", "principal_a",
+                   MOMENT).json["items"]
+    assert [(r["child"], r["signer"]) for r in seen] == [("Li Ming", "李强")]  # the loaded one, not the typed one
