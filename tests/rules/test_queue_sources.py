@@ -26,7 +26,7 @@ def _drill(school, status, ended, key):
 
 
 def _round(school, kind, ended, status=RoundStatus.missed, escalated=True, check=None):
-    return Round(school=school, kind=kind, period_key=f"{kind}-{ended.isoformat()}", window_start=ended - DAY,
+    return Round(school=school, kind=kind, period_key=f"{ended:%Y-%m-%d}", window_start=ended - DAY,
                  window_end=ended, status=status, check=check, escalated_at=ended + HOUR if escalated else None)
 
 
