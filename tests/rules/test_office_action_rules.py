@@ -14,7 +14,7 @@ from safety.extensions import db
 from safety.hazards.models import HazardEvent
 from tests.browser.conftest import form_token, page_login
 from tests.factories import PASSWORD, create_user
-from tests.rules.support import DAY, make_hazard, reload
+from tests.rules.support import DAY, make_hazard, plan, reload
 
 PICKED = re.compile(r'name="hazard_id" value="(\d+)"')
 
@@ -111,3 +111,49 @@ def test_one_refusal_in_a_bulk_acknowledgement_acknowledges_none(client, world, 
     assert response.status_code == expected
     assert _acknowledgements(own.id) == [] and _acknowledgements(levels[foreign]) == []
     assert reload(own.id).acknowledged_at is None
+
+
+@pytest.mark.parametrize(("who", "level", "offered"), [
+    ("office_a", 0, True), ("office_a", 1, True), ("office_a", 2, False),
+    ("city_office", 1, False), ("city_office", 2, True), ("admin", 1, True), ("admin", 2, True),
+])
+def test_the_hazard_page_offers_extension_and_supervision_to_the_office_at_its_level(client, world, who, level,
+                                                                                   offered):
+    hazard = make_hazard(world.school_a, level=level, deadline_in=-DAY)
+    assert page_login(client, getattr(world, who).username, PASSWORD).status_code == 303
+    page = client.get(f"/hazards/{hazard.id}").get_data(as_text=True)
+    assert (f'action="/hazards/{hazard.id}/extend"' in page) == offered
+    assert (f'action="/hazards/{hazard.id}/supervise"' in page) == offered
+    assert f'action="/hazards/{hazard.id}/comment"' in page  # any office overseeing the school may comment
+
+
+def _supervise(client, world, who, hazard_id):
+    body = {"action": "supervise", "supervisor": "督导组", "reason": "逾期未整改", "plan": plan(days=20)}
+    return client.post(f"/api/v1/hazards/{hazard_id}/escalation", json=body, headers=world.headers(who))
+
+
+def test_each_level_supervises_a_hazard_once(client, world):
+    hazard = make_hazard(world.school_a, level=1, deadline_in=-DAY)
+    assert _supervise(client, world, "office_a", hazard.id).status_code == 200
+    again = _supervise(client, world, "office_a", hazard.id)
+    assert again.status_code == 409 and again.json["error"]["code"] == "already_supervised"
+    reload(hazard.id).level = 2  # still not fixed: the city takes it on
+    db.session.commit()
+    assert _supervise(client, world, "city_office", hazard.id).status_code == 200
+    assert _supervise(client, world, "city_office", hazard.id).status_code == 409
+    supervised = db.session.scalars(select(HazardEvent).where(HazardEvent.hazard_id == hazard.id,
+                                                              HazardEvent.action == "supervised")
+                                    .order_by(HazardEvent.id)).all()
+    assert [(e.actor_id, e.data["level"]) for e in supervised] == [(world.office_a.id, 1), (world.city_office.id, 2)]
+
+
+@pytest.mark.parametrize(("hours", "expected"), [(-1, 200), (1, 422)])  # around 30 days from now
+def test_a_hazard_without_a_deadline_is_extended_from_today(client, world, hours, expected):
+    hazard = make_hazard(world.school_a, level=1)
+    reload(hazard.id).deadline = None
+    db.session.commit()
+    to = now().replace(microsecond=0) + 30 * DAY + hours * DAY / 24
+    response = client.post(f"/api/v1/hazards/{hazard.id}/escalation", headers=world.headers("office_a"),
+                           json={"action": "extend", "deadline": to.isoformat(), "reason": "等待采购"})
+    assert response.status_code == expected, response.json
+    assert reload(hazard.id).deadline == (to if expected == 200 else None)
