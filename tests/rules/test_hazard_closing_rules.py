@@ -71,3 +71,50 @@ def test_the_five_fixed_plan_is_what_the_ledger_shows(client, world):
     response = client.post(f"/api/v1/hazards/{without.id}/five-fixed", json=plan(days=12),
                            headers=world.headers("principal_a"))
     assert response.status_code == 200 and response.json["interim_measures"] is None
+
+
+SECOND = DAY / 86400
+
+
+@pytest.mark.parametrize(("configured", "after_found", "expected"), [
+    (None, 30 * DAY, 200),                      # the last moment the policy allows
+    (None, 30 * DAY + SECOND, 422),             # one second more
+    ({"general": {"max_deadline_days": 10}}, 10 * DAY, 200),
+    ({"general": {"max_deadline_days": 10}}, 10 * DAY + SECOND, 422),
+    (None, -DAY, 422),                          # already past
+])
+def test_whoever_confirms_a_general_hazard_sets_its_deadline_within_the_policy(app, client, world, monkeypatch,
+                                                                               configured, after_found, expected):
+    monkeypatch.setitem(app.config, "HAZARD_POLICY", configured)
+    hazard = make_hazard(world.school_a)
+    found, old = reload(hazard.id).created_at, reload(hazard.id).deadline
+    deadline = found + after_found
+    response = client.post(f"/api/v1/hazards/{hazard.id}/assign", headers=world.headers("principal_a"),
+                           json={"assignee_id": world.officer_a.id, "deadline": deadline.isoformat()})
+    assert response.status_code == expected, response.json
+    row = reload(hazard.id)
+    if expected == 200:
+        assert (row.deadline, row.status, row.assignee_id) == (deadline, S.assigned, world.officer_a.id)
+        assert _actions(hazard.id) == ["opened", "deadline_set", "assign"]
+    else:
+        assert "deadline" in response.json["error"]["fields"]
+        assert (row.deadline, row.status, _actions(hazard.id)) == (old, S.reported, ["opened"])
+
+
+def test_a_major_hazards_deadline_is_not_set_on_assignment(client, world):
+    hazard = make_hazard(world.school_a, grade=Grade.major, level=1)
+    old = reload(hazard.id).deadline
+    response = client.post(f"/api/v1/hazards/{hazard.id}/assign", headers=world.headers("office_a"),
+                           json={"assignee_id": world.officer_a.id, "deadline": (old - DAY).isoformat()})
+    assert response.status_code == 422 and "deadline" in response.json["error"]["fields"]
+    assert (reload(hazard.id).deadline, reload(hazard.id).status) == (old, S.reported)
+
+
+def test_mine_lists_the_hazards_assigned_to_me(client, world):
+    mine = make_hazard(world.school_a, status=S.assigned, assignee=world.officer_a)
+    make_hazard(world.school_a, status=S.assigned, assignee=world.principal_a)
+    make_hazard(world.school_a)
+    response = client.get("/api/v1/hazards", query_string={"mine": "true"}, headers=world.headers("officer_a"))
+    assert [h["id"] for h in response.json["items"]] == [mine.id]
+    everyone = client.get("/api/v1/hazards", query_string={"mine": "false"}, headers=world.headers("officer_a"))
+    assert everyone.json["total"] == 3
