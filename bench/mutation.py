@@ -54,6 +54,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
                     ["tests/rules/test_escalation_rules.py", "tests/rules/test_reopen_rules.py",
                      "tests/api/test_escalations.py", "tests/api/test_deadline_rules.py",
                      "tests/rules/test_queue_sources.py", "tests/rules/test_office_action_rules.py",
+                     "tests/rules/test_sweep_edges.py",
                      "tests/notifications/test_escalation_summary.py",
                      # the queue's other row sources
                      "tests/rounds/test_rounds.py::"
