@@ -31,9 +31,11 @@ def levels(world):
     return {name: hazard.id for name, hazard in hazards.items()}
 
 
-def both_offices(world):
-    user = create_user(username="two_offices")
-    user.roles = [RoleAssignment(role=Role.safety_office, region=world.district_a),
+def two_roles(world, second: Role):
+    """The city office's person who is also a district's office (both levels) or a district's inspector (not an
+    office there: the city's level only)."""
+    user = create_user(username="two_roles")
+    user.roles = [RoleAssignment(role=second, region=world.district_a),
                   RoleAssignment(role=Role.safety_office, region=world.city)]
     db.session.commit()
     return user
@@ -51,9 +53,11 @@ def _offered(client, user) -> set[int]:
     ("city_office", {"city"}),            # the city office: level 2 only
     ("admin", {"district", "city"}),      # an admin acts at any level
     ("both", {"district", "city"}),       # one person in both offices
+    ("city_and_inspector", {"city"}),     # a city office who inspects in a district: no district office
 ])
 def test_the_queue_page_offers_to_acknowledge_only_what_the_office_acts_on(client, world, levels, who, offered):
-    user = both_offices(world) if who == "both" else getattr(world, who)
+    seconds = {"both": Role.safety_office, "city_and_inspector": Role.inspector}
+    user = two_roles(world, seconds[who]) if who in seconds else getattr(world, who)
     assert _offered(client, user) == {levels[name] for name in offered}  # never the one already acknowledged
 
 

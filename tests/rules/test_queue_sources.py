@@ -10,12 +10,13 @@ from sqlalchemy import select
 
 from safety.campaigns.models import Campaign, CampaignDefinition, CampaignLag, Incident, IncidentStatus, LagStatus
 from safety.campaigns.runs.definitions import sync_default_definitions
+from safety.checklists.models import Grade
 from safety.core.clock import now
 from safety.drills.models import Drill, DrillKind, DrillStatus
 from safety.extensions import db
 from safety.returns.models import MonthlyReturn, ReturnStatus
 from safety.rounds.models import Check, Round, RoundStatus
-from tests.rules.support import DAY
+from tests.rules.support import DAY, make_hazard, reload
 
 HOUR = timedelta(hours=1)
 
@@ -151,3 +152,13 @@ def test_each_office_sees_the_rows_of_its_own_region(client, world, sources):
                                           "check": 1, "return": 2}}
     for who in ("principal_a", "officer_a", "district_inspector_a"):
         assert client.get("/api/v1/escalations", headers=world.headers(who)).status_code == 403
+
+
+def test_a_row_not_yet_due_or_without_a_deadline_is_zero_hours_overdue(client, world):
+    due_later = make_hazard(world.school_a, grade=Grade.major, level=1, deadline_in=5 * DAY)
+    untracked = make_hazard(world.school_a, grade=Grade.major, level=1)
+    reload(untracked.id).deadline = None
+    late = make_hazard(world.school_a, level=1, deadline_in=-(3 * HOUR + HOUR / 2))
+    db.session.commit()
+    items = {i["id"]: i["overdue_hours"] for i in _queue(client, world, kind="hazard")["items"]}
+    assert items == {due_later.id: 0, untracked.id: 0, late.id: 3}
