@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from safety.accounts.models import Role, RoleAssignment
 from safety.campaigns.models import Campaign, CampaignDefinition, CampaignLag, Incident, IncidentStatus, LagStatus
 from safety.campaigns.runs.definitions import sync_default_definitions
 from safety.checklists.models import Grade
@@ -16,6 +17,7 @@ from safety.drills.models import Drill, DrillKind, DrillStatus
 from safety.extensions import db
 from safety.returns.models import MonthlyReturn, ReturnStatus
 from safety.rounds.models import Check, Round, RoundStatus
+from tests.factories import auth_headers, create_user
 from tests.rules.support import DAY, make_hazard, reload
 
 HOUR = timedelta(hours=1)
@@ -162,3 +164,17 @@ def test_a_row_not_yet_due_or_without_a_deadline_is_zero_hours_overdue(client, w
     db.session.commit()
     items = {i["id"]: i["overdue_hours"] for i in _queue(client, world, kind="hazard")["items"]}
     assert items == {due_later.id: 0, untracked.id: 0, late.id: 3}
+
+
+def test_a_principal_who_also_works_in_another_districts_office_is_queued_only_that_district(client, world,
+                                                                                                sources):
+    user = create_user(username="principal_and_office")
+    user.roles = [RoleAssignment(role=Role.principal, school=world.school_a),
+                  RoleAssignment(role=Role.principal, school=world.school_b),
+                  RoleAssignment(role=Role.safety_office, region=world.district_b)]
+    own = make_hazard(world.school_a, level=1, deadline_in=-DAY)  # their own school's: not an office's business
+    overseen = make_hazard(world.school_c, level=1, deadline_in=-DAY)
+    db.session.commit()
+    response = client.get("/api/v1/escalations", query_string={"per_page": 100}, headers=auth_headers(user))
+    assert [(i["kind"], i["id"]) for i in response.json["items"]] == [sources["drill_c"], ("hazard", overseen.id)]
+    assert own.id not in [i["id"] for i in response.json["items"] if i["kind"] == "hazard"]
