@@ -12,7 +12,7 @@ from safety.accounts.models import Role, RoleAssignment
 from safety.campaigns.models import Campaign, CampaignDefinition, CampaignLag, Incident, IncidentStatus, LagStatus
 from safety.campaigns.runs.definitions import sync_default_definitions
 from safety.checklists.models import Grade
-from safety.core.clock import now
+from safety.core.clock import frozen, now
 from safety.drills.models import Drill, DrillKind, DrillStatus
 from safety.extensions import db
 from safety.returns.models import MonthlyReturn, ReturnStatus
@@ -178,3 +178,13 @@ def test_a_principal_who_also_works_in_another_districts_office_is_queued_only_t
     response = client.get("/api/v1/escalations", query_string={"per_page": 100}, headers=auth_headers(user))
     assert [(i["kind"], i["id"]) for i in response.json["items"]] == [sources["drill_c"], ("hazard", overseen.id)]
     assert own.id not in [i["id"] for i in response.json["items"] if i["kind"] == "hazard"]
+
+
+def test_a_monthly_return_is_late_from_the_second_after_its_due_moment(client, world):
+    due = now().replace(microsecond=0) + DAY
+    row = _return(world.school_a, "2026-10", ReturnStatus.pending, due)
+    db.session.add(row)
+    db.session.commit()
+    for moment, listed in ((due, []), (due + timedelta(seconds=1), [row.id])):
+        with frozen(moment):
+            assert [i["id"] for i in _queue(client, world, kind="return")["items"]] == listed
