@@ -64,9 +64,10 @@ def test_the_queue_page_offers_to_acknowledge_only_what_the_office_acts_on(clien
 @pytest.mark.parametrize(("who", "level", "expected"), [
     ("office_a", 1, 200), ("office_a", 2, 403), ("city_office", 1, 403), ("city_office", 2, 200),
     ("admin", 1, 200), ("admin", 2, 200),
+    ("office_b", 1, 200),  # district B's only school
 ])
 def test_acknowledging_belongs_to_the_office_of_the_hazards_level(client, world, who, level, expected):
-    hazard = make_hazard(world.school_a, level=level, deadline_in=-DAY)
+    hazard = make_hazard(world.school_c if who == "office_b" else world.school_a, level=level, deadline_in=-DAY)
     response = client.post(f"/api/v1/hazards/{hazard.id}/escalation", json={"action": "acknowledge", "note": "已阅"},
                            headers=world.headers(who))
     assert response.status_code == expected, response.json
@@ -74,7 +75,7 @@ def test_acknowledging_belongs_to_the_office_of_the_hazards_level(client, world,
         assert response.json["error"]["code"] == "other_level"
     row = reload(hazard.id)
     assert row.acknowledged_by_id == (getattr(world, who).id if expected == 200 else None)
-    office = {"office_a": world.district_a, "city_office": world.city}.get(who)
+    office = {"office_a": world.district_a, "office_b": world.district_b, "city_office": world.city}.get(who)
     events = db.session.scalars(select(HazardEvent).where(HazardEvent.hazard_id == hazard.id,
                                                           HazardEvent.action == "acknowledged")).all()
     assert [e.data.get("office_region_id") for e in events] == ([office.id if office else None]
