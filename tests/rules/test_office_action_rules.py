@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from safety.accounts.models import Role, RoleAssignment
-from safety.core.clock import now
+from safety.core.clock import frozen, now
 from safety.extensions import db
 from safety.hazards.models import HazardEvent
 from tests.browser.conftest import form_token, page_login
@@ -162,3 +162,21 @@ def test_a_hazard_without_a_deadline_is_extended_from_today(client, world, hours
                            json={"action": "extend", "deadline": to.isoformat(), "reason": "等待采购"})
     assert response.status_code == expected, response.json
     assert reload(hazard.id).deadline == (to if expected == 200 else None)
+
+
+@pytest.mark.parametrize(("after", "expected"), [
+    (0 * DAY, 422),                                 # this very moment is not in the future
+    (DAY / 86400, 200),                             # one second ahead
+    (90 * DAY, 200),                                # the last day the policy allows
+    (90 * DAY + DAY / 86400, 422),                  # one second more
+])
+def test_a_supervision_plan_ends_in_the_future_and_at_most_90_days_ahead(client, world, after, expected):
+    hazard = make_hazard(world.school_a, level=1, deadline_in=-DAY)
+    moment = now().replace(microsecond=0)
+    body = {"action": "supervise", "supervisor": "督导组", "reason": "逾期未整改",
+            "plan": {**plan(), "deadline": (moment + after).isoformat()}}
+    with frozen(moment):
+        response = client.post(f"/api/v1/hazards/{hazard.id}/escalation", json=body,
+                               headers=world.headers("office_a"))
+    assert response.status_code == expected, response.json
+    assert (reload(hazard.id).supervised_at is not None) == (expected == 200)
