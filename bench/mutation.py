@@ -49,7 +49,8 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
                  # rectification evidence: not the photo that recorded the hazard
                  "tests/api/test_evidence_rules.py::"
                  "test_the_photo_that_recorded_the_hazard_or_a_copy_cannot_prove_its_rectification",
-                 "tests/api/test_evidence_rules.py::test_the_same_photo_as_evidence_of_two_hazards_is_flagged_for_the_office"]),
+                 "tests/api/test_evidence_rules.py::"
+                 "test_the_same_photo_as_evidence_of_two_hazards_is_flagged_for_the_office"]),
     "inspections": (["safety/inspections/validation.py", "safety/inspections/services.py"],
                     ["tests/rules/test_checklist_edges.py", "tests/rules/test_inspection_rules.py",
                      "tests/api/test_inspections.py", "tests/api/test_coverage.py",
