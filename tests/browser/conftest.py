@@ -87,6 +87,27 @@ def open_campaign(world):
     db.session.commit()
 
 
+def open_drowning_season():
+    """The shipped anti-drowning campaign with its season moved around today, opened by its job."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from safety.campaigns.models import CampaignDefinition
+    from safety.campaigns.runs.definitions import sync_default_definitions
+    from safety.core.clock import now
+    from safety.scheduler.registry import run_job
+    sync_default_definitions()
+    today = now().date()
+    for definition in db.session.scalars(select(CampaignDefinition)):
+        definition.active = definition.code == "anti_drowning"
+        definition.season_start = (today - timedelta(days=10)).strftime("%m-%d")
+        definition.season_end = (today + timedelta(days=40)).strftime("%m-%d")
+    db.session.commit()
+    assert run_job("campaign_calendar", now()).status == "ok"
+    db.session.commit()
+
+
 def released():
     """End the test thread's database transaction: on SQLite it would hold the write lock the server needs."""
     db.session.rollback()

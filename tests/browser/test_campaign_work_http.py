@@ -21,13 +21,12 @@ from safety.campaigns.models import (
     Incident,
     IncidentStatus,
 )
-from safety.campaigns.runs.definitions import sync_default_definitions
 from safety.core.clock import now
 from safety.extensions import db
 from safety.notifications.models import Notification
 from safety.scheduler.registry import run_job
 from safety.schools.models import SchoolClass
-from tests.browser.conftest import form_token, open_campaign, page_login
+from tests.browser.conftest import form_token, open_campaign, open_drowning_season, page_login
 from tests.factories import PASSWORD, create_class, create_user, scene
 
 
@@ -221,23 +220,12 @@ def test_an_appeal_is_the_district_offices_and_the_principal_waits_for_its_revie
                                                         "determination": "confirmed"}).status_code == 403
 
 
-def _drowning_season_now():
-    sync_default_definitions()
-    today = now().date()
-    for definition in db.session.scalars(select(CampaignDefinition)):
-        definition.active = definition.code == "anti_drowning"
-        definition.season_start = (today - timedelta(days=10)).strftime("%m-%d")
-        definition.season_end = (today + timedelta(days=40)).strftime("%m-%d")
-    db.session.commit()
-    assert run_job("campaign_calendar", now()).status == "ok"
-    db.session.commit()
-
 
 def test_paper_receipts_for_every_class_and_one_pdf_of_all_letters(app, world):
     first = create_class(world.school_a, grade=2, name="1班", student_count=30)
     second = create_class(world.school_a, grade=2, name="2班", student_count=25)
     db.session.commit()
-    _drowning_season_now()
+    open_drowning_season()
     campaign_id = db.session.scalar(select(ClassLetter.campaign_id))
     page = f"/school/{world.school_a.id}/campaigns/{campaign_id}"
     principal = logged_in(app, world.principal_a)
@@ -265,7 +253,7 @@ def test_a_class_teacher_is_told_of_their_class_tasks_and_the_inbox_leads_to_the
     teacher = create_user(username="teacher_told")
     teacher.roles = [RoleAssignment(role=Role.class_teacher, school_id=own.school_id, class_id=own.id)]
     db.session.commit()
-    _drowning_season_now()
+    open_drowning_season()
     told = db.session.execute(select(Notification.recipient_id, Notification.subject_id)
                               .where(Notification.kind == "campaign_task_new")).all()
     assert told and {recipient for recipient, _task in told} == {teacher.id}

@@ -5,7 +5,6 @@ class's letter codes. Each page is captured at 360 px and desk size with the axe
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -21,11 +20,8 @@ from safety.campaigns.models import (
     Incident,
     IncidentStatus,
 )
-from safety.campaigns.runs.definitions import sync_default_definitions
-from safety.core.clock import now
 from safety.extensions import db
-from safety.scheduler.registry import run_job
-from tests.browser.conftest import DESK, PHONE, capture, log_in, open_campaign, released
+from tests.browser.conftest import DESK, PHONE, capture, log_in, open_campaign, open_drowning_season, released
 from tests.factories import PASSWORD, create_class, create_user, scene
 
 SIZES = pytest.mark.parametrize("size", [PHONE, DESK], ids=["phone", "desk"])
@@ -176,15 +172,7 @@ def test_the_principal_records_a_classs_paper_slips_and_downloads_every_classs_c
     first = create_class(world.school_a, grade=5, name="1班", student_count=30)
     create_class(world.school_a, grade=5, name="2班", student_count=28)
     db.session.commit()
-    sync_default_definitions()
-    today = now().date()
-    for definition in db.session.scalars(select(CampaignDefinition)):
-        definition.active = definition.code == "anti_drowning"
-        definition.season_start = (today - timedelta(days=10)).strftime("%m-%d")
-        definition.season_end = (today + timedelta(days=40)).strftime("%m-%d")
-    db.session.commit()
-    assert run_job("campaign_calendar", now()).status == "ok"
-    db.session.commit()
+    open_drowning_season()
     campaign_id, first_id, school_id = db.session.scalar(select(ClassLetter.campaign_id)), first.id, world.school_a.id
     released()
     page = browser(size).new_page()

@@ -3,33 +3,15 @@ roster, sees whose parents have not confirmed the letter, records the paper slip
 the principal assigns the teacher to the class from the school's staff page."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from safety.accounts.models import Role, RoleAssignment
 from safety.campaigns.letters.receipts import confirm
-from safety.campaigns.models import CampaignActivity, CampaignDefinition, ClassLetter
-from safety.campaigns.runs.definitions import sync_default_definitions
-from safety.core.clock import now
+from safety.campaigns.models import CampaignActivity, ClassLetter
 from safety.extensions import db
-from safety.scheduler.registry import run_job
-from tests.browser.conftest import PHONE, capture, log_in, released
+from tests.browser.conftest import PHONE, capture, log_in, open_drowning_season, released
 from tests.factories import PASSWORD, create_class, create_user, scene
-
-
-def _drowning_season_now(world):
-    """The shipped anti-drowning campaign with its season moved around today, opened by its job."""
-    sync_default_definitions()
-    today = now().date()
-    for definition in db.session.scalars(select(CampaignDefinition)):
-        definition.active = definition.code == "anti_drowning"
-        definition.season_start = (today - timedelta(days=10)).strftime("%m-%d")
-        definition.season_end = (today + timedelta(days=40)).strftime("%m-%d")
-    db.session.commit()
-    assert run_job("campaign_calendar", now()).status == "ok"
-    db.session.commit()
 
 
 def test_a_class_teacher_does_the_class_campaign_work_on_a_phone(browser, world, tmp_path):
@@ -38,7 +20,7 @@ def test_a_class_teacher_does_the_class_campaign_work_on_a_phone(browser, world,
     teacher = create_user(username="teacher_a")
     teacher.roles = [RoleAssignment(role=Role.class_teacher, school_id=own.school_id, class_id=own.id)]
     db.session.commit()
-    _drowning_season_now(world)
+    open_drowning_season()
     letter = db.session.scalar(select(ClassLetter).where(ClassLetter.class_id == own.id))
     confirm(letter, "张小明", "张伟")
     confirm(letter, "王五", "")  # not on the roster

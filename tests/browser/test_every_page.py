@@ -19,8 +19,7 @@ from safety.accounts.models import Role, RoleAssignment
 from safety.core.clock import now
 from safety.extensions import db
 from tests.api.test_inspections import submission
-from tests.browser.conftest import DESK, PHONE, accessibility_problems, log_in, released
-from tests.browser.test_class_teacher_pages import _drowning_season_now
+from tests.browser.conftest import DESK, PHONE, accessibility_problems, log_in, open_drowning_season, released
 from tests.factories import PASSWORD, answers, create_class, create_point, create_user, jpeg_bytes, upload_photo
 from tests.factories import scene as picture
 
@@ -120,7 +119,7 @@ def scene(app, client, world):
     from tests.factories import enqueue
 
     create_class(world.school_a, grade=3, name="1班", student_count=3)
-    _drowning_season_now(world)
+    open_drowning_season()
     letter = db.session.scalars(select(ClassLetter).where(ClassLetter.school_id == world.school_a.id)
                                 .order_by(ClassLetter.id)).first()
     teacher = create_user(username="teacher_a")

@@ -15,8 +15,7 @@ from safety.core.clock import now
 from safety.extensions import db
 from safety.hazards.models import Hazard, HazardSource, HazardStatus
 from safety.hazards.services import assign, report
-from tests.browser.conftest import DESK, PHONE, capture, log_in, released
-from tests.browser.test_class_teacher_pages import _drowning_season_now
+from tests.browser.conftest import DESK, PHONE, capture, log_in, open_drowning_season, released
 from tests.factories import PASSWORD, create_class, create_user, scene
 
 SIZES = pytest.mark.parametrize("size", [PHONE, DESK], ids=["phone", "desk"])
@@ -108,7 +107,7 @@ def test_the_class_teacher_keeps_the_roster_and_counts_paper_slips_at_a_desk(bro
     teacher = create_user(username="teacher_a")
     teacher.roles = [RoleAssignment(role=Role.class_teacher, school_id=own.school_id, class_id=own.id)]
     db.session.commit()
-    _drowning_season_now(world)
+    open_drowning_season()
     letter = db.session.scalar(select(ClassLetter).where(ClassLetter.class_id == own.id))
     own_id, campaign_id = own.id, letter.campaign_id
     released()
