@@ -45,7 +45,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
                  "tests/api/test_deadline_rules.py", "tests/documents/test_ledger_and_fixes.py",
                  # the sweep's set-based move and the offices' records are written here
                  "tests/rules/test_escalation_rules.py", "tests/api/test_escalations.py",
-                 "tests/rules/test_hazard_closing_rules.py",
+                 "tests/rules/test_hazard_closing_rules.py", "tests/rules/test_submission_record_rules.py",
                  # rectification evidence: not the photo that recorded the hazard
                  "tests/api/test_evidence_rules.py::"
                  "test_the_photo_that_recorded_the_hazard_or_a_copy_cannot_prove_its_rectification",
@@ -55,7 +55,9 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
                     ["tests/rules/test_checklist_edges.py", "tests/rules/test_inspection_rules.py",
                      "tests/rules/test_inspection_rules_more.py", "tests/api/test_inspections.py",
                      "tests/api/test_coverage.py", "tests/api/test_evidence_rules.py",
-                     "tests/documents/test_ledger_and_fixes.py"]),
+                     "tests/documents/test_ledger_and_fixes.py", "tests/rules/test_submission_record_rules.py",
+                     # one INSERT per table and no reload after it: the statement budget is the behaviour
+                     "tests/perf/test_statement_budgets.py"]),
     "escalations": (["safety/escalations/jobs.py", "safety/escalations/services.py", "safety/escalations/policy.py"],
                     ["tests/rules/test_escalation_rules.py", "tests/rules/test_reopen_rules.py",
                      "tests/api/test_escalations.py", "tests/api/test_deadline_rules.py",
