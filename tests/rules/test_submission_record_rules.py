@@ -11,7 +11,7 @@ from safety.core.clock import frozen, now
 from safety.extensions import db
 from safety.hazards.models import Hazard
 from tests.api.test_inspections import submission
-from tests.factories import answers, create_point
+from tests.factories import answers, create_point, jpeg_bytes, upload_photo
 from tests.rules.test_inspection_rules_more import METRES_PER_DEGREE
 
 SECOND = timedelta(seconds=1)
@@ -64,3 +64,17 @@ def test_a_hazard_is_overdue_from_one_second_after_its_deadline(client, world, p
                                              headers=world.headers("principal_a")).json["items"]}
     assert (hazard["id"] in listed, hazard["id"] in kept) == (overdue, not overdue)
     assert now() < deadline  # the clock came back
+
+
+def test_an_on_the_spot_fix_shows_the_result_not_the_photo_of_the_problem(client, world, point):
+    officer = world.headers("officer_a")
+    problem = upload_photo(client, officer, jpeg_bytes(seed=97)).json
+    version = point.template.current_version
+    same = {"outcome": "fail", "value": "blocked", "photos": [problem["id"]],
+            "fixed_on_spot": {"note": "已清理", "photos": [problem["id"]]}}
+    refused = client.post("/api/v1/inspections", headers=officer,
+                          json=submission(point, results=answers(version, access=same)))
+    assert refused.status_code == 422, refused.json
+    index = [i.key for i in version.items].index("access")
+    assert list(refused.json["error"]["fields"]) == [f"results.{index}.fixed_on_spot.photos"]
+    assert client.get("/api/v1/hazards", headers=world.headers("office_a")).json["total"] == 0
