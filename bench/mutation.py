@@ -46,6 +46,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
                  # the sweep's set-based move and the offices' records are written here
                  "tests/rules/test_escalation_rules.py", "tests/api/test_escalations.py",
                  "tests/rules/test_hazard_closing_rules.py", "tests/rules/test_submission_record_rules.py",
+                 "tests/rules/test_hazard_edges_more.py",
                  # rectification evidence: not the photo that recorded the hazard
                  "tests/api/test_evidence_rules.py::"
                  "test_the_photo_that_recorded_the_hazard_or_a_copy_cannot_prove_its_rectification",
