@@ -76,7 +76,9 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "scope": (["safety/accounts/scope.py"],
               ["tests/rules/test_scope_rules.py", "tests/rules/test_write_matrix.py", "tests/api/test_scoping.py",
                "tests/rules/test_escalation_rules.py",
-               "tests/api/test_coverage.py::test_overdue_points_are_told_to_the_school_once_a_day"]),
+               "tests/api/test_coverage.py::test_overdue_points_are_told_to_the_school_once_a_day",
+               # class teachers: what their classes' scope lets them see and do, and nothing of the school
+               "tests/api/test_no_leaks.py", "tests/campaigns/test_class_teachers.py", "tests/students"]),
     "drill cadence": (["safety/drills/rules.py"],
                       ["tests/drills", "tests/rules/test_drill_cadence_rules.py",
                        "tests/rules/test_drill_cadence_rules_more.py", "tests/rounds/test_rounds.py",

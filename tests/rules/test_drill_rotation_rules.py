@@ -25,3 +25,11 @@ def test_the_months_take_the_rotation_in_order_across_a_years_end():
     assert [(w.period_key, w.kind.value) for w in months] == [
         ("2026-11", "intruder"), ("2026-12", "stampede"), ("2027-01", "fire"), ("2027-02", "earthquake"),
         ("2027-03", "intruder"), ("2027-04", "stampede"), ("2027-05", "fire")]
+
+
+def test_half_months_take_two_turns_of_the_rotation_each_month():
+    calendar = SchoolCalendar([Period(CalendarKind.term, date(2027, 1, 1), date(2027, 3, 31))])
+    halves = evacuation_windows(load_rules(), calendar, "semimonthly")
+    assert [(w.period_key, w.kind.value) for w in halves] == [
+        ("2027-01", "fire"), ("2027-01b", "earthquake"), ("2027-02", "intruder"), ("2027-02b", "stampede"),
+        ("2027-03", "fire"), ("2027-03b", "earthquake")]
