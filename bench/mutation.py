@@ -89,7 +89,8 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
                                      "tests/rules/test_campaign_task_rules_more.py"]),
     "ratelimit": (["safety/core/ratelimit.py"],
                   ["tests/api/test_throttling.py", "tests/rules/test_rate_limit_rules.py", "tests/api/test_auth.py",
-                   "tests/api/test_hazards.py::test_public_report_with_a_photo_and_rate_limit"]),
+                   "tests/api/test_hazards.py::test_public_report_with_a_photo_and_rate_limit",
+                   "tests/rules/test_rate_limit_order_rules.py"]),
 }
 
 LOOSER_CAPABILITY = {"manage": "view", "oversee": "manage", "inspect": "view"}
