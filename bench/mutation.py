@@ -86,7 +86,10 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "campaign receipts and tasks": (["safety/campaigns/letters/receipts.py", "safety/campaigns/runs/jobs.py"],
                                     ["tests/campaigns", "tests/rules/test_campaign_rules.py",
                                      "tests/rules/test_receipt_rules_more.py",
-                                     "tests/rules/test_campaign_task_rules_more.py"]),
+                                     "tests/rules/test_campaign_task_rules_more.py",
+                                     # class teachers told of their classes' new tasks (runs/jobs.py)
+                                     "tests/browser/test_campaign_work_http.py::"
+                                     "test_a_class_teacher_is_told_of_their_class_tasks_and_the_inbox_leads_to_the_class_page"]),
     "ratelimit": (["safety/core/ratelimit.py"],
                   ["tests/api/test_throttling.py", "tests/rules/test_rate_limit_rules.py", "tests/api/test_auth.py",
                    "tests/api/test_hazards.py::test_public_report_with_a_photo_and_rate_limit",
