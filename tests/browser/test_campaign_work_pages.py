@@ -40,13 +40,18 @@ def _open(page, summary_text: str):
         summary.click()
 
 
-@SIZES
-def test_the_principal_reports_the_survey_and_a_lesson_with_a_photo(browser, world, tmp_path, size):
-    campaign_id = _bullying_campaign(world)
-    school_id = world.school_a.id
+def _principal_in_campaign(browser, world, size):
+    """The bullying campaign opened at school A, and a page logged in as its principal."""
+    campaign_id, school_id = _bullying_campaign(world), world.school_a.id
     released()
     page = browser(size).new_page()
     log_in(page, "principal_a", PASSWORD)
+    return campaign_id, school_id, page
+
+
+@SIZES
+def test_the_principal_reports_the_survey_and_a_lesson_with_a_photo(browser, world, tmp_path, size):
+    campaign_id, school_id, page = _principal_in_campaign(browser, world, size)
     page.goto(f"/school/{school_id}")
     page.locator("#campaigns a", has_text="防欺凌专项治理").first.click()
     expect(page.locator("h1")).to_contain_text("防欺凌专项治理")
@@ -85,11 +90,7 @@ def test_the_principal_reports_the_survey_and_a_lesson_with_a_photo(browser, wor
 
 @SIZES
 def test_the_principal_puts_the_committee_together_and_records_its_meeting(browser, world, tmp_path, size):
-    campaign_id = _bullying_campaign(world)
-    school_id = world.school_a.id
-    released()
-    page = browser(size).new_page()
-    log_in(page, "principal_a", PASSWORD)
+    campaign_id, school_id, page = _principal_in_campaign(browser, world, size)
     page.goto(f"/school/{school_id}/campaigns/{campaign_id}")
     page.locator("a.btn", has_text="欺凌治理委员会及会议").click()
     expect(page.locator("h1")).to_have_text("学生欺凌治理委员会")
@@ -126,11 +127,7 @@ def test_the_principal_puts_the_committee_together_and_records_its_meeting(brows
 
 @SIZES
 def test_the_principal_logs_an_incident_and_takes_it_to_closing(browser, world, size):
-    campaign_id = _bullying_campaign(world)
-    school_id = world.school_a.id
-    released()
-    page = browser(size).new_page()
-    log_in(page, "principal_a", PASSWORD)
+    campaign_id, school_id, page = _principal_in_campaign(browser, world, size)
     page.goto(f"/school/{school_id}/campaigns/{campaign_id}")
     page.locator("a.btn", has_text="欺凌事件台账").click()
     expect(page.locator("h1")).to_have_text("欺凌事件台账")
