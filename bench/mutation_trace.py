@@ -7,6 +7,7 @@ project module is imported are filed under the nodeid "" — a mutant there chan
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 import os
@@ -51,9 +52,20 @@ sys.settrace(_global)
 threading.settrace(_global)
 
 
+def _clear_caches() -> None:
+    """Empty the traced modules' memo caches (`functools.lru_cache`/`cache`), so a line that builds a cached
+    value is filed under every test that needs it, not only the first test that happened to fill the cache."""
+    for module in list(sys.modules.values()):
+        if getattr(module, "__file__", None) in _files:
+            for value in vars(module).values():
+                if isinstance(value, functools._lru_cache_wrapper):
+                    value.cache_clear()
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item, nextitem):
     global _current
+    _clear_caches()
     _current, started = item.nodeid, time.perf_counter()
     try:
         return (yield)

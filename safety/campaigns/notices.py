@@ -48,7 +48,10 @@ def campaign_lagging(notification: Notification) -> Message | None:
     lag = subject(notification, CampaignLag)
     if lag is None:
         return None
-    return Message(_("School lagging in a campaign"),
-                   _("%(school)s is behind where it should be by now in %(campaign)s.",
-                     school=localised(lag.school), campaign=localised(lag.campaign)),
+    body = _("%(school)s is behind in %(campaign)s: %(done)s of the %(due)s items due by now are done "
+             "(%(total)s in all).", school=localised(lag.school), campaign=localised(lag.campaign),
+             done=lag.done, due=lag.due, total=lag.total)
+    if lag.episodes > 1:
+        body += " " + _("It has fallen behind %(episodes)s times in this campaign.", episodes=lag.episodes)
+    return Message(_("School lagging in a campaign"), body,
                    f"/api/v1/campaigns/{lag.campaign_id}/progress?school_id={lag.school_id}")

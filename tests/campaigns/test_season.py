@@ -174,3 +174,27 @@ def test_water_body_rhythm_rises_in_season_and_falls_after_and_the_season_closes
     assert drowning.status == CampaignStatus.closed
     statuses = set(db.session.scalars(select(CampaignTask.status).where(CampaignTask.campaign_id == drowning.id)))
     assert statuses == {TaskStatus.missed}
+
+
+def test_the_lagging_notice_says_how_far_behind_and_counts_each_time_it_falls_behind(api, world, season):
+    run("campaign_calendar", at(2027, 4, 1, 0, 30))
+    drowning = campaign("anti_drowning")
+
+    def notice() -> str:
+        inbox = api.get("/api/v1/notifications", "principal_a", at(2027, 5, 2)).json["items"]
+        return next(n["body"] for n in inbox if n["kind"] == "campaign_lagging")
+
+    run("campaign_lagging", at(2027, 4, 15, 0, 30))  # A's two letters are due and undone, of its six items
+    assert "截至目前应完成 2 项，已完成 0 项（共 6 项）" in notice()
+    assert "次落后" not in notice()
+    for school_class in season.classes_a:
+        assert report(api, drowning.id, "principal_a", at(2027, 4, 16), school_id=world.school_a.id,
+                      activity="parent_letter", class_id=school_class.id, held_on="2027-04-16",
+                      counts={"letters": 40}).status_code == 201
+    run("campaign_lagging", at(2027, 4, 16, 13))
+    assert "已完成 2 项" in notice()  # read as the figures stand: caught up, the letters done
+    run("campaign_lagging", at(2027, 5, 1, 0, 30))  # the lessons fall due and nobody has held them
+    lag = db.session.scalar(select(CampaignLag).where(CampaignLag.school_id == world.school_a.id))
+    assert (lag.status, lag.episodes) == (LagStatus.lagging, 2)
+    assert f"截至目前应完成 {lag.due} 项，已完成 2 项（共 6 项）" in notice() and lag.due > 2
+    assert "本次活动中已第 2 次落后" in notice()
