@@ -8,12 +8,15 @@ timed beside the bare aggregate SQL each one needs.
 are requested in-process through Flask's test client (no HTTP server: the figure is the app's own work);
 each bare query is the hand-written SQL that produces the same figures, live. The dashboard and the default
 coverage read the rollups the scheduler refreshes (their refresh is run and timed first); `coverage/range` asks
-for a chosen range, counted live. Figures only: nothing asserts a speed.
-Inspection results are not generated (no page here reads them); one inspection in 19 found a hazard.
+for a chosen range, counted live. `ledger/written` is the same ledger beside its bare SQL plus writing those rows
+to a plain .xlsx (openpyxl, no styles): what any spreadsheet export of them costs.
+Figures only: nothing asserts a speed. Inspection results are not generated (no page here reads them); one
+inspection in 19 found a hazard.
 """
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import re
 import statistics
@@ -128,7 +131,20 @@ def bare_queries(ids: dict, since: datetime, until: datetime) -> dict[str, list[
         WHERE s.region_id = {ids['district']} ORDER BY s.code, h.id"""
     return {"dashboard": [hazards, coverage, weekly, *queue[1:]], "queue": queue, "coverage": [coverage],
             "coverage/range": [coverage],
-            "ledger": [ledger]}
+            "ledger": [ledger], "ledger/written": [ledger]}
+
+
+def plain_xlsx(rows) -> bytes:
+    """The least an .xlsx of these rows costs: openpyxl's write-only sheet, values as they come, no styles."""
+    from openpyxl import Workbook
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("rows")
+    for row in rows:
+        sheet.append([value if isinstance(value, int | float | str) or value is None else str(value)
+                      for value in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def timed(function, runs: int) -> list[float]:
@@ -181,20 +197,24 @@ def main() -> None:
                                                   f"&until={until:{ISO}}"),  # a chosen range: counted live
             "ledger": lambda: get(client, f"/api/v1/hazards/ledger.xlsx?region_id={ids['district']}"),
         }
+        pages["ledger/written"] = pages["ledger"]  # beside the same rows written to a plain .xlsx
         engine = create_engine(url)
         bare = bare_queries(ids, since, until)
 
-        def run_bare(statements):
+        def run_bare(statements, write=False):
             with engine.connect() as conn:
                 for statement in statements:
-                    conn.execute(text(statement)).all()
+                    rows = conn.execute(text(statement)).all()
+                    if write:
+                        plain_xlsx(rows)
 
         print(f"{'':<15}{'app p50':>10}{'app p95':>10}{'bare p50':>10}{'ratio':>8}   "
               f"({args.runs} runs each, in-process)")
         with app.app_context():
             for name, page in pages.items():
                 app_times = timed(page, args.runs)
-                bare_times = timed(lambda statements=bare[name]: run_bare(statements), args.runs)
+                bare_times = timed(lambda statements=bare[name], write=name == "ledger/written":
+                                   run_bare(statements, write), args.runs)
                 app_p50, bare_p50 = statistics.median(app_times), statistics.median(bare_times)
                 p95 = statistics.quantiles(app_times, n=20, method="inclusive")[18] if len(app_times) > 1 else app_p50
                 print(f"{name:<15}{app_p50 * 1000:>8.0f}ms{p95 * 1000:>8.0f}ms{bare_p50 * 1000:>8.0f}ms"

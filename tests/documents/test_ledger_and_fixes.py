@@ -121,6 +121,12 @@ def test_the_ledger_has_the_offices_columns_photos_and_prints_on_a4_landscape(cl
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9  # A4
     assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
     assert str(sheet.print_title_rows) == "$1:$2"
+    # Printed and signed as a grid: the header and every row boxed, long text wrapped within its column.
+    written = HEADER.index("状态/销号日期") + 1  # the photo columns hold pictures, not cells
+    for cell in (*sheet[2], *sheet[3][:written]):
+        assert {cell.border.left.style, cell.border.right.style, cell.border.top.style,
+                cell.border.bottom.style} == {"thin"}, cell.coordinate
+    assert all(cell.alignment.wrap_text for cell in sheet[3][:written]) and sheet["A2"].font.b and not sheet["A3"].font.b
 
 
 def test_the_ledger_covers_a_district_or_the_city_and_a_date_range(client, world, point):
