@@ -1,6 +1,6 @@
 """Hazard edges a principal or officer would meet: a deadline of exactly now, a title exactly as long as the
 column, a rectification naming a photo not yet uploaded (a plain 422, not "shows the problem"), and the funds and
-interim measures a rectification states kept in its history."""
+interim measures a rectification states kept in its history, and a rejected rectification's photo offered again."""
 from __future__ import annotations
 
 import pytest
@@ -60,3 +60,19 @@ def test_the_funds_and_interim_measures_of_a_rectification_stay_in_its_history(c
     [event] = [e for e in client.get(f"/api/v1/hazards/{hazard.id}", headers=world.headers("principal_a"))
                .json["events"] if e["action"] == "rectify"]
     assert (event["data"].get("funds"), event["data"].get("interim_measures")) == ("1500元", "设置警戒线")
+
+
+def test_after_a_rejected_rectification_its_photo_may_be_offered_again_with_more(client, world):
+    """Only the photos that recorded the hazard are refused as evidence: the principal asked for one more photo,
+    and the rectifier sends the first one again beside it."""
+    hazard, officer = _rectifying(world), world.headers("officer_a")
+    first = upload_photo(client, officer, scene(42)).json
+    assert client.post(f"/api/v1/hazards/{hazard.id}/rectify", headers=officer,
+                       json={"note": "更换灭火器", "photos": [first["id"]]}).status_code == 200
+    rejected = client.post(f"/api/v1/hazards/{hazard.id}/verify", headers=world.headers("principal_a"),
+                           json={"accepted": False, "note": "请补拍压力表读数"})
+    assert rejected.status_code == 200 and rejected.json["status"] == "rectifying", rejected.json
+    gauge = upload_photo(client, officer, scene(43)).json
+    again = client.post(f"/api/v1/hazards/{hazard.id}/rectify", headers=officer,
+                        json={"note": "已补拍压力表", "photos": [first["id"], gauge["id"]]})
+    assert again.status_code == 200 and again.json["status"] == "awaiting_verification", again.json
