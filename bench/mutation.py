@@ -3,16 +3,17 @@
     nice -n 15 .venv/bin/python bench/mutation.py [--group scope ...] [--max-per-group 30] [--seed 18] [--list]
         [--out results.md] [--survivors-of earlier.md] [--ref HEAD~3]
 
-Each mutant is written into a throw-away copy of the working tree (tracked and new files), never into the
-clone itself, so a crash or Ctrl-C cannot leave a mutant behind. The group's unmutated tests run once first,
-traced (bench/mutation_trace.py): which test runs which line of the mutated modules, and how long it takes;
-they must pass, or the group is skipped. Each mutant then runs only the tests that reach its lines, fastest
-first, stopping at the first failure (`pytest -x`, SQLite, a generous per-mutant timeout); a mutant no test
-reaches survives without a run, and a mutant of code run at import runs all of the group's tests. Runs are
-forked from a server (bench/mutation_server.py) that has pytest and the libraries imported already but not
-the project, so each run imports the mutated source. A failing run kills the mutant. Prints a markdown table
-(group, mutants, killed, score) and every survivor as file:line and the change; `--out` writes it to a file.
-A measuring tool like the rest of bench/, not part of .ci/run.
+Each mutant is written into a throw-away copy of the working tree (tracked and new files), never into the clone
+itself, so a crash or Ctrl-C cannot leave a mutant behind. The group's unmutated tests run once first, traced
+(bench/mutation_trace.py): which test runs which line of the mutated modules, and how long it takes (the
+modules' memo caches are emptied before each traced test, so code that builds a cached value is filed under
+every test that needs it); they must pass, or the group is skipped. Each mutant then runs only the tests that
+reach its lines, fastest first, stopping at the first failure (`pytest -x`, SQLite, a generous per-mutant
+timeout); a mutant no test reaches survives without a run, and a mutant of code run at import runs all of the
+group's tests. Runs are forked from a server (bench/mutation_server.py) that has pytest and the libraries
+imported already but not the project, so each run imports the mutated source. A failing run kills the mutant.
+Prints a markdown table (group, mutants, killed, score) and every survivor as file:line and the change; `--out`
+writes it to a file. A measuring tool like the rest of bench/, not part of .ci/run.
 
 Operators: comparison flip (< ↔ <=, == ↔ !=, in ↔ not in, is ↔ is not), condition negated, `and` ↔ `or` and
 `&` ↔ `|` (SQL conditions), number and boolean constants moved (n → n + 1, True ↔ False), `+` ↔ `-`, a call

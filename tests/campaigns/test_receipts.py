@@ -123,3 +123,14 @@ def test_failed_receipts_count_and_each_letter_has_its_own_limit(api, app, monke
     assert [post(f"guess-{n}", "王五", "100.64.2.2") for n in range(3)] == [404, 404, 404]  # guessing codes
     assert post(second, "赵六", "100.64.2.2") == 429
     assert db.session.scalar(select(func.count(ParentReceipt.id))) == 1
+
+
+def test_a_name_too_long_is_refused_never_cut(api, season, letters):
+    token = letter_of(letters.id, season.classes_a[0]).token
+    moment, path = at(2027, 4, 3, 20), f"/api/v1/public/receipts/{token}"
+    for body, field in [({"child": "张" * 65}, "child"), ({"child": "张三", "signer": "李" * 51}, "signer")]:
+        refused = api.post(path, None, moment, json=body)
+        assert refused.status_code == 422 and list(refused.json["error"]["fields"]) == [field], body
+    assert db.session.scalar(select(func.count(ParentReceipt.id))) == 0
+    assert api.post(path, None, moment, json={"child": "张" * 64, "signer": "李" * 50}).status_code == 200
+    assert db.session.execute(select(ParentReceipt.child, ParentReceipt.signer)).one() == ("张" * 64, "李" * 50)

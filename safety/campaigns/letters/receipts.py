@@ -11,6 +11,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import timedelta
 
 from flask import current_app
@@ -197,8 +198,8 @@ def load_receipts(rows: list[dict]) -> int:
     return len(rows)
 
 
-def confirm(letter: ClassLetter, child: str, signer: str) -> bool:
-    """Record one child's receipt; False when it was there already (a no-op, answered the same way)."""
+def confirm(letter: ClassLetter, child: str, signer: str) -> None:
+    """Record one child's receipt; a repeat is a no-op, answered the same way. The schema bounds both texts."""
     if letter.campaign.status != CampaignStatus.open:
         raise Conflict(_("This campaign has closed; the school collects receipts on paper now."),
                        code="campaign_closed")
@@ -208,11 +209,7 @@ def confirm(letter: ClassLetter, child: str, signer: str) -> bool:
     key = child_key(child)
     if db.session.scalar(select(ParentReceipt.id).where(and_(ParentReceipt.letter_id == letter.id,
                                                              ParentReceipt.child_key == key))):
-        return False
-    try:
-        with db.session.begin_nested():  # two parents of one child confirming at once: one receipt
-            db.session.add(ParentReceipt(letter_id=letter.id, child_key=key, child=child[:64],
-                                         signer=signer.strip()[:50], received_at=now()))
-    except IntegrityError:
-        return False
-    return True
+        return
+    with suppress(IntegrityError), db.session.begin_nested():  # two parents of one child at once: one receipt
+        db.session.add(ParentReceipt(letter_id=letter.id, child_key=key, child=child, signer=signer.strip(),
+                                     received_at=now()))
