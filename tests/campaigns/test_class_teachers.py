@@ -1,9 +1,12 @@
 """The class teacher (班主任): assigned to classes by the principal, does those classes' campaign work and sees
 nothing else of the school; rosters stay in the school."""
 import pytest
+from sqlalchemy import func, select
 
 from safety.accounts.models import Role, RoleAssignment
+from safety.campaigns.models import CampaignTask, ClassLetter
 from safety.extensions import db
+from safety.notifications.models import Notification
 from tests.campaigns.conftest import at, campaign, run
 from tests.factories import PASSWORD, create_user
 
@@ -89,3 +92,21 @@ def test_the_roster_stays_in_the_school(api, world, season):
         assert api.get(path, user, moment).status_code == 404, user
     assert api.get(f"/api/v1/classes/{neighbour.id}/roster", "teacher_a", moment).status_code == 404
     assert api.put(path, "teacher_a", moment, json={"students": [{"name": ""}]}).status_code == 422
+
+
+def test_only_active_class_teachers_hear_of_their_tasks_and_the_calendar_counts_what_it_told(world, season):
+    active = make_teacher(world, season.classes_a[0])
+    gone = make_teacher(world, season.classes_a[1], username="teacher_gone")
+    gone.active = False
+    db.session.commit()
+    changed = run("campaign_calendar", at(2027, 4, 1, 0, 30))
+    told = db.session.execute(select(Notification.recipient_id, func.count())
+                              .where(Notification.kind == "campaign_task_new")
+                              .group_by(Notification.recipient_id)).all()
+    own_tasks = db.session.scalar(select(func.count(CampaignTask.id))
+                                  .where(CampaignTask.class_id == season.classes_a[0].id))
+    assert told == [(active.id, own_tasks)] and own_tasks > 0  # nothing for the deactivated teacher
+    tasks = db.session.scalar(select(func.count(CampaignTask.id)))
+    letters = db.session.scalar(select(func.count(ClassLetter.id)))
+    # the run, its tasks, its letters, the teacher's notices, the water body's new rhythm
+    assert changed == 1 + tasks + letters + own_tasks + 1
