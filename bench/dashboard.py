@@ -219,6 +219,9 @@ def main() -> None:
                 p95 = statistics.quantiles(app_times, n=20, method="inclusive")[18] if len(app_times) > 1 else app_p50
                 print(f"{name:<15}{app_p50 * 1000:>8.0f}ms{p95 * 1000:>8.0f}ms{bare_p50 * 1000:>8.0f}ms"
                       f"{app_p50 / bare_p50:>7.2f}x")
+            least = timed(lambda: get(client, "/api/v1/me"), args.runs * 3)
+            print(f"{'(GET /me)':<15}{statistics.median(least) * 1000:>8.1f}ms   the least an authenticated API "
+                  f"request costs here (token, user, roles, one small answer)")
             from safety.extensions import db
             db.engine.dispose()
         engine.dispose()
