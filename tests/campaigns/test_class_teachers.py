@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from safety.accounts.models import Role, RoleAssignment
-from safety.campaigns.models import CampaignTask, ClassLetter
+from safety.campaigns.models import CampaignTask, ClassLetter, TaskStatus
 from safety.extensions import db
 from safety.notifications.models import Notification
 from tests.campaigns.conftest import at, campaign, run
@@ -110,3 +110,17 @@ def test_only_active_class_teachers_hear_of_their_tasks_and_the_calendar_counts_
     letters = db.session.scalar(select(func.count(ClassLetter.id)))
     # the run, its tasks, its letters, the teacher's notices, the water body's new rhythm
     assert changed == 1 + tasks + letters + own_tasks + 1
+
+
+def test_a_teacher_given_a_class_late_hears_of_its_overdue_tasks_too(world, season):
+    run("campaign_calendar", at(2027, 4, 1, 0, 30))
+    run("campaign_reminders", at(2027, 4, 15, 0, 30))  # the parent letters were due by 14 April: now overdue
+    own = season.classes_a[0]
+    overdue = set(db.session.scalars(select(CampaignTask.id).where(CampaignTask.class_id == own.id,
+                                                                   CampaignTask.status == TaskStatus.overdue)))
+    assert overdue
+    teacher = make_teacher(world, own)
+    run("campaign_calendar", at(2027, 4, 15, 1))
+    told = set(db.session.scalars(select(Notification.subject_id).where(Notification.kind == "campaign_task_new",
+                                                                        Notification.recipient_id == teacher.id)))
+    assert overdue <= told
