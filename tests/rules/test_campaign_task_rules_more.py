@@ -4,15 +4,18 @@ holiday reminder opens and falls due, what a class or school added at the very m
 and a term campaign's names in both languages."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
 
 from safety.campaigns.models import Campaign, CampaignLag, CampaignTask, ClassLetter, LagStatus, TaskStatus
+from safety.campaigns.runs.jobs import _reminder_windows
 from safety.core.clock import parse_aware
 from safety.drills.models import CalendarPeriod
 from safety.extensions import db
+from safety.points.models import Frequency
 from safety.schools.models import RegionLevel
 from tests.campaigns.conftest import api, at, campaign, report, run, season  # noqa: F401 (fixtures)
 from tests.campaigns.test_definitions_and_ledgers import TRAFFIC
@@ -178,3 +181,15 @@ def test_the_lagging_job_counts_a_cleared_flag_and_its_new_figures(api, world, s
                       activity="parent_letter", class_id=school_class.id, held_on="2027-04-16",
                       counts={"letters": 40}).status_code == 201
     assert run("campaign_lagging", at(2027, 4, 16, 13)) == 1 + 1  # A's flag cleared, and its figures rewritten
+
+
+@pytest.mark.parametrize(("days", "weeks"), [(6, 0), (7, 1), (13, 1), (14, 2), (20, 2), (21, 3)])
+def test_weekly_holiday_reminders_come_only_for_whole_weeks(days, weeks):
+    """A holiday of 13 days holds one whole week of reminders, of 14 two: a part week asks for none."""
+    start = date(2027, 1, 16)
+    holiday = SimpleNamespace(id=9, starts_on=start, ends_on=start + timedelta(days=days - 1))
+    campaign = SimpleNamespace(starts_on=date(2027, 1, 1), ends_on=date(2027, 3, 31))
+    requirement = SimpleNamespace(holiday_frequency=Frequency.weekly, due_days=3)
+    windows = _reminder_windows(campaign, requirement, holiday, today=date(2027, 3, 31))
+    assert [(key, opens, due - opens) for key, opens, due in windows] == [
+        (f"holiday:9:w{n}", start + timedelta(weeks=n - 1), timedelta(days=7)) for n in range(1, weeks + 1)]
