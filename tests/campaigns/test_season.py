@@ -8,6 +8,7 @@ from safety.extensions import db
 from safety.notifications.models import Notification
 from safety.points.models import Frequency, Point
 from tests.campaigns.conftest import at, campaign, report, run, run_all
+from tests.factories import create_class
 
 
 def tasks_of(campaign_id, school):
@@ -198,3 +199,16 @@ def test_the_lagging_notice_says_how_far_behind_and_counts_each_time_it_falls_be
     assert (lag.status, lag.episodes) == (LagStatus.lagging, 2)
     assert f"截至目前应完成 {lag.due} 项，已完成 2 项（共 6 项）" in notice() and lag.due > 2
     assert "本次活动中已第 2 次落后" in notice()
+
+
+def test_a_lagging_schools_figures_follow_a_class_added_later(api, world, season):
+    run("campaign_calendar", at(2027, 4, 1, 0, 30))
+    run("campaign_lagging", at(2027, 4, 15, 0, 30))
+    lag = db.session.scalar(select(CampaignLag).where(CampaignLag.school_id == world.school_a.id))
+    assert (lag.due, lag.done, lag.total) == (2, 0, 6)
+    create_class(world.school_a, grade=5, name="9班")  # owes a lesson and a letter, the letter at once
+    db.session.commit()
+    run("campaign_calendar", at(2027, 4, 15, 1))
+    run("campaign_lagging", at(2027, 4, 15, 1, 30))
+    db.session.refresh(lag)
+    assert (lag.due, lag.done, lag.total) == (3, 0, 8)
