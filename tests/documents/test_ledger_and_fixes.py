@@ -126,7 +126,8 @@ def test_the_ledger_has_the_offices_columns_photos_and_prints_on_a4_landscape(cl
     for cell in (*sheet[2], *sheet[3][:written]):
         assert {cell.border.left.style, cell.border.right.style, cell.border.top.style,
                 cell.border.bottom.style} == {"thin"}, cell.coordinate
-    assert all(cell.alignment.wrap_text for cell in sheet[3][:written]) and sheet["A2"].font.b and not sheet["A3"].font.b
+    assert all(cell.alignment.wrap_text for cell in sheet[3][:written])
+    assert sheet["A2"].font.b and not sheet["A3"].font.b
 
 
 def test_the_ledger_covers_a_district_or_the_city_and_a_date_range(client, world, point):
