@@ -21,13 +21,15 @@ PG = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0
 
 
 @contextlib.contextmanager
-def scratch_database(name: str):
-    """A fresh PostgreSQL database for one run, dropped afterwards."""
+def scratch_database(name: str, template: str | None = None):
+    """A fresh PostgreSQL database for one run (empty, or a copy of the database at URL `template`), dropped
+    afterwards."""
     # pre_ping: a benchmark may restart PostgreSQL (bench/faults.py) before the database is dropped again.
     admin = create_engine(PG, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
+    copied = f' TEMPLATE "{template.rsplit("/", 1)[1]}"' if template else ""
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"{copied}'))
     try:
         yield PG.rsplit("/", 1)[0] + f"/{name}"
     finally:

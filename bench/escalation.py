@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
-from _support import PG, scratch_database  # noqa: E402
+from _support import scratch_database  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
 DISTRICTS = 20
@@ -67,16 +67,6 @@ def load(url: str, hazards: int, schools: int) -> None:
     with engine.connect() as conn:
         conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
     engine.dispose()
-
-
-def copy_database(source_url: str, name: str) -> str:
-    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
-    source = source_url.rsplit("/", 1)[1]
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
-    admin.dispose()
-    return PG.rsplit("/", 1)[0] + f"/{name}"
 
 
 def escalation_run(url: str, as_of: datetime) -> tuple[float, int]:
@@ -132,14 +122,8 @@ def counted(url: str, as_of: datetime, written: dict[str, int]) -> tuple[float, 
 
 def on_a_copy(url: str, run) -> tuple[float, int]:
     """`run(copy_url)` on a fresh copy of the loaded data, dropped afterwards: every contender starts alike."""
-    copy = copy_database(url, "safety_bench_escalation_copy")
-    try:
+    with scratch_database("safety_bench_escalation_copy", template=url) as copy:
         return run(copy)
-    finally:
-        admin = create_engine(PG, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text('DROP DATABASE IF EXISTS "safety_bench_escalation_copy" WITH (FORCE)'))
-        admin.dispose()
 
 
 def main() -> None:
@@ -149,11 +133,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="each contender this many times, interleaved")
     args = parser.parse_args()
     as_of = datetime.now(UTC)
+    written: dict[str, int] = {}
     contenders = {"floor (one UPDATE)": lambda u: floor_run(u, as_of, MOVE),
                   "floor + one history row per hazard (one statement)": lambda u: floor_run(u, as_of,
                                                                                            MOVE_WITH_HISTORY),
                   "escalation run (events, audit, notifications, level)": lambda u: counted(u, as_of, written)}
-    written: dict[str, int] = {}
     times: dict[str, list[float]] = {name: [] for name in contenders}
     with scratch_database("safety_bench_escalation") as url:
         began = time.perf_counter()
