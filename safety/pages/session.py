@@ -26,6 +26,10 @@ def init_session(app: Flask) -> None:
     if app.config["PUBLIC_BASE_URL"].startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True
     app.config["PERMANENT_SESSION_LIFETIME"] = app.config["TOKEN_LIFETIME"]
+    # The token's expiry is fixed at log-in, so re-sending an unchanged cookie gains nothing and races: a
+    # script or photo request sent with the old cookie (flashes not yet shown) could put it back after the
+    # page that showed them, and the next page would show them twice.
+    app.config["SESSION_REFRESH_EACH_REQUEST"] = False
     babel = app.extensions["babel"]
     babel.locale_selector = _remembered_language(babel.locale_selector)
 
