@@ -17,7 +17,8 @@ writes it to a file. A measuring tool like the rest of bench/, not part of .ci/r
 
 Operators: comparison flip (< ↔ <=, == ↔ !=, in ↔ not in, is ↔ is not), condition negated, `and` ↔ `or` and
 `&` ↔ `|` (SQL conditions), number and boolean constants moved (n → n + 1, True ↔ False), `+` ↔ `-`, a call
-statement removed (an event, audit row or notification not written), a member removed from (or a sibling
+statement removed (an event, audit row or notification not written), a condition dropped from a query's
+`.where`/`.filter` or an `and_`/`or_` (a scope, state or date filter gone), a member removed from (or a sibling
 added to) a set of allowed states or a tuple, and a capability loosened (manage/oversee/inspect → view).
 """
 from __future__ import annotations
@@ -97,6 +98,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
                    "tests/rules/test_rate_limit_order_rules.py"]),
 }
 
+SQL_CONDITIONS = {"where", "filter", "and_", "or_"}
 LOOSER_CAPABILITY = {"manage": "view", "oversee": "manage", "inspect": "view"}
 FLIP = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq,
         ast.NotEq: ast.Eq, ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot, ast.IsNot: ast.Is}
@@ -229,6 +231,19 @@ class Finder(ast.NodeVisitor):
     def visit_Expr(self, node):
         if isinstance(node.value, ast.Call) and id(node.value) not in self.docstrings:
             self.add(node, "pass", f"call removed: `{_short(node.value)}`", parenthesise=False)
+        self.generic_visit(node)
+
+    def visit_Call(self, node):
+        """A condition dropped from a query's `.where(...)`/`.filter(...)` or an `and_`/`or_`: a scope, state or
+        date filter gone (one condition of several, or a lone `.where` with it)."""
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+        if name in SQL_CONDITIONS and not node.keywords:
+            if len(node.args) > 1:
+                for i, condition in enumerate(node.args):
+                    kept = ast.Call(node.func, [a for j, a in enumerate(node.args) if j != i], [])
+                    self.add(node, kept, f"condition dropped: `{_short(condition)}` from `{name}`")
+            elif len(node.args) == 1 and isinstance(node.func, ast.Attribute) and name in ("where", "filter"):
+                self.add(node, node.func.value, f"condition dropped: `.{name}({_short(node.args[0])})`")
         self.generic_visit(node)
 
     def visit_Set(self, node):

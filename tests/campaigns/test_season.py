@@ -212,3 +212,17 @@ def test_a_lagging_schools_figures_follow_a_class_added_later(api, world, season
     run("campaign_lagging", at(2027, 4, 15, 1, 30))
     db.session.refresh(lag)
     assert (lag.due, lag.done, lag.total) == (3, 0, 8)
+
+
+def test_a_flags_figures_follow_a_total_that_grows_while_nothing_more_is_due(api, world, season):
+    run("campaign_calendar", at(2027, 4, 1, 0, 30))
+    run("campaign_lagging", at(2027, 4, 15, 0, 30))
+    lag = db.session.scalar(select(CampaignLag).where(CampaignLag.school_id == world.school_a.id))
+    assert (lag.due, lag.done, lag.total) == (2, 0, 6)
+    added = create_class(world.school_a, grade=5, name="9班")  # new this morning: owes its two from today on
+    added.created_at = at(2027, 4, 15, 0, 45)
+    db.session.commit()
+    run("campaign_calendar", at(2027, 4, 15, 1))
+    run("campaign_lagging", at(2027, 4, 15, 1, 30))
+    db.session.refresh(lag)
+    assert (lag.status, lag.due, lag.done, lag.total) == (LagStatus.lagging, 2, 0, 8)
