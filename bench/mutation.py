@@ -48,7 +48,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
                  # the sweep's set-based move and the offices' records are written here
                  "tests/rules/test_escalation_rules.py", "tests/api/test_escalations.py",
                  "tests/rules/test_hazard_closing_rules.py", "tests/rules/test_submission_record_rules.py",
-                 "tests/rules/test_hazard_edges_more.py",
+                 "tests/rules/test_hazard_edges_more.py", "tests/rules/test_hazard_point_rules.py",
                  # rectification evidence: not the photo that recorded the hazard
                  "tests/api/test_evidence_rules.py::"
                  "test_the_photo_that_recorded_the_hazard_or_a_copy_cannot_prove_its_rectification",
@@ -57,6 +57,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "inspections": (["safety/inspections/validation.py", "safety/inspections/services.py"],
                     ["tests/rules/test_checklist_edges.py", "tests/rules/test_inspection_rules.py",
                      "tests/rules/test_inspection_rules_more.py", "tests/api/test_inspections.py",
+                     "tests/rules/test_inspection_conditions.py",
                      "tests/api/test_coverage.py", "tests/api/test_evidence_rules.py",
                      "tests/documents/test_ledger_and_fixes.py", "tests/rules/test_submission_record_rules.py",
                      # one INSERT per table and no reload after it: the statement budget is the behaviour
@@ -65,7 +66,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
                     ["tests/rules/test_escalation_rules.py", "tests/rules/test_reopen_rules.py",
                      "tests/api/test_escalations.py", "tests/api/test_deadline_rules.py",
                      "tests/rules/test_queue_sources.py", "tests/rules/test_office_action_rules.py",
-                     "tests/rules/test_sweep_edges.py",
+                     "tests/rules/test_sweep_edges.py", "tests/rules/test_escalation_conditions.py",
                      "tests/notifications/test_escalation_summary.py",
                      # the queue's other row sources
                      "tests/rounds/test_rounds.py::"
@@ -76,7 +77,8 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
                      "tests/campaigns/test_season.py::"
                      "test_a_silent_school_is_flagged_lagging_when_its_letters_fall_due_and_reaches_the_queue"]),
     "scope": (["safety/accounts/scope.py"],
-              ["tests/rules/test_scope_rules.py", "tests/rules/test_write_matrix.py", "tests/api/test_scoping.py",
+              ["tests/rules/test_scope_rules.py", "tests/rules/test_scope_conditions.py",
+               "tests/rules/test_write_matrix.py", "tests/api/test_scoping.py",
                "tests/rules/test_escalation_rules.py",
                "tests/api/test_coverage.py::test_overdue_points_are_told_to_the_school_once_a_day",
                # class teachers: what their classes' scope lets them see and do, and nothing of the school
@@ -95,7 +97,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "ratelimit": (["safety/core/ratelimit.py"],
                   ["tests/api/test_throttling.py", "tests/rules/test_rate_limit_rules.py", "tests/api/test_auth.py",
                    "tests/api/test_hazards.py::test_public_report_with_a_photo_and_rate_limit",
-                   "tests/rules/test_rate_limit_order_rules.py"]),
+                   "tests/rules/test_rate_limit_order_rules.py", "tests/rules/test_rate_limit_buckets.py"]),
 }
 
 SQL_CONDITIONS = {"where", "filter", "and_", "or_"}
