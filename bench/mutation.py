@@ -57,7 +57,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "inspections": (["safety/inspections/validation.py", "safety/inspections/services.py"],
                     ["tests/rules/test_checklist_edges.py", "tests/rules/test_inspection_rules.py",
                      "tests/rules/test_inspection_rules_more.py", "tests/api/test_inspections.py",
-                     "tests/rules/test_inspection_conditions.py",
+                     "tests/rules/test_inspection_conditions.py", "tests/rules/test_hazard_point_rules.py",
                      "tests/api/test_coverage.py", "tests/api/test_evidence_rules.py",
                      "tests/documents/test_ledger_and_fixes.py", "tests/rules/test_submission_record_rules.py",
                      # one INSERT per table and no reload after it: the statement budget is the behaviour
@@ -67,6 +67,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
                      "tests/api/test_escalations.py", "tests/api/test_deadline_rules.py",
                      "tests/rules/test_queue_sources.py", "tests/rules/test_office_action_rules.py",
                      "tests/rules/test_sweep_edges.py", "tests/rules/test_escalation_conditions.py",
+                     "tests/rounds/test_round_queue_by_school.py",
                      "tests/notifications/test_escalation_summary.py",
                      # the queue's other row sources
                      "tests/rounds/test_rounds.py::"

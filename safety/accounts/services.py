@@ -32,7 +32,7 @@ def login_lockouts(username: str) -> dict[str, ratelimit.Lockout]:
     """Who is locked after failed logins (OWASP Authentication Cheat Sheet, "Login Throttling"): an account from one
     address early, an account from anywhere later, with locks doubling after each further failure; an address
     only at a much higher count, so one user's typos never lock out a school (or a carrier's NAT) behind it."""
-    cfg, name = current_app.config, username.strip().lower()[:60]
+    cfg, name = current_app.config, username.strip().lower()  # at most 64 (LoginIn): keys fit String(128)
     first, memory = cfg["LOGIN_LOCKOUT"], cfg["LOGIN_FAILURE_MEMORY"]
     return {f"user:{name}@{client_ip()}": ratelimit.Lockout(cfg["LOGIN_MAX_FAILURES"], first, memory),
             f"user:{name}": ratelimit.Lockout(cfg["LOGIN_ACCOUNT_MAX_FAILURES"], first, memory),
