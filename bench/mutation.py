@@ -18,8 +18,9 @@ writes it to a file. A measuring tool like the rest of bench/, not part of .ci/r
 Operators: comparison flip (< ↔ <=, == ↔ !=, in ↔ not in, is ↔ is not), condition negated, `and` ↔ `or` and
 `&` ↔ `|` (SQL conditions), number and boolean constants moved (n → n + 1, True ↔ False), `+` ↔ `-`, a call
 statement removed (an event, audit row or notification not written), a condition dropped from a query's
-`.where`/`.filter` or an `and_`/`or_` (a scope, state or date filter gone), a member removed from (or a sibling
-added to) a set of allowed states or a tuple, and a capability loosened (manage/oversee/inspect → view).
+`.where`/`.filter` or an `and_`/`or_` (a scope, state or date filter gone), an `.order_by` or `.desc()` dropped
+(an order lost), a member removed from (or a sibling added to) a set of allowed states or a tuple, and a
+capability loosened (manage/oversee/inspect → view).
 """
 from __future__ import annotations
 
@@ -247,6 +248,10 @@ class Finder(ast.NodeVisitor):
                     self.add(node, kept, f"condition dropped: `{_short(condition)}` from `{name}`")
             elif len(node.args) == 1 and isinstance(node.func, ast.Attribute) and name in ("where", "filter"):
                 self.add(node, node.func.value, f"condition dropped: `.{name}({_short(node.args[0])})`")
+        elif isinstance(node.func, ast.Attribute) and name == "order_by":
+            self.add(node, node.func.value, f"`.order_by({', '.join(map(_short, node.args))})` dropped")
+        elif isinstance(node.func, ast.Attribute) and name == "desc" and not node.args:
+            self.add(node, node.func.value, f"`{_short(node.func.value)}` ascending, not `.desc()`")
         self.generic_visit(node)
 
     def visit_Set(self, node):

@@ -47,3 +47,14 @@ def test_the_city_office_acts_on_a_city_hazard_as_the_city(client, world):
     assert response.status_code == 200, response.json
     [event] = [e for e in response.json["events"] if e["action"] == "acknowledged"]
     assert event["data"]["office_region_id"] == world.city.id
+
+
+def test_a_comment_by_someone_in_both_the_city_and_the_district_office_is_the_districts(client, world):
+    """Comments are open to every office over the school; the history names the nearest one the person sits in."""
+    user = _city_office_also(world, Role.safety_office, world.district_a)
+    hazard = make_hazard(world.school_a, level=2, deadline_in=-DAY)
+    response = client.post(f"/api/v1/hazards/{hazard.id}/escalation", json={"action": "comment", "note": "请区里跟进"},
+                           headers=auth_headers(user))
+    assert response.status_code == 200, response.json
+    [event] = [e for e in response.json["events"] if e["action"] == "comment"]
+    assert (event["data"]["office_region_id"], event["data"]["office"]) == (world.district_a.id, "甲区")

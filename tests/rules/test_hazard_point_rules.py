@@ -49,6 +49,16 @@ def test_a_scan_shows_its_own_points_open_hazards_and_last_inspection(client, wo
     assert scan["last_inspection"]["id"] == own["id"]
 
 
+def test_a_scan_lists_the_points_open_hazards_oldest_first_though_the_oldest_was_assigned_since(client, world):
+    """PostgreSQL hands back a changed row from wherever it now lies; the list keeps its order."""
+    [point] = _twin_points(world)[:1]
+    older, newer = (make_hazard(world.school_a, point=point, title=title) for title in ("压力不足", "标识脱落"))
+    older.status, older.assignee_id = S.assigned, world.officer_a.id  # a new row version, and index entry, on PG
+    db.session.commit()
+    scan = client.get(f"/api/v1/scan/{point.qr_token}", headers=world.headers("officer_a")).json
+    assert [h["id"] for h in scan["open_hazards"]] == [older.id, newer.id]
+
+
 def test_a_photo_that_recorded_another_hazard_may_show_this_ones_rectification(client, world):
     """One photo of a corridor can record a new problem and show an older one fixed; only the photos that recorded
     this hazard are refused."""

@@ -36,3 +36,28 @@ def test_an_inspection_read_back_lists_only_the_hazards_it_found(client, world):
     for inspection_id, hazard_ids in found.items():
         read = client.get(f"/api/v1/inspections/{inspection_id}", headers=headers).json
         assert [h["id"] for h in read["hazards"]] == hazard_ids
+
+
+def _at(client, world, point, submitted):
+    body = submission(point, started_at=(submitted - timedelta(minutes=3)).isoformat(),
+                      submitted_at=submitted.isoformat())
+    response = client.post("/api/v1/inspections", json=body, headers=world.headers("officer_a"))
+    assert response.status_code == 201, response.json
+    return response.json["id"]
+
+
+def test_the_newest_inspection_leads_the_list_and_the_scan_and_a_tie_goes_to_the_later_record(client, world):
+    """An older inspection synced late does not become the last one; two sent for the same moment (a phone and a
+    tablet) are told apart by which the server recorded later."""
+    point = create_point(world.school_a, code="B-3F-EXT")
+    db.session.commit()
+    moment = now().replace(microsecond=0) - timedelta(hours=1)
+    earliest = _at(client, world, point, moment - timedelta(hours=2))
+    first_of_two = _at(client, world, point, moment)
+    synced_late = _at(client, world, point, moment - timedelta(hours=1))
+    second_of_two = _at(client, world, point, moment)
+    listed = client.get(f"/api/v1/inspections?point_id={point.id}", headers=world.headers("officer_a")).json
+    assert [i["id"] for i in listed["items"]] == [second_of_two, first_of_two, synced_late, earliest]
+    scan = client.get(f"/api/v1/scan/{point.qr_token}", headers=world.headers("officer_a")).json
+    assert scan["last_inspection"]["id"] == second_of_two
+
