@@ -9,7 +9,8 @@ from safety.core.clock import frozen, now
 from safety.extensions import db
 from safety.hazards.models import HazardStatus as S
 from tests.api.test_inspections import submission
-from tests.factories import answers, create_point, create_template, scene, upload_photo
+from tests.browser.conftest import page_login
+from tests.factories import PASSWORD, answers, create_point, create_template, scene, upload_photo
 from tests.rules.support import make_hazard, reload
 
 
@@ -76,3 +77,14 @@ def test_after_a_rejected_rectification_its_photo_may_be_offered_again_with_more
     again = client.post(f"/api/v1/hazards/{hazard.id}/rectify", headers=officer,
                         json={"note": "已补拍压力表", "photos": [first["id"], gauge["id"]]})
     assert again.status_code == 200 and again.json["status"] == "awaiting_verification", again.json
+
+
+def test_the_hazard_page_names_each_step_of_its_history(client, world):
+    """A move is named by its transition's label (policy.TRANSITIONS): the rectification reads "整改完成"."""
+    hazard, officer = _rectifying(world), world.headers("officer_a")
+    photo = upload_photo(client, officer, scene(44)).json
+    assert client.post(f"/api/v1/hazards/{hazard.id}/rectify", headers=officer,
+                       json={"note": "更换灭火器", "photos": [photo["id"]]}).status_code == 200
+    page_login(client, "principal_a", PASSWORD)
+    history = client.get(f"/hazards/{hazard.id}").get_data(as_text=True)
+    assert "<strong>整改完成</strong>" in history, history

@@ -1,9 +1,10 @@
 """Hazards belong to their point: the same checklist item failing at two points is two hazards, a scan shows only
-its own point's open hazards and last inspection, and only this hazard's own discovery photos are refused as
-evidence of its rectification."""
+its own point's open hazards and last inspection, only this hazard's own discovery photos are refused as
+evidence of its rectification, and its history opens at the moment it was found."""
 from __future__ import annotations
 
 from safety.extensions import db
+from safety.hazards.models import Hazard
 from safety.hazards.models import HazardStatus as S
 from tests.api.test_inspections import submission
 from tests.factories import answers, create_point, create_template, scene, upload_photo
@@ -70,3 +71,12 @@ def test_a_photo_that_recorded_another_hazard_may_show_this_ones_rectification(c
     response = client.post(f"/api/v1/hazards/{older.id}/rectify", headers=officer,
                            json={"note": "已清理通道", "photos": [corridor]})
     assert response.status_code == 200 and response.json["status"] == "awaiting_verification", response.json
+
+
+def test_a_hazards_history_opens_at_the_very_moment_it_was_found(client, world):
+    """The opening entry carries the hazard's own time: the record and its history agree to the microsecond."""
+    [point] = _twin_points(world)[:1]
+    [found] = _inspect(client, world, point, **FAILED_EXIT)["hazards"]
+    hazard = db.session.get(Hazard, found["id"])
+    [opening] = [e for e in hazard.events if e.action == "opened"]
+    assert opening.at == hazard.created_at
