@@ -215,3 +215,19 @@ def test_receipts_loaded_in_bulk_count_and_match_a_parent_typing_the_same_child(
     seen = api.get(f"/api/v1/campaigns/{drowning.id}/classes/{season.classes_a[0].id}/receipts", "principal_a",
                    MOMENT).json["items"]
     assert [(r["child"], r["signer"]) for r in seen] == [("Li Ming", "李强")]  # the loaded one, not the typed one
+
+
+def test_a_classs_receipts_read_in_the_order_parents_answered(api, world, season):  # noqa: F811
+    """Loaded weeks arrive in any order (and parents answering online come after them): the list is by answer time."""
+    drowning = _open(world)
+    school_class = season.classes_a[0]
+    letter = db.session.scalar(select(ClassLetter).where(ClassLetter.campaign_id == drowning.id,
+                                                         ClassLetter.class_id == school_class.id))
+    receipts.load_receipts([{"letter_id": letter.id, "child": child, "signer": "家长", "received_at": moment}
+                            for child, moment in (("王芳", at(2027, 4, 5, 9)), ("李明", at(2027, 4, 2, 9)),
+                                                  ("赵磊", at(2027, 4, 3, 9)))])
+    db.session.commit()
+    assert api.post(f"/api/v1/public/receipts/{letter.token}", None, MOMENT, json={"child": "陈静"}).status_code == 200
+    seen = api.get(f"/api/v1/campaigns/{drowning.id}/classes/{school_class.id}/receipts", "principal_a",
+                   MOMENT).json["items"]
+    assert [r["child"] for r in seen] == ["李明", "赵磊", "王芳", "陈静"]
