@@ -19,6 +19,7 @@ from safety.drills.rules import (
     slow_evacuation_threshold,
     term_windows,
 )
+from safety.schools.models import SchoolType
 
 TERM, HOLIDAY = CalendarKind.term, CalendarKind.holiday
 RULES = load_rules()
@@ -133,3 +134,10 @@ def test_the_national_two_minutes_stop_at_four_floors(floors, seconds):
 def test_configuration_that_cannot_work_is_refused(overrides):
     with pytest.raises(ValueError):
         load_rules(overrides)
+
+
+def test_a_school_type_may_be_spared_evacuation_drills():
+    """"none" is a cadence a deployment may choose (a type whose drills another plan covers): no windows at all."""
+    rules = load_rules({"cadence": {"default": "monthly", "kindergarten": "none"}})
+    assert rules.cadence[SchoolType.kindergarten] == "none" and rules.cadence[SchoolType.primary] == "monthly"
+    assert evacuation_windows(rules, AUTUMN, rules.cadence[SchoolType.kindergarten]) == []
