@@ -72,6 +72,8 @@ class CampaignDefinition(db.Model):
     lag_margin: Mapped[float] = mapped_column(Float, default=0.2)
     reminder_days: Mapped[int] = mapped_column(Integer, default=3)
     late_report_days: Mapped[int] = mapped_column(Integer, default=7)  # reported later than this: flagged
+    # The school types it is for (SchoolType values); empty: every school below its region.
+    school_types: Mapped[list] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -107,12 +107,14 @@ def anchors(definition: CampaignDefinition) -> list[Region]:
 
 
 def schools_following(definition: CampaignDefinition, anchor: Region) -> Select:
-    """Ids of active schools at or below `anchor` for which this definition is the one in force."""
+    """Ids of active schools at or below `anchor` for which this definition is the one in force (of its school
+    types, when it names any)."""
     deeper = db.session.scalars(
         select(Region.path).join(CampaignDefinition, CampaignDefinition.region_id == Region.id)
         .where(CampaignDefinition.code == definition.code, Region.id != anchor.id,
                Region.path.startswith(anchor.path, autoescape=True))).all()
-    return _below(anchor.path, list(deeper))
+    following = _below(anchor.path, list(deeper))
+    return following.where(School.type.in_(definition.school_types)) if definition.school_types else following
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from webargs.fields import DelimitedList
 from ..core.schemas import IdField, Localised, PageArgs, StrictSchema, is_chinese, localised
 from ..photos.schemas import PhotoRef, PhotoRefSchema
 from ..points.models import Frequency
+from ..schools.models import SchoolType
 from .activities.authenticity import REUSED_IN
 from .kinds import BUILTIN, kind_names, kind_spec, window_of
 from .models import (
@@ -88,6 +89,23 @@ class RequirementIn(StrictSchema):
             raise ma.ValidationError(missing)
 
 
+class SchoolTypes(ma.fields.List):
+    """The school types a definition is for, each once, stored as their values; empty: every school."""
+
+    def __init__(self, **kwargs):
+        super().__init__(ma.fields.Enum(SchoolType, by_value=True), validate=_each_once, metadata={
+            "description": "the school types it is for (anti-bullying: not kindergartens); empty: every school"},
+            **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return [kind.value for kind in super()._deserialize(value, attr, data, **kwargs)]
+
+
+def _each_once(values: list) -> None:
+    if len(set(values)) != len(values):
+        raise ma.ValidationError(_("Name each school type once."))
+
+
 class DefinitionIn(StrictSchema):
     code = ma.fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,47}$"))
     region_id = IdField(metadata={"description": "the region whose schools it is for (offices); none: shipped"})
@@ -102,6 +120,7 @@ class DefinitionIn(StrictSchema):
     reminder_days = ma.fields.Integer(load_default=3, validate=validate.Range(min=0, max=60))
     late_report_days = ma.fields.Integer(load_default=7, validate=validate.Range(min=0, max=120))
     active = ma.fields.Boolean(load_default=True)
+    school_types = SchoolTypes(load_default=list)
     requirements = ma.fields.List(ma.fields.Nested(RequirementIn), required=True,
                                   validate=validate.Length(min=1, max=20))
 
@@ -138,6 +157,7 @@ class DefinitionPatch(StrictSchema):
     reminder_days = ma.fields.Integer(validate=validate.Range(min=0, max=60))
     late_report_days = ma.fields.Integer(validate=validate.Range(min=0, max=120))
     active = ma.fields.Boolean()
+    school_types = SchoolTypes()
 
 
 class DefinitionArgs(PageArgs):
@@ -185,6 +205,8 @@ class DefinitionSchema(ma.Schema):
     reminder_days = ma.fields.Integer()
     late_report_days = ma.fields.Integer()
     active = ma.fields.Boolean()
+    school_types = ma.fields.List(ma.fields.String(), metadata={"description": "the school types it is for; "
+                                                                "empty: every school"})
     requirements = ma.fields.List(ma.fields.Nested(RequirementSchema))
 
 

@@ -30,7 +30,15 @@ from ..campaigns.models import (
     IncidentStatus,
     LagStatus,
 )
-from ..campaigns.periods import anchors, day_start, local_day, nearest_calendar_region, periods_around, season_around
+from ..campaigns.periods import (
+    anchors,
+    day_start,
+    local_day,
+    nearest_calendar_region,
+    periods_around,
+    schools_following,
+    season_around,
+)
 from ..campaigns.runs.definitions import build_definition, sync_default_definitions
 from ..campaigns.runs.jobs import campaign_calendar, campaign_lagging, campaign_reminders
 from ..checklists.models import Category
@@ -181,7 +189,8 @@ def _receipts(rng: random.Random, campaign: Campaign) -> int:
 
 def _bullying(rng: random.Random, campaign: Campaign, today: date) -> dict[str, int]:
     tally = {"committees": 0, "meetings": 0, "lessons": 0, "surveys": 0, "trainings": 0, "incidents": 0}
-    for index, school in enumerate(db.session.scalars(select(School).order_by(School.code)).all()):
+    taking_part = select(School).where(School.id.in_(schools_following(campaign.definition, campaign.region)))
+    for index, school in enumerate(db.session.scalars(taking_part.order_by(School.code)).all()):
         principal, officer = _user(f"principal.{school.code.lower()}"), _user(f"officer.{school.code.lower()}")
         if school.code == SILENT or index == 4:
             continue  # no committee on record yet

@@ -47,10 +47,11 @@ def test_the_term_needs_a_committee_a_meeting_lessons_and_a_survey(api, world, t
                       held_on="2027-03-05", counts={"surveyed": 81, "enrolled": 80})
     assert too_many.status_code == 422 and "counts.surveyed" in too_many.json["error"]["fields"]
 
-    progress = api.get(f"/api/v1/campaigns/{bullying.id}/progress", "office_a", moment).json
-    school_a = next(s for s in progress["schools"] if s["code"] == "SA")
-    assert (school_a["committee_status"], school_a["survey_coverage"]) == ("active", 95.0)
-    assert next(s for s in progress["schools"] if s["code"] == "SB")["committee_status"] == "none"
+    progress = api.get(f"/api/v1/campaigns/{bullying.id}/progress", "city_office", moment).json
+    schools = {s["code"]: s for s in progress["schools"]}
+    assert set(schools) == {"SA", "SC"}  # SB is a kindergarten: the 方案 is for 中小学 and 中职
+    assert (schools["SA"]["committee_status"], schools["SA"]["survey_coverage"]) == ("active", 95.0)
+    assert schools["SC"]["committee_status"] == "none"
     assert (progress["overall"]["committees"], progress["overall"]["committees_met"]) == (1, 1)
 
 

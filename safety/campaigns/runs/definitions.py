@@ -20,7 +20,7 @@ from ..schemas import DefinitionIn
 
 DEFAULTS_DIR = Path(__file__).resolve().parent.parent / "defaults"
 FIELDS = ("name_zh", "name_en", "description_zh", "description_en", "cadence", "season_start", "season_end",
-          "lag_margin", "reminder_days", "late_report_days", "active")
+          "lag_margin", "reminder_days", "late_report_days", "active", "school_types")
 REQUIREMENT_FIELDS = ("key", "kind", "unit", "name_zh", "name_en", "description_zh", "description_en", "due_days",
                       "season_frequency", "holiday_frequency", "window_start", "window_end")
 
