@@ -136,8 +136,9 @@ def create_definition(actor: User, data: dict) -> CampaignDefinition:
 
 
 def update_definition(actor: User, definition: CampaignDefinition, changes: dict) -> CampaignDefinition:
-    """Names, season, margins and `active`; a changed season or margin shapes runs still to open and the lagging
-    check from its next run. Campaigns already open keep their dates."""
+    """Names, season, margins, school types and `active`; a changed season or margin shapes runs still to open and
+    the lagging check from its next run. Campaigns already open keep their dates; school types added there get
+    their tasks at the next calendar run, and tasks already made stay."""
     _require_office(actor, definition.region_id)
     if ("season_start" in changes or "season_end" in changes) and definition.season_start is None:
         raise Conflict(_("Only a seasonal campaign has season dates."), code="wrong_cadence")
