@@ -1,5 +1,5 @@
-"""An inspection answers for itself: only its own photos can make it look old, and reading it back lists only the
-hazards it found."""
+"""An inspection answers for itself: only its own photos can make it look old, reading it back lists only the
+hazards it found, and the newest leads (an older one synced late does not become the last)."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -10,7 +10,8 @@ from safety.core.clock import now
 from safety.extensions import db
 from safety.photos.models import Photo
 from tests.api.test_inspections import submission
-from tests.factories import answers, create_point, create_template, jpeg_bytes, upload_photo
+from tests.factories import create_point, jpeg_bytes, upload_photo
+from tests.rules.test_hazard_point_rules import FAILED_EXIT, _inspect, _twin_points
 from tests.rules.test_inspection_rules_more import _with_photo_taken, photo_point  # noqa: F401 (a fixture)
 
 
@@ -23,15 +24,11 @@ def test_an_old_photo_on_the_server_does_not_make_a_fresh_inspection_look_old(cl
 
 
 def test_an_inspection_read_back_lists_only_the_hazards_it_found(client, world):
-    template, headers = create_template(), world.headers("officer_a")
-    points = [create_point(world.school_a, template=template, code=code) for code in ("B-1F-EXT", "B-2F-EXT")]
-    db.session.commit()
+    headers = world.headers("officer_a")
     found = {}
-    for point in points:
-        body = submission(point, results=answers(template.current_version, exit_locked={"outcome": "fail"}))
-        response = client.post("/api/v1/inspections", json=body, headers=headers)
-        assert response.status_code == 201, response.json
-        found[response.json["id"]] = [h["id"] for h in response.json["hazards"]]
+    for point in _twin_points(world):
+        inspection = _inspect(client, world, point, **FAILED_EXIT)
+        found[inspection["id"]] = [h["id"] for h in inspection["hazards"]]
     assert len({tuple(ids) for ids in found.values()}) == 2
     for inspection_id, hazard_ids in found.items():
         read = client.get(f"/api/v1/inspections/{inspection_id}", headers=headers).json
