@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
 
 from safety import create_app
 from safety.config import normalise_database_url
@@ -114,3 +117,30 @@ def require_tool(name: str, available: bool, why: str) -> None:
 
 def which(program: str) -> bool:
     return shutil.which(program) is not None
+
+
+@contextmanager
+def served(app):
+    """The app on 127.0.0.1:<free port> in a background thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, _closed_before_sending(app), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(10)
+
+
+def _closed_before_sending(app):
+    """Werkzeug's server skips the body's close() when the client resets the connection mid-send (a browser
+    leaving a page while an icon loads), leaving a static file open for the GC to warn about; read and close
+    the body first, which costs the small files served in tests nothing."""
+    def application(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+    return application

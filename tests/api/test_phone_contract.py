@@ -11,20 +11,19 @@ import io
 import pkgutil
 import subprocess
 import sys
-import threading
 import uuid
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from safety.core.clock import now
 from safety.drills.models import Drill
 from safety.drills.rules import load_rules
 from safety.extensions import db
 from tests.campaigns.conftest import at, build_season, campaign, only, run
+from tests.conftest import served
 from tests.factories import create_point, jpeg_bytes, scene
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,12 +56,8 @@ def generated(app, tmp_path_factory):
 
 @pytest.fixture
 def base_url(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
+    with served(app) as url:
+        yield url
 
 
 def heic_bytes() -> bytes:

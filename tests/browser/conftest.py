@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from safety.extensions import db
-from tests.conftest import require_tool, which
+from tests.conftest import require_tool, served, which
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -31,13 +29,11 @@ def live_server(app):
     Secure-only here, as it is behind HTTPS in production)."""
     secure = app.config["SESSION_COOKIE_SECURE"]
     app.config["SESSION_COOKIE_SECURE"] = False
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(10)
-    app.config["SESSION_COOKIE_SECURE"] = secure
+    try:
+        with served(app) as url:
+            yield url
+    finally:
+        app.config["SESSION_COOKIE_SECURE"] = secure
 
 
 @pytest.fixture(scope="session")
