@@ -97,12 +97,14 @@ def campaign_reminders(as_of: datetime) -> int:
                                    CampaignTask.campaign_id.in_(open_campaigns))
         .values(status=TaskStatus.overdue).execution_options(synchronize_session=False)).rowcount
     principals = people_at_schools(Role.principal).subquery()
+    open_schools = select(School.id).where(School.active.is_(True))  # a closed school is reminded of nothing
     for campaign in db.session.scalars(select(Campaign).where(Campaign.status == CampaignStatus.open)).all():
         lead = timedelta(days=campaign.definition.reminder_days)
         reminded = db.session.scalars(
             update(CampaignTask).where(CampaignTask.campaign_id == campaign.id,
                                        CampaignTask.status == TaskStatus.open, CampaignTask.reminded_at.is_(None),
-                                       CampaignTask.due_at > as_of, CampaignTask.due_at <= as_of + lead)
+                                       CampaignTask.due_at > as_of, CampaignTask.due_at <= as_of + lead,
+                                       CampaignTask.school_id.in_(open_schools))
             .values(reminded_at=as_of).returning(CampaignTask.id).execution_options(synchronize_session=False)).all()
         changed += len(reminded)
         for chunk in chunks(reminded):

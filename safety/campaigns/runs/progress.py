@@ -147,8 +147,9 @@ def class_rows(campaign: Campaign, school_id: int) -> list[dict]:
 
 
 def lag_figures(campaign: Campaign, as_of: datetime) -> Select:
-    """Per school taking part: what is due by now, what is done, of how many: its tasks, plus what its kinds add
-    (water bodies count due, and done when patrolled within their interval) — what a lagging flag is judged on."""
+    """Per open school taking part: what is due by now, what is done, of how many: its tasks, plus what its kinds
+    add (water bodies count due, and done when patrolled within their interval) — what a lagging flag is judged
+    on. A closed school is judged on nothing: nobody is left there to catch up, so its flag clears."""
     tasks = task_counts(campaign, as_of)
     due, done, total = (func.coalesce(tasks.c[n], 0) for n in ("due", "done", "tasks"))
     query = select(School.id.label("school_id")).outerjoin(tasks, tasks.c.school_id == School.id)
@@ -159,7 +160,7 @@ def lag_figures(campaign: Campaign, as_of: datetime) -> Select:
             due, done, total = (due + func.coalesce(extra.c.due, 0), done + func.coalesce(extra.c.done, 0),
                                 total + func.coalesce(extra.c.total, 0))
     return query.add_columns(due.label("due"), done.label("done"), total.label("total")) \
-        .where(School.id.in_(participants(campaign)))
+        .where(School.id.in_(participants(campaign)), School.active.is_(True))
 
 
 def lagging_schools(campaign: Campaign, figures) -> Select:
