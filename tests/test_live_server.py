@@ -11,7 +11,6 @@ from tests.conftest import served
 
 
 def test_a_static_file_is_closed_when_the_client_resets_the_connection(app):
-    leaks = []
     with warnings.catch_warnings(record=True) as caught, served(app) as url:
         warnings.simplefilter("always", ResourceWarning)
         port = int(url.rsplit(":", 1)[1])

@@ -8,7 +8,7 @@ from safety.notifications.models import Notification
 from tests.campaigns.conftest import at, campaign, run
 
 
-def close(api, world, school, moment):
+def close(api, school, moment):
     response = api.patch(f"/api/v1/schools/{school.id}", "office_a", moment, json={"active": False})
     assert response.status_code == 200 and response.json["active"] is False
 
@@ -21,7 +21,7 @@ def test_a_school_closed_while_lagging_leaves_the_queue_and_hears_no_more(api, w
     run("campaign_calendar", at(2027, 4, 1, 0, 30))
     run("campaign_lagging", at(2027, 4, 15, 0, 30))  # A and B owe their letters
     assert sorted(lagging_in_queue(api, "office_a", at(2027, 4, 15, 9))) == [world.school_a.id, world.school_b.id]
-    close(api, world, world.school_a, at(2027, 4, 15, 10))
+    close(api, world.school_a, at(2027, 4, 15, 10))
 
     run("campaign_lagging", at(2027, 4, 15, 11, 30))
     assert lagging_in_queue(api, "office_a", at(2027, 4, 15, 12)) == [world.school_b.id]
@@ -41,7 +41,7 @@ def test_a_school_closed_while_lagging_leaves_the_queue_and_hears_no_more(api, w
 
 def test_a_closed_school_is_reminded_of_nothing_falling_due(api, world, season):
     run("campaign_calendar", at(2027, 4, 1, 0, 30))
-    close(api, world, world.school_a, at(2027, 4, 10))
+    close(api, world.school_a, at(2027, 4, 10))
     run("campaign_reminders", at(2027, 4, 12, 1))  # the letters fall due on 15 April
     reminded = db.session.scalars(select(Notification.school_id).where(Notification.kind == "campaign_task_due"))
     assert sorted(reminded) == sorted([world.school_b.id, world.school_c.id])
