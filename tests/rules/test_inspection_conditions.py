@@ -57,4 +57,3 @@ def test_the_newest_inspection_leads_the_list_and_the_scan_and_a_tie_goes_to_the
     assert [i["id"] for i in listed["items"]] == [second_of_two, first_of_two, synced_late, earliest]
     scan = client.get(f"/api/v1/scan/{point.qr_token}", headers=world.headers("officer_a")).json
     assert scan["last_inspection"]["id"] == second_of_two
-
